@@ -1,0 +1,77 @@
+// `npm run eval:risk`: the default risk score against SZZ bug labels, per repository, beside
+// lines-added alone; writes the table into the README between the eval:risk markers.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defaultConfig } from '../src/config/load-config.js';
+import { rocAuc } from '../src/evaluation/roc-auc.js';
+import { FACTOR_FAMILIES } from '../src/risk/factor-registry.js';
+import { createRiskScorer } from '../src/risk/score-risk.js';
+import { createFileClassifier } from '../src/diff/classify-file.js';
+import { parseUnifiedDiff } from '../src/diff/parse-unified-diff.js';
+import type { Diff } from '../src/diff/diff-file.js';
+import { messageAsText, readLabelledCommits, riskEvalPath } from './read-risk-eval.js';
+
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const START = '<!-- eval:risk:start -->';
+const END = '<!-- eval:risk:end -->';
+
+const config = defaultConfig();
+const classify = createFileClassifier(config.paths.kinds);
+const EMPTY_DIFF: Diff = { files: [], additions: 0, deletions: 0, warnings: [] };
+const commits = await readLabelledCommits(riskEvalPath());
+const parsed = commits.map((c) => ({
+  commit: c,
+  // Two commits changed only svn properties: an empty change, scored as one (the CLI refuses
+  // empty input, but a labelled commit must keep its place in the evaluation).
+  diff: c.diff.trim() === '' ? EMPTY_DIFF : parseUnifiedDiff(c.diff, { classify, maxFileLines: config.risk.max_file_lines }),
+  text: messageAsText(c.message),
+}));
+
+const scoreWith = (families = FACTOR_FAMILIES) => {
+  const scorer = createRiskScorer(config, undefined, families);
+  return parsed.map((p) => scorer({ diff: p.diff, text: p.text }).score);
+};
+const full = scoreWith();
+const repos = [...new Set(commits.map((c) => c.repo))].sort();
+const aucOf = (scores: number[], repo: string) => {
+  const idx = commits.map((c, i) => (c.repo === repo ? i : -1)).filter((i) => i >= 0);
+  return rocAuc(idx.map((i) => scores[i]!), idx.map((i) => commits[i]!.buggy));
+};
+const linesAdded = commits.map((c) => c.la);
+
+const rows = repos.map((repo) => {
+  const n = commits.filter((c) => c.repo === repo).length;
+  const score = aucOf(full, repo);
+  const la = aucOf(linesAdded, repo);
+  return { repo, n, score, la };
+});
+const ablations = FACTOR_FAMILIES.map((family, i) => {
+  const without = scoreWith(FACTOR_FAMILIES.filter((_, j) => j !== i));
+  const name = family({ weights: {} as never, sensitivePaths: {}, permissionPaths: [] }).family;
+  return { name, aucs: repos.map((repo) => aucOf(without, repo)) };
+});
+
+const f3 = (n: number) => n.toFixed(3);
+const table = [
+  '| repository | commits | riskgate score AUC | lines-added AUC | difference |',
+  '|---|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.repo} | ${r.n} | ${f3(r.score)} | ${f3(r.la)} | ${r.score - r.la >= 0 ? '+' : ''}${f3(r.score - r.la)} |`),
+  '',
+  'Without one factor family (AUC per repository, same order): ' +
+    ablations.map((a) => `${a.name} ${a.aucs.map(f3).join(' / ')}`).join('; ') +
+    '.',
+].join('\n');
+
+console.log(table);
+const readme = readFileSync(README, 'utf8');
+const start = readme.indexOf(START);
+const end = readme.indexOf(END);
+if (start !== -1 && end > start) {
+  writeFileSync(README, `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`);
+  console.log('\nREADME.md updated');
+}
+const losing = rows.filter((r) => r.score < r.la);
+if (losing.length > 0) {
+  console.error(`the score loses to lines-added on ${losing.map((r) => r.repo).join(', ')}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { AGENTS, MODEL_CLASSES, TIERS } from '../plan/tier.js';
+import { DEFAULT_PERMISSION_PATHS, DEFAULT_SENSITIVE_PATHS } from './default-sensitive-paths.js';
+
+// The schema of `.github/riskgate.yml`. Every key has a default, unknown keys are errors (a typo
+// must never be silently ignored), and the YAML keys are used as they are in code.
+
+const globList = z.array(z.string().min(1));
+const positiveInt = z.number().int().positive();
+const usd = z.number().nonnegative();
+
+const agentModels = z.strictObject(
+  Object.fromEntries(AGENTS.map((agent) => [agent, z.enum(MODEL_CLASSES).optional()])) as Record<
+    (typeof AGENTS)[number],
+    z.ZodOptional<z.ZodEnum<{ fast: 'fast'; strong: 'strong' }>>
+  >,
+);
+
+interface TierPlanDefaults {
+  agents: Partial<Record<(typeof AGENTS)[number], (typeof MODEL_CLASSES)[number]>>;
+  token_budget: number;
+  max_output_tokens: number;
+}
+
+// Each field defaults per tier, so a config may change one field of one tier. `agents`, when
+// given, replaces the tier's whole agent map: the agents listed are the agents that run.
+function tierPlan(defaults: TierPlanDefaults) {
+  return z
+    .strictObject({
+      /** Which agents run at this tier and on which model class. */
+      agents: agentModels.default(defaults.agents),
+      /** Prompt tokens the tier may send in one run, all agents together. */
+      token_budget: positiveInt.default(defaults.token_budget),
+      /** The most output tokens one agent call may produce. */
+      max_output_tokens: positiveInt.default(defaults.max_output_tokens),
+    })
+    .prefault({});
+}
+
+const DEFAULT_TIER_PLANS: Record<(typeof TIERS)[number], TierPlanDefaults> = {
+  minimal: { agents: { review: 'fast' }, token_budget: 40_000, max_output_tokens: 2_000 },
+  standard: { agents: { review: 'fast', security: 'fast', tests: 'fast' }, token_budget: 90_000, max_output_tokens: 3_000 },
+  thorough: { agents: { review: 'strong', security: 'strong', tests: 'fast' }, token_budget: 200_000, max_output_tokens: 4_000 },
+  full: { agents: { review: 'strong', security: 'strong', tests: 'strong' }, token_budget: 400_000, max_output_tokens: 6_000 },
+};
+
+const rates = {
+  input: usd,
+  output: usd,
+  cache_write_5m: usd,
+  cache_write_1h: usd,
+  cache_read: usd,
+};
+const modelPrice = z.strictObject({
+  ...rates,
+  long_context: z.strictObject({ ...rates, above_tokens: positiveInt }).optional(),
+});
+
+const thresholds = z
+  .strictObject({
+    standard: z.number().min(0).max(100).default(25),
+    thorough: z.number().min(0).max(100).default(50),
+    full: z.number().min(0).max(100).default(75),
+  })
+  .refine((t) => t.standard <= t.thorough && t.thorough <= t.full, {
+    message: 'thresholds must rise: standard <= thorough <= full',
+  });
+
+const kindGlobs = z.strictObject({
+  source: globList.optional(),
+  test: globList.optional(),
+  docs: globList.optional(),
+  config: globList.optional(),
+  ci: globList.optional(),
+  infrastructure: globList.optional(),
+  'dependency-manifest': globList.optional(),
+  lockfile: globList.optional(),
+  generated: globList.optional(),
+  vendored: globList.optional(),
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  risk: z
+    .strictObject({
+      /** Category -> globs. Replaces the built-in map. */
+      sensitive_paths: z.record(z.string().min(1), globList).default(DEFAULT_SENSITIVE_PATHS),
+      permission_paths: globList.default(DEFAULT_PERMISSION_PATHS),
+      /** Files with more changed lines than this are counted but not read line by line. */
+      max_file_lines: positiveInt.default(20_000),
+    })
+    .prefault({}),
+  paths: z
+    .strictObject({
+      /** Extra globs per file kind, checked before the built-in rules. */
+      kinds: kindGlobs.default({}),
+    })
+    .prefault({}),
+  tiers: z
+    .strictObject({
+      thresholds: thresholds.prefault({}),
+      /** Any changed path matching one of these forces the full tier. */
+      always_full: globList.default([]),
+      minimal: tierPlan(DEFAULT_TIER_PLANS.minimal),
+      standard: tierPlan(DEFAULT_TIER_PLANS.standard),
+      thorough: tierPlan(DEFAULT_TIER_PLANS.thorough),
+      full: tierPlan(DEFAULT_TIER_PLANS.full),
+    })
+    .prefault({}),
+  models: z
+    .strictObject({
+      fast: z.string().min(1).default('claude-haiku-5-5'),
+      strong: z.string().min(1).default('claude-sonnet-5-5'),
+    })
+    .prefault({}),
+  /** Model id -> prices; merged over the built-in table. */
+  prices: z.record(z.string().min(1), modelPrice).default({}),
+});
+
+export type RiskgateConfig = z.output<typeof configSchema>;
+export type TierPlanConfig = RiskgateConfig['tiers']['minimal'];

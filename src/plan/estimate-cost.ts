@@ -1,0 +1,30 @@
+import type { ModelPrice, PriceRates } from './prices.js';
+
+/** Token counts of one model call, by how they are billed. */
+export interface TokenEstimate {
+  input: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+}
+
+// About 3.5 characters per token for code and diffs (Anthropic's tokenizers, measured on source
+// code); estimates round up so that budgets err on the safe side.
+export const CHARS_PER_TOKEN = 3.5;
+
+export function tokensForChars(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/** Dollars for one call; long-context rates apply to the whole request above the threshold. */
+export function callCostUsd(price: ModelPrice, tokens: TokenEstimate): number {
+  const prompt = tokens.input + tokens.cacheWrite + tokens.cacheRead;
+  const rates: PriceRates = price.long_context && prompt > price.long_context.above_tokens ? price.long_context : price;
+  return (
+    (tokens.input * rates.input +
+      tokens.cacheWrite * rates.cache_write_5m +
+      tokens.cacheRead * rates.cache_read +
+      tokens.output * rates.output) /
+    1_000_000
+  );
+}

@@ -1,0 +1,106 @@
+import type { RiskgateConfig } from '../config/config-schema.js';
+import type { Diff } from '../diff/diff-file.js';
+import { compileGlobs } from '../risk/match-paths.js';
+import { NOT_AUTHORED } from '../risk/factors/size.js';
+import { callCostUsd, tokensForChars, type TokenEstimate } from './estimate-cost.js';
+import { DEFAULT_PRICES, type ModelPrice } from './prices.js';
+import { AGENTS, raiseTier, type AgentName, type ModelClass, type Tier } from './tier.js';
+
+/** Why the tier is what it is: the score, a config glob, or a forced tier. */
+export interface TierDecision {
+  tier: Tier;
+  reasons: string[];
+}
+
+export interface PlannedAgent {
+  agent: AgentName;
+  modelClass: ModelClass;
+  model: string;
+  estimate: TokenEstimate;
+  estimatedUsd: number;
+}
+
+export interface Plan {
+  tier: Tier;
+  reasons: string[];
+  agents: PlannedAgent[];
+  /** Prompt tokens the whole run may send (the tier's budget). */
+  tokenBudget: number;
+  maxOutputTokens: number;
+  /** Prompt tokens of the shared prefix: instructions plus the part of the diff that fits. */
+  contextTokens: number;
+  estimatedUsd: number;
+}
+
+// Instructions shared by all agents, then each agent's own; sized from the prompts of the agents
+// issue, kept here as estimates until the prompts exist.
+export const SHARED_INSTRUCTION_TOKENS = 1_500;
+export const AGENT_INSTRUCTION_TOKENS = 600;
+// Most answers are far below the cap; an estimate at the cap would overstate every plan.
+export const EXPECTED_OUTPUT_SHARE = 0.5;
+
+export type TierPlanner = (diff: Diff, score: number, forced?: Tier) => Plan;
+
+/** Builds a planner for one config: which agents run at which tier, on which model, for how much. */
+export function createTierPlanner(config: RiskgateConfig): TierPlanner {
+  const alwaysFull = compileGlobs(config.tiers.always_full);
+  const prices: Record<string, ModelPrice> = { ...DEFAULT_PRICES, ...config.prices };
+
+  const decide = (diff: Diff, score: number, forced?: Tier): TierDecision => {
+    const t = config.tiers.thresholds;
+    const byScore: Tier = score >= t.full ? 'full' : score >= t.thorough ? 'thorough' : score >= t.standard ? 'standard' : 'minimal';
+    let tier = byScore;
+    const reasons = [`score ${score} is in the ${byScore} band`];
+    const pinned = diff.files.filter((f) => alwaysFull(f.path) || (f.previousPath !== undefined && alwaysFull(f.previousPath)));
+    if (pinned.length > 0) {
+      tier = raiseTier(tier, 'full');
+      reasons.push(`${pinned[0]!.path}${pinned.length > 1 ? ` and ${pinned.length - 1} more` : ''} match tiers.always_full`);
+    }
+    if (forced !== undefined && raiseTier(tier, forced) !== tier) {
+      tier = forced;
+      reasons.push(`forced to ${forced}`);
+    }
+    return { tier, reasons };
+  };
+
+  return (diff, score, forced) => {
+    const { tier, reasons } = decide(diff, score, forced);
+    const tierConfig = config.tiers[tier];
+    const reviewedChars = diff.files
+      .filter((f) => !NOT_AUTHORED.has(f.kind))
+      .reduce((sum, f) => sum + f.hunks.reduce((h, hunk) => h + hunk.lines.reduce((l, line) => l + line.text.length + 2, 0), 0), 0);
+    const contextTokens = Math.min(SHARED_INSTRUCTION_TOKENS + tokensForChars(reviewedChars), tierConfig.token_budget);
+    const outputTokens = Math.ceil(tierConfig.max_output_tokens * EXPECTED_OUTPUT_SHARE);
+
+    const chosen = AGENTS.flatMap((agent) => {
+      const modelClass = tierConfig.agents[agent];
+      return modelClass ? [{ agent, modelClass }] : [];
+    });
+    const writtenByModel = new Set<string>();
+    const agents = chosen.map(({ agent, modelClass }): PlannedAgent => {
+      const model = config.models[modelClass];
+      // The first agent on a model writes the shared prefix to the cache; the others read it.
+      const first = !writtenByModel.has(model);
+      writtenByModel.add(model);
+      const estimate: TokenEstimate = {
+        input: AGENT_INSTRUCTION_TOKENS,
+        cacheWrite: first ? contextTokens : 0,
+        cacheRead: first ? 0 : contextTokens,
+        output: outputTokens,
+      };
+      const price = prices[model];
+      if (!price) throw new Error(`no price for model "${model}": add it under prices in the config`);
+      return { agent, modelClass, model, estimate, estimatedUsd: callCostUsd(price, estimate) };
+    });
+    return {
+      tier,
+      reasons,
+      agents,
+      tokenBudget: tierConfig.token_budget,
+      maxOutputTokens: tierConfig.max_output_tokens,
+      contextTokens,
+      estimatedUsd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0),
+    };
+  };
+}
+

@@ -1,0 +1,40 @@
+import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
+import { MAX_EVIDENCE } from '../risk-factor.js';
+import { NOT_AUTHORED } from './size.js';
+
+function directoryOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '.' : path.slice(0, slash);
+}
+
+/** Spread: a change across many directories and files is harder to hold in one's head. */
+export const spreadFamily: FamilyFactory = ({ weights }) => ({
+  family: 'spread',
+  mayLower: false,
+  evaluate({ diff }): RiskFactor[] {
+    const authored = diff.files.filter((f) => !NOT_AUTHORED.has(f.kind));
+    const directories = new Map<string, number>();
+    for (const file of authored) directories.set(directoryOf(file.path), (directories.get(directoryOf(file.path)) ?? 0) + 1);
+    const factors: RiskFactor[] = [];
+    if (directories.size > 1) {
+      factors.push({
+        id: 'spread.directories',
+        points: weights.spread.perDirectoryDoubling * Math.log2(directories.size),
+        reason: `${directories.size} directories touched`,
+        evidence: [...directories.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, MAX_EVIDENCE)
+          .map(([path, count]) => ({ path, excerpt: `${count} file(s)` })),
+      });
+    }
+    if (authored.length > 1) {
+      factors.push({
+        id: 'spread.files',
+        points: weights.spread.perFileDoubling * Math.log2(authored.length),
+        reason: `${authored.length} authored files touched`,
+        evidence: [],
+      });
+    }
+    return factors;
+  },
+});

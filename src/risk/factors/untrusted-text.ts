@@ -1,0 +1,48 @@
+import type { FamilyFactory, RiskFactor, UntrustedText } from '../risk-factor.js';
+import { visibleExcerpt } from './dangerous-patterns.js';
+
+const BUG_FIX = /\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix)?|defects?|hotfix|regressions?|crash(?:es|ed)?|broken|npe|leak)\b/i;
+
+// Text meant for a model rather than a human reviewer: hidden markup, invisible characters and
+// the usual instruction-override phrases. Finding one never clears anything; it adds points.
+const INJECTION_MARKERS: RegExp[] = [
+  /<!--[\s\S]*?-->/,
+  /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069]|\uDB40[\uDC00-\uDC7F]/,
+  /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts?|rules)/i,
+  /\byou\s+are\s+now\b|\bnew\s+instructions\s*:|\bsystem\s+prompt\b/i,
+  /\b(?:approve|pass)\s+this\s+(?:pr|pull\s+request|change)\b|\breport\s+(?:no|zero)\s+(?:issues|findings|vulnerabilities)\b/i,
+];
+
+function fieldsOf(text: UntrustedText): Array<[string, string]> {
+  return (['title', 'body'] as const).flatMap((key) => (text[key] ? [[key, text[key]!] as [string, string]] : []));
+}
+
+/** PR title and body, written by the author: they may add points, never remove them. */
+export const untrustedTextFamily: FamilyFactory = ({ weights }) => ({
+  family: 'text',
+  mayLower: false,
+  evaluate({ text }): RiskFactor[] {
+    if (!text) return [];
+    const fields = fieldsOf(text);
+    const factors: RiskFactor[] = [];
+    const fix = fields.map(([key, value]) => [key, BUG_FIX.exec(value)] as const).find(([, m]) => m);
+    if (fix) {
+      factors.push({
+        id: 'text.bug-fix',
+        points: weights.text.bugFix,
+        reason: `the ${fix[0]} describes a bug fix ("${fix[1]![0]}"); fixes are more often defect-inducing`,
+        evidence: [],
+      });
+    }
+    const injection = fields.flatMap(([key, value]) => INJECTION_MARKERS.map((p) => [key, p.exec(value)] as const)).find(([, m]) => m);
+    if (injection) {
+      factors.push({
+        id: 'text.injection-markers',
+        points: weights.text.injectionMarkers,
+        reason: `the ${injection[0]} holds hidden markup or instructions aimed at a model`,
+        evidence: [{ path: `(pull request ${injection[0]})`, excerpt: visibleExcerpt(injection[1]![0]) }],
+      });
+    }
+    return factors;
+  },
+});

@@ -1,0 +1,57 @@
+// Every weight of the default risk score, in one place. Points add up to a 0-100 score.
+// Fitted on the pooled development set (../shared/data/risk-eval, all three repositories at once,
+// no per-repository tuning) and rounded; `npm run eval:risk` prints the resulting AUCs.
+
+export const DEFAULT_WEIGHTS = {
+  size: {
+    /** Points per doubling of changed lines. */
+    perDoubling: 4.5,
+    /** A deleted line counts as this fraction of an added line. */
+    deletedLineWeight: 0.1,
+    /** Test lines count as this fraction of other lines. */
+    testLineWeight: 1,
+  },
+  spread: {
+    /** Points per doubling of touched directories (the first directory is free). */
+    perDirectoryDoubling: 2,
+    /** Points per doubling of touched files (the first file is free). */
+    perFileDoubling: 1.7,
+  },
+  changeKind: {
+    docsOnly: -3,
+    testsOnly: -5,
+    lockfileOnly: -5,
+    ci: 8,
+    infrastructure: 6,
+    permissions: 10,
+    dependencyManifest: 3,
+  },
+  sensitivePath: {
+    /** Points per sensitive category touched. */
+    perCategory: 5,
+    max: 15,
+  },
+  pattern: {
+    /** Cap on the pattern family as a whole. */
+    max: 45,
+  },
+  tests: {
+    sourceWithoutTests: 1,
+    testsDeleted: 4,
+    /** Deleting this many test lines more than were added counts as weakening the tests. */
+    netDeletedTestLines: 20,
+  },
+  unseen: {
+    perFile: 4,
+    max: 20,
+  },
+  text: {
+    /** The author says the change fixes a bug: fixes are more often defect-inducing. */
+    bugFix: 4.5,
+    /** Hidden markup or instructions to a model in the PR text. */
+    injectionMarkers: 15,
+  },
+} as const;
+
+type Widen<T> = { [K in keyof T]: T[K] extends number ? number : Widen<T[K]> };
+export type RiskWeights = Widen<typeof DEFAULT_WEIGHTS>;

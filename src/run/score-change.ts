@@ -1,0 +1,71 @@
+import type { RiskgateConfig } from '../config/config-schema.js';
+import { createFileClassifier } from '../diff/classify-file.js';
+import type { Diff, FileKind, FileStatus } from '../diff/diff-file.js';
+import { parseUnifiedDiff } from '../diff/parse-unified-diff.js';
+import { createTierPlanner, type Plan } from '../plan/plan-tier.js';
+import type { Tier } from '../plan/tier.js';
+import type { RiskFactor, UntrustedText } from '../risk/risk-factor.js';
+import { createRiskScorer, type UnseenFile } from '../risk/score-risk.js';
+
+export interface ScoredFile {
+  path: string;
+  previousPath?: string;
+  status: FileStatus;
+  kind: FileKind;
+  binary: boolean;
+  additions: number;
+  deletions: number;
+}
+
+/** diff -> files -> risk -> plan, with no I/O: what `riskgate score` prints. */
+export interface ScoreResult {
+  score: number;
+  tier: Tier;
+  additions: number;
+  deletions: number;
+  files: ScoredFile[];
+  factors: RiskFactor[];
+  unseen: UnseenFile[];
+  warnings: string[];
+  plan: Plan;
+}
+
+export interface ChangeScorer {
+  scoreText(diffText: string, text?: UntrustedText, forced?: Tier): ScoreResult;
+  scoreDiff(diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult;
+}
+
+/** Compiles a config's globs once; the scorer then handles any number of diffs. */
+export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
+  const classify = createFileClassifier(config.paths.kinds);
+  const scoreRisk = createRiskScorer(config);
+  const plan = createTierPlanner(config);
+  const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult => {
+    const report = scoreRisk(text ? { diff, text } : { diff });
+    const chosen = plan(diff, report.score, forced);
+    return {
+      score: report.score,
+      tier: chosen.tier,
+      additions: diff.additions,
+      deletions: diff.deletions,
+      files: diff.files.map((f) => ({
+        path: f.path,
+        ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}),
+        status: f.status,
+        kind: f.kind,
+        binary: f.binary,
+        additions: f.additions,
+        deletions: f.deletions,
+      })),
+      factors: report.factors,
+      unseen: report.unseen,
+      warnings: diff.warnings,
+      plan: chosen,
+    };
+  };
+  return {
+    scoreDiff,
+    scoreText: (diffText, text, forced) =>
+      scoreDiff(parseUnifiedDiff(diffText, { classify, maxFileLines: config.risk.max_file_lines }), text, forced),
+  };
+}
