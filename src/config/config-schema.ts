@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENTS, MODEL_CLASSES, TIERS } from '../plan/tier.js';
+import { AGENTS, MODEL_CLASSES, type TIERS } from '../plan/tier.js';
 import { DEFAULT_PERMISSION_PATHS, DEFAULT_SENSITIVE_PATHS } from './default-sensitive-paths.js';
 
 // The schema of `.github/riskgate.yml`. Every key has a default, unknown keys are errors (a typo

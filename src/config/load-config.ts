@@ -21,7 +21,14 @@ export function validateConfig(value: unknown, source: string): RiskgateConfig {
 export function parseConfig(text: string, source: string): RiskgateConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(source, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return `YAML${at ? ` line ${at.line}, column ${at.col}` : ''}: ${message}`;
+      }),
+    );
   }
   const value: unknown = doc.toJS();
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {

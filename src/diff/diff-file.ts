@@ -83,3 +83,15 @@ export function totalsOf(files: readonly DiffFile[]): { additions: number; delet
   }
   return { additions, deletions };
 }
+
+/**
+ * Keeps the counts of a file with more changed lines than `maxFileLines` but drops its lines, so
+ * one huge file cannot dominate time and memory; the file is then unseen ('oversized').
+ */
+export function limitFileLines(file: DiffFile, maxFileLines: number): DiffFile {
+  if (file.additions + file.deletions > maxFileLines && file.unseen === undefined) {
+    file.hunks = [];
+    file.unseen = 'oversized';
+  }
+  return file;
+}

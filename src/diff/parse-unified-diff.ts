@@ -1,5 +1,5 @@
 import type { Diff, DiffFile, FileStatus, UnseenReason } from './diff-file.js';
-import { totalsOf } from './diff-file.js';
+import { limitFileLines, totalsOf } from './diff-file.js';
 import { DiffInputError } from './diff-input-error.js';
 import type { FileClassifier } from './classify-file.js';
 import { readHunks } from './read-hunks.js';
@@ -109,12 +109,7 @@ function finish(options: ParseOptions, file: Omit<DiffFile, 'kind' | 'additions'
   const { kind, language } = options.classify(file.path);
   const result: DiffFile = { additions: 0, deletions: 0, hunks: [], ...file, kind };
   if (language !== undefined) result.language = language;
-  if (result.additions + result.deletions > options.maxFileLines && result.unseen === undefined) {
-    // Counts stay exact; the lines are dropped so one huge file cannot dominate time and memory.
-    result.hunks = [];
-    result.unseen = 'oversized';
-  }
-  return result;
+  return limitFileLines(result, options.maxFileLines);
 }
 
 /** Reads git's extended header lines, which sit between `diff --git` and the first hunk. */

@@ -12,11 +12,16 @@ const SCOPES: Record<PatternScope, ReadonlySet<FileKind>> = {
 const MAX_SCANNED_LINE_CHARS = 4_000;
 const EXCERPT_CHARS = 100;
 
+// Control characters, soft hyphen, combining grapheme joiner, bidi and zero-width marks, and
+// Unicode tag characters: everything that changes what a reader sees without being seen.
+// eslint-disable-next-line no-control-regex, no-misleading-character-class -- matching these is the point
+const HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+
 /** Makes hidden and control characters visible, so evidence cannot hide what it shows. */
 export function visibleExcerpt(text: string): string {
   const trimmed = text.trim();
   const cut = trimmed.length > EXCERPT_CHARS ? `${trimmed.slice(0, EXCERPT_CHARS)}...` : trimmed;
-  return cut.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g, (ch) =>
+  return cut.replace(HIDDEN, (ch) =>
     `<U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}>`,
   );
 }

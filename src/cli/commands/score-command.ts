@@ -1,0 +1,33 @@
+import type { Tier } from '../../plan/tier.js';
+import { createChangeScorer } from '../../run/score-change.js';
+import { writeLine, type CliIo } from '../cli-io.js';
+import { formatScore } from '../format-score.js';
+import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
+import { resolveConfig } from '../resolve-config.js';
+import { scoreJsonl } from './score-jsonl.js';
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface ScoreOptions extends ChangeInputOptions {
+  json?: boolean;
+  jsonl?: boolean;
+  tier?: Tier;
+}
+
+export async function scoreCommand(io: CliIo, options: ScoreOptions): Promise<number> {
+  if (options.jsonl) {
+    const { config } = await resolveConfig(io.cwd, options.config);
+    const input = options.diff && options.diff !== '-' ? createReadStream(resolve(io.cwd, options.diff)) : io.stdin;
+    const failures = await scoreJsonl(input, io.stdout, config);
+    if (failures > 0) io.stderr.write(`riskgate: ${failures} line(s) could not be scored (see their "error" fields)\n`);
+    return failures > 0 ? 1 : 0;
+  }
+  const input = await readChangeInput(io, options);
+  const result = createChangeScorer(input.resolved.config).scoreText(input.diffText, input.text, options.tier);
+  if (options.json) {
+    await writeLine(io.stdout, JSON.stringify({ ...result, source: input.label, config: input.resolved.source }, null, 2));
+  } else {
+    await writeLine(io.stdout, formatScore(result, { label: input.label, configSource: input.resolved.source }));
+  }
+  return 0;
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config-error.js';
+import { DiffInputError } from '../diff/diff-input-error.js';
+import { GitError } from '../git/run-git.js';
+import { TIERS, type Tier } from '../plan/tier.js';
+import { UsageError, type CliIo } from './cli-io.js';
+import { configShowCommand, configValidateCommand } from './commands/config-command.js';
+import { planCommand } from './commands/plan-command.js';
+import { scoreCommand } from './commands/score-command.js';
+
+export const USAGE = `riskgate: risk-based quality gates for pull requests
+
+Usage:
+  riskgate score [RANGE] [options]     score a change: RANGE is A..B, A...B or one commit;
+                                       default: the branch against the upstream default
+                                       branch, else the last commit
+  riskgate score --jsonl [--diff FILE] batch: JSON lines {"id","diff","title"?,"body"?} in,
+                                       {"id","score","tier","additions","deletions","factors"} out
+  riskgate plan [RANGE] [options]      what each tier would run, with estimated tokens and dollars
+  riskgate config validate [FILE]      check a config file (default .github/riskgate.yml)
+  riskgate config show [--config FILE] print the effective config, defaults filled in
+
+Options:
+  --diff FILE|-     read a unified diff from FILE or stdin instead of git
+  --title TEXT      pull request title (may raise the score, never lower it)
+  --body TEXT       pull request body (likewise)
+  --config FILE     config file (default: .github/riskgate.yml at the base revision)
+  --tier TIER       force at least this tier: ${TIERS.join(', ')}
+  --json            machine-readable output
+  --debug           print stack traces on errors
+  -h, --help        this help
+  -v, --version     riskgate's version
+
+Exit status: 0 done, 1 some --jsonl lines failed, 2 error (the message says which)
+`;
+
+const OPTIONS = {
+  diff: { type: 'string' },
+  title: { type: 'string' },
+  body: { type: 'string' },
+  config: { type: 'string' },
+  tier: { type: 'string' },
+  json: { type: 'boolean' },
+  jsonl: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function parseTier(value: string | undefined): Tier | undefined {
+  if (value === undefined) return undefined;
+  if (!(TIERS as readonly string[]).includes(value)) throw new UsageError(`--tier must be one of ${TIERS.join(', ')}, not "${value}"`);
+  return value as Tier;
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (riskgate --help lists the options)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    io.stdout.write(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const input = { ...values, tier: parseTier(values.tier) };
+  switch (command) {
+    case 'score':
+    case 'plan': {
+      if (rest.length > 1) throw new UsageError(`riskgate ${command} takes one RANGE, got ${rest.length}: ${rest.join(' ')}`);
+      const options = { ...input, ...(rest[0] !== undefined ? { range: rest[0] } : {}) };
+      return command === 'score' ? scoreCommand(io, options) : planCommand(io, options);
+    }
+    case 'config':
+      if (rest[0] === 'validate') return configValidateCommand(io, rest[1] ?? values.config);
+      if (rest[0] === 'show') return configShowCommand(io, values.config);
+      throw new UsageError(`riskgate config takes "validate [FILE]" or "show", not "${rest.join(' ')}"`);
+    default:
+      throw new UsageError(`unknown command "${command}" (riskgate --help lists the commands)`);
+  }
+}
+
+const EXPECTED_ERRORS = [UsageError, DiffInputError, ConfigError, GitError];
+
+/** Runs the CLI; returns the exit status. Never throws: every failure becomes a message. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    const expected = EXPECTED_ERRORS.some((type) => err instanceof type);
+    io.stderr.write(`riskgate: ${expected ? err.message : `internal error: ${err.message}`}\n`);
+    if (argv.includes('--debug') && err.stack) io.stderr.write(`${err.stack}\n`);
+    else if (!expected) io.stderr.write('riskgate: run again with --debug for the stack trace\n');
+    return 2;
+  }
+}
