@@ -39,7 +39,12 @@ export const AGENT_INSTRUCTION_TOKENS = 600;
 // Most answers are far below the cap; an estimate at the cap would overstate every plan.
 export const EXPECTED_OUTPUT_SHARE = 0.5;
 
-export type TierPlanner = (diff: Diff, score: number, forced?: Tier) => Plan;
+export interface TierPlanner {
+  /** The tier the score calls for, raised by `always_full` and a forced tier, and its plan. */
+  choose(diff: Diff, score: number, forced?: Tier): Plan;
+  /** The plan of exactly this tier, for showing what each tier would cost. */
+  at(diff: Diff, tier: Tier): Plan;
+}
 
 /** Builds a planner for one config: which agents run at which tier, on which model, for how much. */
 export function createTierPlanner(config: RiskgateConfig): TierPlanner {
@@ -63,8 +68,7 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
     return { tier, reasons };
   };
 
-  return (diff, score, forced) => {
-    const { tier, reasons } = decide(diff, score, forced);
+  const planAt = (diff: Diff, { tier, reasons }: TierDecision): Plan => {
     const tierConfig = config.tiers[tier];
     const reviewedChars = diff.files
       .filter((f) => !NOT_AUTHORED.has(f.kind))
@@ -101,6 +105,11 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
       contextTokens,
       estimatedUsd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0),
     };
+  };
+
+  return {
+    choose: (diff, score, forced) => planAt(diff, decide(diff, score, forced)),
+    at: (diff, tier) => planAt(diff, { tier, reasons: [`${tier} shown on request`] }),
   };
 }
 

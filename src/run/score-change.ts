@@ -31,18 +31,22 @@ export interface ScoreResult {
 }
 
 export interface ChangeScorer {
+  parse(diffText: string): Diff;
   scoreText(diffText: string, text?: UntrustedText, forced?: Tier): ScoreResult;
   scoreDiff(diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult;
+  /** The plan of exactly this tier for a diff, whatever its score. */
+  planAt(diff: Diff, tier: Tier): Plan;
 }
 
 /** Compiles a config's globs once; the scorer then handles any number of diffs. */
 export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
   const classify = createFileClassifier(config.paths.kinds);
   const scoreRisk = createRiskScorer(config);
-  const plan = createTierPlanner(config);
+  const planner = createTierPlanner(config);
+  const parse = (diffText: string) => parseUnifiedDiff(diffText, { classify, maxFileLines: config.risk.max_file_lines });
   const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult => {
     const report = scoreRisk(text ? { diff, text } : { diff });
-    const chosen = plan(diff, report.score, forced);
+    const chosen = planner.choose(diff, report.score, forced);
     return {
       score: report.score,
       tier: chosen.tier,
@@ -64,8 +68,9 @@ export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
     };
   };
   return {
+    parse,
     scoreDiff,
-    scoreText: (diffText, text, forced) =>
-      scoreDiff(parseUnifiedDiff(diffText, { classify, maxFileLines: config.risk.max_file_lines }), text, forced),
+    scoreText: (diffText, text, forced) => scoreDiff(parse(diffText), text, forced),
+    planAt: planner.at,
   };
 }

@@ -7,7 +7,8 @@ import { lines, makeDiff } from '../support/make-diff.js';
 import { parse } from '../support/parse.js';
 
 const diff = parse(makeDiff({ path: 'src/a.ts', added: lines(50) }));
-const plan = createTierPlanner(defaultConfig());
+const planner = createTierPlanner(defaultConfig());
+const plan = planner.choose;
 
 describe('tier from score', () => {
   it.each([
@@ -24,12 +25,12 @@ describe('tier from score', () => {
 
   it('uses the thresholds from config', () => {
     const strict = createTierPlanner(parseConfig('tiers:\n  thresholds: { standard: 5, thorough: 10, full: 20 }\n', 't.yml'));
-    expect(strict(diff, 12).tier).toBe('thorough');
+    expect(strict.choose(diff, 12).tier).toBe('thorough');
   });
 
   it('forces the full tier when a path matches always_full, and says why', () => {
     const pinned = createTierPlanner(parseConfig('tiers:\n  always_full: ["src/**"]\n', 't.yml'));
-    const result = pinned(diff, 3);
+    const result = pinned.choose(diff, 3);
     expect(result.tier).toBe('full');
     expect(result.reasons.join(' ')).toMatch(/src\/a\.ts match tiers\.always_full/);
   });
@@ -37,6 +38,11 @@ describe('tier from score', () => {
   it('lets a forced tier raise the tier but never lower it', () => {
     expect(plan(diff, 10, 'full').tier).toBe('full');
     expect(plan(diff, 90, 'minimal').tier).toBe('full');
+  });
+
+  it('shows any tier exactly on request, for comparing costs', () => {
+    expect(planner.at(diff, 'minimal').tier).toBe('minimal');
+    expect(planner.at(diff, 'minimal').agents).toHaveLength(1);
   });
 });
 
@@ -49,7 +55,7 @@ describe('agents and models per tier', () => {
       ['tests', 'claude-haiku-5-5'],
     ]);
     const custom = createTierPlanner(parseConfig('models: { strong: claude-opus-5-5 }\ntiers:\n  minimal: { agents: { security: strong } }\n', 't.yml'));
-    expect(custom(diff, 0).agents.map((a) => [a.agent, a.model])).toEqual([['security', 'claude-opus-5-5']]);
+    expect(custom.choose(diff, 0).agents.map((a) => [a.agent, a.model])).toEqual([['security', 'claude-opus-5-5']]);
   });
 
   it('estimates one cache write per model and cache reads for the agents after it', () => {
@@ -70,9 +76,9 @@ describe('agents and models per tier', () => {
     const priced = createTierPlanner(
       parseConfig('models: { fast: my-model }\nprices:\n  my-model: { input: 100, output: 100, cache_write_5m: 100, cache_write_1h: 100, cache_read: 100 }\n', 't.yml'),
     );
-    expect(priced(diff, 0).estimatedUsd).toBeGreaterThan(plan(diff, 0).estimatedUsd * 100);
+    expect(priced.choose(diff, 0).estimatedUsd).toBeGreaterThan(plan(diff, 0).estimatedUsd * 100);
     const unpriced = createTierPlanner(parseConfig('models: { fast: unknown-model }\n', 't.yml'));
-    expect(() => unpriced(diff, 0)).toThrow(/no price for model "unknown-model"/);
+    expect(() => unpriced.choose(diff, 0)).toThrow(/no price for model "unknown-model"/);
   });
 });
 

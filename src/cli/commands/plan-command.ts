@@ -12,8 +12,9 @@ export interface PlanOptions extends ChangeInputOptions {
 export async function planCommand(io: CliIo, options: PlanOptions): Promise<number> {
   const input = await readChangeInput(io, options);
   const scorer = createChangeScorer(input.resolved.config);
-  const chosen = scorer.scoreText(input.diffText, input.text);
-  const byTier = TIERS.map((tier) => ({ tier, plan: scorer.scoreText(input.diffText, input.text, tier).plan }));
+  const diff = scorer.parse(input.diffText);
+  const chosen = scorer.scoreDiff(diff, input.text);
+  const byTier = TIERS.map((tier) => ({ tier, plan: scorer.planAt(diff, tier) }));
   if (options.json) {
     await writeLine(
       io.stdout,
