@@ -16,6 +16,12 @@ export interface PatternRule {
   reason: string;
   scope: PatternScope;
   patterns: RegExp[];
+  /**
+   * Lowercase literals, one of which appears in every match of `patterns` (case-insensitively).
+   * A line is tested against the rule's patterns only when it holds one: one scan of a file's
+   * added text then replaces dozens of regular expressions per line.
+   */
+  keywords: string[];
   /** Never show the matched line: it may hold a secret. */
   redact?: boolean;
 }
@@ -26,6 +32,8 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 25,
     reason: 'contain hidden or bidirectional Unicode characters (Trojan Source)',
     scope: 'all',
+    // Found by its own character class, not by keywords.
+    keywords: [],
     patterns: [/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060-\u2064\u061C\u180E]|\uDB40[\uDC00-\uDC7F]/],
   },
   {
@@ -34,6 +42,7 @@ export const PATTERN_RULES: PatternRule[] = [
     reason: 'look like a hard-coded credential (value not shown)',
     scope: 'all',
     redact: true,
+    keywords: ['private key', 'akia', 'asia', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'xox', 'sk-', 'aiza', 'passw', 'pwd', 'secret', 'key', 'token'],
     patterns: [
       /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY/,
       /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/,
@@ -50,6 +59,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 15,
     reason: 'disable TLS certificate or host name verification',
     scope: 'code',
+    keywords: ['rejectunauthorized', 'reject_unauthorized', 'verif', 'cert_none', 'check_hostname', 'trustall', 'curl', 'strict-ssl', 'servercertificatevalidationcallback'],
     patterns: [
       /rejectUnauthorized["']?\s*:\s*false/,
       /NODE_TLS_REJECT_UNAUTHORIZED/,
@@ -69,6 +79,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 12,
     reason: 'deserialize data with a loader that can run code',
     scope: 'code',
+    keywords: ['pickle', 'yaml.', 'objectinputstream', 'xmldecoder', 'marshal.load', 'unserialize', 'binaryformatter', 'node-serialize', 'torch.load', 'shelve.open'],
     patterns: [
       /\bpickle\.loads?\s*\(/,
       /\bcPickle\.loads?\s*\(/,
@@ -90,6 +101,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 12,
     reason: 'evaluate code built at run time (eval, exec, new Function)',
     scope: 'code',
+    keywords: ['eval', 'function', 'exec', 'runin', 'scriptengine'],
     patterns: [/(?<![\w.$])eval\s*\(/, /\bnew\s+Function\s*\(/, /(?<![\w.$])exec\s*\(\s*(?:compile|["'f]|[a-z_])/, /\bvm\.runIn(?:New|This)?Context\s*\(/, /\bScriptEngine(?:Manager)?\b/],
   },
   {
@@ -97,6 +109,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 12,
     reason: 'run DELETE or UPDATE without a WHERE clause',
     scope: 'all',
+    keywords: ['delete', 'update'],
     patterns: [/\bDELETE\s+FROM\s+[\w."`[\]]+\s*(?:;|["'`)]|$)/i, /\bUPDATE\s+[\w."`[\]]+\s+SET\b(?![^\n]*\bWHERE\b)(?=[^\n]*(?:;|["'`]\s*[,)]?\s*$))/i],
   },
   {
@@ -104,6 +117,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 10,
     reason: 'change a database schema (DROP, ALTER, TRUNCATE, RENAME)',
     scope: 'all',
+    keywords: ['drop', 'alter', 'truncate', 'rename'],
     patterns: [/\b(?:DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|COLUMN|VIEW)|ALTER\s+TABLE|TRUNCATE\s+(?:TABLE\s+)?[\w"`]|RENAME\s+(?:TABLE|COLUMN))\b/i],
   },
   {
@@ -111,6 +125,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 10,
     reason: 'allow cross-origin requests from any origin',
     scope: 'code',
+    keywords: ['origin', 'cors'],
     patterns: [
       /Access-Control-Allow-Origin["']?\s*[:,]\s*["']\*["']/i,
       /\borigins?["']?\s*[:=]\s*\[?\s*["']\*["']/i,
@@ -125,6 +140,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 10,
     reason: 'make files or directories world-writable',
     scope: 'code',
+    keywords: ['chmod', 'mkdir', 'makedirs', 'open', 'umask', 's_iwoth', 'setwritable'],
     patterns: [/\bchmod\s+(?:-R\s+)?(?:0?[0-7]?[2367][2367]7|a\+w|o\+w|\+w)\b/, /\b(?:chmod|mkdir|makedirs|open|umask)\w*\s*\([^)]*\b0o?[0-7]?[0-7][0-7][2367]\b/, /\bumask\s*\(\s*0+\s*\)/, /\bS_IWOTH\b/, /setWritable\s*\(\s*true\s*,\s*false\s*\)/],
   },
   {
@@ -132,6 +148,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 8,
     reason: 'use a broken hash or cipher (MD5, SHA-1, DES, RC4, ECB)',
     scope: 'code',
+    keywords: ['createhash', 'hashlib', 'messagedigest', 'digestutils', 'cipher', 'des', 'rc4', 'rc2', 'ecb', 'crypto/'],
     patterns: [
       /createHash\(\s*["'](?:md5|sha1|md4)["']/i,
       /\bhashlib\.(?:md5|sha1)\s*\(/,
@@ -148,6 +165,7 @@ export const PATTERN_RULES: PatternRule[] = [
     points: 6,
     reason: 'start processes or run shell commands',
     scope: 'code',
+    keywords: ['child_process', 'sync', 'subprocess', 'os.', 'shell', 'runtime', 'processbuilder', 'exec.command', 'system', 'popen', 'passthru', 'proc_open'],
     patterns: [
       /\bchild_process\b/,
       /(?<![\w.$])(?:execSync|execFileSync|spawnSync)\s*\(/,
