@@ -1,7 +1,5 @@
 // `npm run eval:risk`: the default risk score against SZZ bug labels, per repository, beside
 // lines-added alone; writes the table into the README between the eval:risk markers.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/config/load-config.js';
 import { rocAuc } from '../src/evaluation/roc-auc.js';
 import { FACTOR_FAMILIES } from '../src/risk/factor-registry.js';
@@ -10,10 +8,8 @@ import { createFileClassifier } from '../src/diff/classify-file.js';
 import { parseUnifiedDiff } from '../src/diff/parse-unified-diff.js';
 import type { Diff } from '../src/diff/diff-file.js';
 import { messageAsText, readLabelledCommits, riskEvalPath } from './read-risk-eval.js';
+import { updateReadmeSection } from './update-readme-section.js';
 
-const README = fileURLToPath(new URL('../../README.md', import.meta.url));
-const START = '<!-- eval:risk:start -->';
-const END = '<!-- eval:risk:end -->';
 
 const config = defaultConfig();
 const classify = createFileClassifier(config.paths.kinds);
@@ -63,13 +59,7 @@ const table = [
 ].join('\n');
 
 console.log(table);
-const readme = readFileSync(README, 'utf8');
-const start = readme.indexOf(START);
-const end = readme.indexOf(END);
-if (start !== -1 && end > start) {
-  writeFileSync(README, `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`);
-  console.log('\nREADME.md updated');
-}
+if (updateReadmeSection('eval:risk', table)) console.log('\nREADME.md updated');
 const losing = rows.filter((r) => r.score < r.la);
 if (losing.length > 0) {
   console.error(`the score loses to lines-added on ${losing.map((r) => r.repo).join(', ')}`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDiff } from './generate-diff.js';
+import { updateReadmeSection } from './update-readme-section.js';
 
 const CASE = fileURLToPath(new URL('./score-case.js', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/riskgate.js', import.meta.url));
@@ -69,5 +70,7 @@ const run = await timeChild([BIN, 'score', '--jsonl'], batchFile);
 rows.push(`| \`riskgate score --jsonl\`, ${BATCH} diffs of 1-9 KB | ${f1(run.ms)} ms (${Math.round(BATCH / (run.ms / 1000))} diffs/s) | ${f1(run.maxRssMb)} MB |`);
 console.log(rows.at(-1));
 
-console.log(['', '| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n'));
+const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
+console.log(`\n${table}`);
+if (updateReadmeSection('bench', table)) console.log('\nREADME.md updated');
 rmSync(dir, { recursive: true, force: true });
