@@ -74,6 +74,14 @@ export interface Diff {
   warnings: string[];
 }
 
+// Generated, vendored and lockfile content is produced by tools, not written by the author: it
+// says little about what a reviewer must read, and models are not shown it.
+const NOT_AUTHORED: ReadonlySet<FileKind> = new Set(['generated', 'vendored', 'lockfile']);
+
+export function isAuthored(kind: FileKind): boolean {
+  return !NOT_AUTHORED.has(kind);
+}
+
 export function totalsOf(files: readonly DiffFile[]): { additions: number; deletions: number } {
   let additions = 0;
   let deletions = 0;

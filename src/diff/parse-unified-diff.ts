@@ -141,9 +141,8 @@ function readGitHeaders(body: string, firstBreak: number): GitHeaders {
 }
 
 function readExtendedHeader(line: string, headers: GitHeaders): void {
-  const space = line.indexOf(' ');
   const match = /^(old mode|new mode|deleted file mode|new file mode|similarity index|rename from|rename to|copy from|copy to) (.*)$/.exec(line);
-  if (!match || space === -1) return;
+  if (!match) return;
   const [, key, value = ''] = match;
   switch (key) {
     case 'old mode':

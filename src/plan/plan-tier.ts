@@ -1,7 +1,6 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
-import type { Diff } from '../diff/diff-file.js';
+import { isAuthored, type Diff } from '../diff/diff-file.js';
 import { compileGlobs } from '../risk/match-paths.js';
-import { NOT_AUTHORED } from '../risk/factors/size.js';
 import { callCostUsd, tokensForChars, type TokenEstimate } from './estimate-cost.js';
 import { DEFAULT_PRICES, type ModelPrice } from './prices.js';
 import { AGENTS, raiseTier, type AgentName, type ModelClass, type Tier } from './tier.js';
@@ -71,7 +70,7 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
   const planAt = (diff: Diff, { tier, reasons }: TierDecision): Plan => {
     const tierConfig = config.tiers[tier];
     const reviewedChars = diff.files
-      .filter((f) => !NOT_AUTHORED.has(f.kind))
+      .filter((f) => isAuthored(f.kind))
       .reduce((sum, f) => sum + f.hunks.reduce((h, hunk) => h + hunk.lines.reduce((l, line) => l + line.text.length + 2, 0), 0), 0);
     const contextTokens = Math.min(SHARED_INSTRUCTION_TOKENS + tokensForChars(reviewedChars), tierConfig.token_budget);
     const outputTokens = Math.ceil(tierConfig.max_output_tokens * EXPECTED_OUTPUT_SHARE);

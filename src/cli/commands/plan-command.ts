@@ -1,7 +1,8 @@
 import { TIERS } from '../../plan/tier.js';
 import { createChangeScorer } from '../../run/score-change.js';
 import { writeLine, type CliIo } from '../cli-io.js';
-import { formatPlanLine, planTokens } from '../format-score.js';
+import { CHARS_PER_TOKEN } from '../../plan/estimate-cost.js';
+import { formatPlanLine } from '../format-score.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
 
 export interface PlanOptions extends ChangeInputOptions {
@@ -27,7 +28,7 @@ export async function planCommand(io: CliIo, options: PlanOptions): Promise<numb
     '',
     ...byTier.map(({ tier, plan }) => `${tier === chosen.tier ? '>' : ' '} ${tier.padEnd(9)} ${formatPlanLine(plan)}`),
     '',
-    `  tokens and dollars are estimates (${formatPlanLine(chosen.plan).split('; ')[1]} at the selected tier, ${planTokens(chosen.plan)} tokens); prices: riskgate's table or the config's prices`,
+    `  estimates: prompt tokens from the diff's size (${CHARS_PER_TOKEN} characters a token, capped at each tier's budget), dollars from the price table`,
   ];
   await writeLine(io.stdout, lines.join('\n'));
   return 0;

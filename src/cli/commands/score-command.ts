@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Tier } from '../../plan/tier.js';
 import { createChangeScorer } from '../../run/score-change.js';
 import { writeLine, type CliIo } from '../cli-io.js';
@@ -5,8 +7,6 @@ import { formatScore } from '../format-score.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
 import { resolveConfig } from '../resolve-config.js';
 import { scoreJsonl } from './score-jsonl.js';
-import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
 
 export interface ScoreOptions extends ChangeInputOptions {
   json?: boolean;

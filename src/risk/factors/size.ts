@@ -1,9 +1,6 @@
-import type { FileKind } from '../../diff/diff-file.js';
+import { isAuthored } from '../../diff/diff-file.js';
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
-
-// Generated, vendored and lockfile lines say little about what a reviewer must read.
-export const NOT_AUTHORED: ReadonlySet<FileKind> = new Set(['generated', 'vendored', 'lockfile']);
 
 /** Size, log-scaled: each doubling of authored changed lines adds the same points. */
 export const sizeFamily: FamilyFactory = ({ weights }) => ({
@@ -14,7 +11,7 @@ export const sizeFamily: FamilyFactory = ({ weights }) => ({
     let weighted = 0;
     let added = 0;
     let deleted = 0;
-    const authored = diff.files.filter((f) => !NOT_AUTHORED.has(f.kind));
+    const authored = diff.files.filter((f) => isAuthored(f.kind));
     for (const file of authored) {
       const share = file.kind === 'test' ? w.testLineWeight : 1;
       weighted += share * (file.additions + w.deletedLineWeight * file.deletions);

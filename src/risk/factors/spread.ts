@@ -1,6 +1,6 @@
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
-import { NOT_AUTHORED } from './size.js';
+import { isAuthored } from '../../diff/diff-file.js';
 
 function directoryOf(path: string): string {
   const slash = path.lastIndexOf('/');
@@ -12,9 +12,12 @@ export const spreadFamily: FamilyFactory = ({ weights }) => ({
   family: 'spread',
   mayLower: false,
   evaluate({ diff }): RiskFactor[] {
-    const authored = diff.files.filter((f) => !NOT_AUTHORED.has(f.kind));
+    const authored = diff.files.filter((f) => isAuthored(f.kind));
     const directories = new Map<string, number>();
-    for (const file of authored) directories.set(directoryOf(file.path), (directories.get(directoryOf(file.path)) ?? 0) + 1);
+    for (const file of authored) {
+      const directory = directoryOf(file.path);
+      directories.set(directory, (directories.get(directory) ?? 0) + 1);
+    }
     const factors: RiskFactor[] = [];
     if (directories.size > 1) {
       factors.push({
