@@ -1,0 +1,112 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { z } from 'zod';
+import { ModelError, type ModelAnswer, type ModelCall, type StructuredModel, type Usage } from './model-port.js';
+
+export interface AnthropicModelOptions {
+  apiKey: string;
+  /** Defaults to ANTHROPIC_BASE_URL, then Anthropic's API: a gateway or a test server fits here. */
+  baseURL?: string;
+  /** Retries after the first attempt for 429, 529, 5xx and connection errors (SDK backoff, honours retry-after). */
+  maxRetries?: number;
+}
+
+// Internal header that pairs the SDK's attempts with one ask(); removed before the request leaves.
+const CALL_HEADER = 'x-riskgate-call';
+
+function usageOf(raw: Anthropic.Usage | undefined): Usage {
+  // The cache counters and their breakdown may be null (older models, gateways): null is zero.
+  const write5m = raw?.cache_creation?.ephemeral_5m_input_tokens ?? null;
+  const write1h = raw?.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  return {
+    inputTokens: raw?.input_tokens ?? 0,
+    outputTokens: raw?.output_tokens ?? 0,
+    cacheWrite5mTokens: write5m ?? raw?.cache_creation_input_tokens ?? 0,
+    cacheWrite1hTokens: write1h,
+    cacheReadTokens: raw?.cache_read_input_tokens ?? 0,
+  };
+}
+
+function failureOf(error: unknown, retries: number): ModelError {
+  if (error instanceof ModelError) return error;
+  if (error instanceof Anthropic.APIConnectionTimeoutError) return new ModelError('timeout', 'the model did not answer in time', undefined, retries);
+  if (error instanceof Anthropic.APIConnectionError) return new ModelError('connection', `cannot reach the model API: ${error.message}`, undefined, retries);
+  if (error instanceof Anthropic.APIError) {
+    const status = error.status ?? 0;
+    const kind =
+      status === 429 ? 'rate_limited' : status === 529 ? 'overloaded' : status === 401 || status === 403 ? 'auth' : status >= 500 ? 'server_error' : 'bad_request';
+    return new ModelError(kind, `model API answered ${status}: ${error.message}`, undefined, retries);
+  }
+  return new ModelError('connection', (error as Error).message ?? String(error), undefined, retries);
+}
+
+/** The Anthropic Messages API through @anthropic-ai/sdk, with structured output. */
+export class AnthropicModel implements StructuredModel {
+  private readonly client: Anthropic;
+  private readonly attempts = new Map<string, number>();
+  private nextCall = 0;
+
+  constructor(options: AnthropicModelOptions) {
+    this.client = new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
+      maxRetries: options.maxRetries ?? 3,
+      fetch: (url, init) => {
+        const headers = new Headers(init?.headers);
+        const id = headers.get(CALL_HEADER);
+        if (id !== null) {
+          headers.delete(CALL_HEADER);
+          this.attempts.set(id, (this.attempts.get(id) ?? 0) + 1);
+        }
+        return fetch(url, { ...init, headers });
+      },
+    });
+  }
+
+  async ask<T>(call: ModelCall<T>): Promise<ModelAnswer<T>> {
+    const id = String(this.nextCall++);
+    const started = performance.now();
+    const retries = () => Math.max(0, (this.attempts.get(id) ?? 1) - 1);
+    try {
+      const system = call.cachedPrefix.map((text, i): Anthropic.TextBlockParam => ({
+        type: 'text',
+        text,
+        // One breakpoint after the last shared block caches everything before it.
+        ...(i === call.cachedPrefix.length - 1 ? { cache_control: { type: 'ephemeral' } } : {}),
+      }));
+      // No temperature, top_p or top_k: the API version the SDK speaks rejects them.
+      const message = await this.client.messages.create(
+        {
+          model: call.model,
+          max_tokens: call.maxOutputTokens,
+          system,
+          messages: [{ role: 'user', content: call.instructions }],
+          output_config: { format: { type: 'json_schema', schema: z.toJSONSchema(call.schema) as Record<string, unknown> } },
+        },
+        { timeout: call.timeoutMs, headers: { [CALL_HEADER]: id }, ...(call.signal ? { signal: call.signal } : {}) },
+      );
+      const usage = usageOf(message.usage);
+      if (message.stop_reason === 'refusal') throw new ModelError('refused', 'the model refused to answer', usage, retries());
+      if (message.stop_reason === 'max_tokens') {
+        throw new ModelError('truncated', `the answer was cut off at ${call.maxOutputTokens} output tokens`, usage, retries());
+      }
+      // Thinking and other blocks may come first: take the text blocks, never content[0].
+      const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new ModelError('invalid_output', 'the answer is not JSON', usage, retries());
+      }
+      const checked = call.schema.safeParse(parsed);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new ModelError('invalid_output', `the answer does not match the schema: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, usage, retries());
+      }
+      return { output: checked.data, usage, model: message.model, latencyMs: performance.now() - started, retries: retries() };
+    } catch (error) {
+      throw failureOf(error, retries());
+    } finally {
+      this.attempts.delete(id);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AnthropicModel } from '../../src/model/anthropic-model.js';
+import { ModelError, type ModelCall } from '../../src/model/model-port.js';
+import { AnthropicTestServer } from '../support/anthropic-server.js';
+
+const findingsSchema = z.object({
+  findings: z.array(z.object({ title: z.string(), severity: z.enum(['blocker', 'warning', 'note']), line: z.number().int().positive() })),
+});
+
+const server = new AnthropicTestServer();
+let model: AnthropicModel;
+const call = (overrides: Partial<ModelCall<z.infer<typeof findingsSchema>>> = {}): ModelCall<z.infer<typeof findingsSchema>> => ({
+  model: 'claude-haiku-5-5',
+  cachedPrefix: ['Shared instructions for every agent.', 'The pull request context, fenced as data.'],
+  instructions: 'Review for correctness.',
+  schema: findingsSchema,
+  maxOutputTokens: 1000,
+  timeoutMs: 5_000,
+  ...overrides,
+});
+
+async function failure(promise: Promise<unknown>): Promise<ModelError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelError);
+    return error as ModelError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  await server.start();
+  model = new AnthropicModel({ apiKey: 'sk-test-key', baseURL: server.url, maxRetries: 2 });
+});
+afterAll(() => server.stop());
+afterEach(() => {
+  server.requests.length = 0;
+});
+
+describe('AnthropicModel over the real SDK', () => {
+  it('asks for schema-shaped output and returns it parsed, with usage', async () => {
+    const answer = await model.ask(call());
+    expect(answer.output).toEqual({ findings: [{ title: 'example', severity: 'blocker', line: 1 }] });
+    expect(answer.retries).toBe(0);
+    expect(answer.usage.outputTokens).toBeGreaterThan(0);
+    const request = server.requests[0]!;
+    expect(request.headers.authorization).toBe('Bearer sk-test-key');
+    expect(request.body).not.toHaveProperty('temperature');
+    expect(request.body).not.toHaveProperty('top_p');
+    expect(request.headers['x-riskgate-call']).toBeUndefined();
+    expect((request.body.output_config as { format: { type: string } }).format.type).toBe('json_schema');
+    const system = request.body.system as Array<{ cache_control?: unknown }>;
+    expect(system.map((b) => b.cache_control)).toEqual([undefined, { type: 'ephemeral' }]);
+  });
+
+  it('reads the second call with the same prefix from the cache', async () => {
+    const prefix = ['Instructions.', `Context ${Math.random()}`];
+    const first = await model.ask(call({ cachedPrefix: prefix }));
+    const second = await model.ask(call({ cachedPrefix: prefix, instructions: 'Look for security issues.' }));
+    expect(first.usage.cacheWrite5mTokens).toBeGreaterThan(0);
+    expect(first.usage.cacheReadTokens).toBe(0);
+    expect(second.usage.cacheWrite5mTokens).toBe(0);
+    expect(second.usage.cacheReadTokens).toBe(first.usage.cacheWrite5mTokens);
+  });
+
+  it('takes the text block when thinking comes first', async () => {
+    server.enqueue({ thinkingFirst: true });
+    expect((await model.ask(call())).output.findings).toHaveLength(1);
+  });
+
+  it('treats null cache counters as zero', async () => {
+    server.enqueue({ nullCacheCounters: true });
+    const { usage } = await model.ask(call());
+    expect(usage.cacheReadTokens).toBe(0);
+    expect(usage.cacheWrite5mTokens).toBe(0);
+  });
+
+  it('retries a 429 after the time retry-after asks for, and counts the retry', async () => {
+    server.enqueue({ status: 429, headers: { 'retry-after-ms': '300' } });
+    const answer = await model.ask(call());
+    expect(answer.retries).toBe(1);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.receivedAt - server.requests[0]!.receivedAt).toBeGreaterThanOrEqual(290);
+  });
+
+  it.each([
+    [529, 'overloaded'],
+    [500, 'server_error'],
+    [429, 'rate_limited'],
+  ] as const)('reports %i as %s after the retries run out', async (status, kind) => {
+    server.enqueue(...Array.from({ length: 3 }, () => ({ status, headers: { 'retry-after-ms': '10' } })));
+    const error = await failure(model.ask(call()));
+    expect(error.kind).toBe(kind);
+    expect(error.retries).toBe(2);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('does not retry a 400', async () => {
+    server.enqueue({ status: 400, errorType: 'invalid_request_error' });
+    expect((await failure(model.ask(call()))).kind).toBe('bad_request');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('gives up at its timeout', async () => {
+    const quick = new AnthropicModel({ apiKey: 'k', baseURL: server.url, maxRetries: 0 });
+    server.enqueue({ delayMs: 1_000 });
+    const started = performance.now();
+    expect((await failure(quick.ask(call({ timeoutMs: 200 })))).kind).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it.each([
+    [{ text: 'Sure! Here are the findings: none' }, 'invalid_output', /not JSON/],
+    [{ text: '{"findings": [{"title": "x", "severity": "critical", "line": 3}]}' }, 'invalid_output', /findings\.0\.severity/],
+    [{ stopReason: 'max_tokens' as const }, 'truncated', /cut off at 1000/],
+    [{ stopReason: 'refusal' as const }, 'refused', /refused/],
+  ])('reports a bad answer (%o) as %s, keeping its usage', async (fault, kind, message) => {
+    server.enqueue(fault);
+    const error = await failure(model.ask(call()));
+    expect(error.kind).toBe(kind);
+    expect(error.message).toMatch(message);
+    expect(error.usage?.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('takes its base URL from ANTHROPIC_BASE_URL', async () => {
+    const saved = process.env.ANTHROPIC_BASE_URL;
+    process.env.ANTHROPIC_BASE_URL = server.url;
+    try {
+      await new AnthropicModel({ apiKey: 'k' }).ask(call());
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      if (saved === undefined) delete process.env.ANTHROPIC_BASE_URL;
+      else process.env.ANTHROPIC_BASE_URL = saved;
+    }
+  });
+});
