@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+
+// Hidden markup that a human reviewer does not see but a model reads: HTML comments, zero-width
+// and bidirectional controls, Unicode tag characters.
+const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+// eslint-disable-next-line no-misleading-character-class -- these invisible characters are what is removed
+const INVISIBLE = /[\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+
+export interface Sanitised {
+  text: string;
+  /** How many hidden pieces were removed: a signal of an injection attempt. */
+  removed: number;
+}
+
+export function stripHiddenMarkup(text: string): Sanitised {
+  let removed = 0;
+  const cleaned = text
+    .replace(HTML_COMMENT, () => {
+      removed++;
+      return '';
+    })
+    .replace(INVISIBLE, () => {
+      removed++;
+      return '';
+    });
+  return { text: cleaned, removed };
+}
+
+/**
+ * Wraps untrusted content in a fence whose boundary is random per run, so the content cannot
+ * close the fence and speak as the instructions.
+ */
+export function fence(label: string, text: string, boundary = randomBytes(8).toString('hex')): string {
+  const safe = text.split(boundary).join('');
+  return `<untrusted ${label} boundary="${boundary}">\n${safe}\n</untrusted ${label} boundary="${boundary}">`;
+}

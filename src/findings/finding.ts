@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { AgentName } from '../plan/tier.js';
+
+export const SEVERITIES = ['blocker', 'warning', 'note'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+/** One problem an agent reports, pointing at changed lines on the new side. */
+export interface Finding {
+  agent: AgentName;
+  severity: Severity;
+  /** 0 to 1: how sure the agent is. */
+  confidence: number;
+  path: string;
+  startLine: number;
+  endLine: number;
+  title: string;
+  explanation: string;
+  suggestedFix?: string;
+}
+
+// What a model must answer: the schema is sent as the structured-output format and the answer is
+// validated against it. Limits keep one answer from flooding a check run.
+export const modelFindingsSchema = z.object({
+  findings: z
+    .array(
+      z.object({
+        severity: z.enum(SEVERITIES),
+        confidence: z.number().min(0).max(1),
+        path: z.string().min(1).max(1000),
+        start_line: z.number().int().positive(),
+        end_line: z.number().int().positive(),
+        title: z.string().min(1).max(200),
+        explanation: z.string().max(4000),
+        suggested_fix: z.string().max(4000).optional(),
+      }),
+    )
+    .max(50),
+});
+
+export type ModelFindings = z.infer<typeof modelFindingsSchema>;
+
+export function toFindings(agent: AgentName, answer: ModelFindings): Finding[] {
+  return answer.findings.map((f) => ({
+    agent,
+    severity: f.severity,
+    confidence: f.confidence,
+    path: f.path,
+    startLine: Math.min(f.start_line, f.end_line),
+    endLine: Math.max(f.start_line, f.end_line),
+    title: f.title,
+    explanation: f.explanation,
+    ...(f.suggested_fix ? { suggestedFix: f.suggested_fix } : {}),
+  }));
+}
