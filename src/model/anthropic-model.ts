@@ -26,7 +26,8 @@ function usageOf(raw: Anthropic.Usage | undefined): Usage {
   };
 }
 
-function failureOf(error: unknown, retries: number): ModelError {
+/** API and network failures become ModelErrors; anything else is a bug and propagates as it is. */
+function failureOf(error: unknown, retries: number): Error {
   if (error instanceof ModelError) return error;
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new ModelError('timeout', 'the model did not answer in time', undefined, retries);
   if (error instanceof Anthropic.APIConnectionError) return new ModelError('connection', `cannot reach the model API: ${error.message}`, undefined, retries);
@@ -36,7 +37,7 @@ function failureOf(error: unknown, retries: number): ModelError {
       status === 429 ? 'rate_limited' : status === 529 ? 'overloaded' : status === 401 || status === 403 ? 'auth' : status >= 500 ? 'server_error' : 'bad_request';
     return new ModelError(kind, `model API answered ${status}: ${error.message}`, undefined, retries);
   }
-  return new ModelError('connection', (error as Error).message ?? String(error), undefined, retries);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** The Anthropic Messages API through @anthropic-ai/sdk, with structured output. */
