@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { invisibleCharacters } from '../risk/invisible-characters.js';
 
 // Hidden markup that a human reviewer does not see but a model reads: HTML comments, zero-width
 // and bidirectional controls, Unicode tag characters.
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
-// eslint-disable-next-line no-misleading-character-class -- these invisible characters are what is removed
-const INVISIBLE = /[\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+const INVISIBLE = invisibleCharacters('g');
 
 export interface Sanitised {
   text: string;

@@ -1,3 +1,5 @@
+import { invisibleCharacters } from './invisible-characters.js';
+
 // Dangerous patterns in added lines. Data, not code: one entry per rule, each with the points it
 // adds once per change (however often it matches) and the file kinds it looks at.
 //
@@ -34,7 +36,7 @@ export const PATTERN_RULES: PatternRule[] = [
     scope: 'all',
     // Found by its own character class, not by keywords.
     keywords: [],
-    patterns: [/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060-\u2064\u061C\u180E]|\uDB40[\uDC00-\uDC7F]/],
+    patterns: [invisibleCharacters()],
   },
   {
     id: 'hardcoded-credential',

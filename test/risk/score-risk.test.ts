@@ -141,6 +141,14 @@ describe('dangerous patterns in added lines', () => {
     expect(ids(score({ path: 'src/a.js', deleted: ['eval(userInput)'], added: ['safe()'] }))).not.toContain('pattern.dynamic-code');
   });
 
+  it('flags a zero-width no-break space or soft hyphen inside code, but not a byte-order mark opening a file', () => {
+    const hidden = (added: string[]) => ids(score({ path: 'src/a.ts', added, status: 'added' })).includes('pattern.hidden-unicode');
+    expect(hidden(['ok()', 'const a = "x\uFEFFy";'])).toBe(true);
+    expect(hidden(['const a = "x\u00ADy";'])).toBe(true);
+    expect(hidden(['\uFEFFexport const a = 1;'])).toBe(false);
+    expect(hidden(['\uFEFFexport const a = "\u202E";'])).toBe(true);
+  });
+
   it('points at the new-side line and shows hidden characters', () => {
     const result = score({ path: 'src/a.ts', added: ['ok()', 'const s = "\u202Eabc";'] });
     expect(factor(result, 'pattern.hidden-unicode')!.evidence[0]).toEqual({ path: 'src/a.ts', line: 2, excerpt: 'const s = "<U+202E>abc";' });

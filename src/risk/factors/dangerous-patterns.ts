@@ -2,6 +2,7 @@ import type { DiffFile, DiffLine, FileKind } from '../../diff/diff-file.js';
 import { PATTERN_RULES, type PatternRule, type PatternScope } from '../pattern-rules.js';
 import type { Evidence, FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
+import { invisibleCharacters, invisibleOrControlCharacters } from '../invisible-characters.js';
 
 const SCOPES: Record<PatternScope, ReadonlySet<FileKind>> = {
   code: new Set(['source', 'config', 'ci', 'infrastructure', 'dependency-manifest']),
@@ -12,10 +13,8 @@ const SCOPES: Record<PatternScope, ReadonlySet<FileKind>> = {
 const MAX_SCANNED_LINE_CHARS = 4_000;
 const EXCERPT_CHARS = 100;
 
-// Control characters, soft hyphen, combining grapheme joiner, bidi and zero-width marks, and
-// Unicode tag characters: everything that changes what a reader sees without being seen.
-// eslint-disable-next-line no-control-regex, no-misleading-character-class -- matching these is the point
-const HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+const HIDDEN = invisibleOrControlCharacters('g');
+const INVISIBLE = invisibleCharacters();
 
 /** Makes hidden and control characters visible, so evidence cannot hide what it shows. */
 export function visibleExcerpt(text: string): string {
@@ -119,7 +118,7 @@ function scanFile(file: DiffFile, hits: Map<string, RuleHits>): void {
     for (const rule of PATTERN_RULES) {
       if (!rules.has(rule) || !rule.patterns.some((p) => p.test(text))) continue;
       // A byte-order mark opening a file is not hidden text.
-      if (rule.id === 'hidden-unicode' && line.newLine === 1 && /^\uFEFF[^\u200B-\u200F\u202A-\u202E\u2060-\u2069]*$/.test(text)) continue;
+      if (rule.id === 'hidden-unicode' && line.newLine === 1 && text.startsWith('\uFEFF') && !INVISIBLE.test(text.slice(1))) continue;
       let entry = hits.get(rule.id);
       if (!entry) hits.set(rule.id, (entry = { rule, count: 0, evidence: [] }));
       entry.count++;

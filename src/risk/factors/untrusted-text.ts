@@ -1,4 +1,5 @@
 import type { FamilyFactory, RiskFactor, UntrustedText } from '../risk-factor.js';
+import { invisibleCharacters } from '../invisible-characters.js';
 import { visibleExcerpt } from './dangerous-patterns.js';
 
 const BUG_FIX = /\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix)?|defects?|hotfix|regressions?|crash(?:es|ed)?|broken|npe|leak)\b/i;
@@ -7,7 +8,7 @@ const BUG_FIX = /\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix)?|defects?|hotfix|regression
 // the usual instruction-override phrases. Finding one never clears anything; it adds points.
 const INJECTION_MARKERS: RegExp[] = [
   /<!--[\s\S]*?-->/,
-  /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069]|\uDB40[\uDC00-\uDC7F]/,
+  invisibleCharacters(),
   /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts?|rules)/i,
   /\byou\s+are\s+now\b|\bnew\s+instructions\s*:|\bsystem\s+prompt\b/i,
   /\b(?:approve|pass)\s+this\s+(?:pr|pull\s+request|change)\b|\breport\s+(?:no|zero)\s+(?:issues|findings|vulnerabilities)\b/i,
