@@ -4,22 +4,21 @@ import { defaultConfig } from '../src/config/load-config.js';
 import { rocAuc } from '../src/evaluation/roc-auc.js';
 import { FACTOR_FAMILIES } from '../src/risk/factor-registry.js';
 import { createRiskScorer } from '../src/risk/score-risk.js';
-import { createFileClassifier } from '../src/diff/classify-file.js';
-import { parseUnifiedDiff } from '../src/diff/parse-unified-diff.js';
+import { createChangeScorer } from '../src/run/score-change.js';
 import type { Diff } from '../src/diff/diff-file.js';
 import { messageAsText, readLabelledCommits, riskEvalPath } from './read-risk-eval.js';
 import { updateReadmeSection } from './update-readme-section.js';
 
 
 const config = defaultConfig();
-const classify = createFileClassifier(config.paths.kinds);
+const { parse } = createChangeScorer(config);
 const EMPTY_DIFF: Diff = { files: [], additions: 0, deletions: 0, warnings: [] };
 const commits = await readLabelledCommits(riskEvalPath());
 const parsed = commits.map((c) => ({
   commit: c,
   // Two commits changed only svn properties: an empty change, scored as one (the CLI refuses
   // empty input, but a labelled commit must keep its place in the evaluation).
-  diff: c.diff.trim() === '' ? EMPTY_DIFF : parseUnifiedDiff(c.diff, { classify, maxFileLines: config.risk.max_file_lines }),
+  diff: c.diff.trim() === '' ? EMPTY_DIFF : parse(c.diff),
   text: messageAsText(c.message),
 }));
 

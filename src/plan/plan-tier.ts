@@ -67,12 +67,22 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
     return { tier, reasons };
   };
 
+  // Counted once per diff: `riskgate plan` plans every tier of the same diff.
+  const charsByDiff = new WeakMap<Diff, number>();
+  const reviewedCharsOf = (diff: Diff): number => {
+    let chars = charsByDiff.get(diff);
+    if (chars === undefined) {
+      chars = diff.files
+        .filter((f) => isAuthored(f.kind))
+        .reduce((sum, f) => sum + f.hunks.reduce((h, hunk) => h + hunk.lines.reduce((l, line) => l + line.text.length + 2, 0), 0), 0);
+      charsByDiff.set(diff, chars);
+    }
+    return chars;
+  };
+
   const planAt = (diff: Diff, { tier, reasons }: TierDecision): Plan => {
     const tierConfig = config.tiers[tier];
-    const reviewedChars = diff.files
-      .filter((f) => isAuthored(f.kind))
-      .reduce((sum, f) => sum + f.hunks.reduce((h, hunk) => h + hunk.lines.reduce((l, line) => l + line.text.length + 2, 0), 0), 0);
-    const contextTokens = Math.min(SHARED_INSTRUCTION_TOKENS + tokensForChars(reviewedChars), tierConfig.token_budget);
+    const contextTokens = Math.min(SHARED_INSTRUCTION_TOKENS + tokensForChars(reviewedCharsOf(diff)), tierConfig.token_budget);
     const outputTokens = Math.ceil(tierConfig.max_output_tokens * EXPECTED_OUTPUT_SHARE);
 
     const chosen = AGENTS.flatMap((agent) => {
