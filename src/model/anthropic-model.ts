@@ -27,9 +27,13 @@ function usageOf(raw: Anthropic.Usage | undefined): Usage {
 }
 
 /** API and network failures become ModelErrors; anything else is a bug and propagates as it is. */
-function failureOf(error: unknown, retries: number): Error {
+function failureOf(error: unknown, retries: number, deadline: AbortSignal): Error {
   if (error instanceof ModelError) return error;
-  if (error instanceof Anthropic.APIConnectionTimeoutError) return new ModelError('timeout', 'the model did not answer in time', undefined, retries);
+  // The SDK's own per-attempt timeout and the call's deadline both mean "no answer in time".
+  if (error instanceof Anthropic.APIConnectionTimeoutError || (error instanceof Anthropic.APIUserAbortError && deadline.aborted)) {
+    return new ModelError('timeout', 'the model did not answer in time', undefined, retries);
+  }
+  if (error instanceof Anthropic.APIUserAbortError) return new ModelError('cancelled', 'the call was cancelled', undefined, retries);
   if (error instanceof Anthropic.APIConnectionError) return new ModelError('connection', `cannot reach the model API: ${error.message}`, undefined, retries);
   if (error instanceof Anthropic.APIError) {
     const status = error.status ?? 0;
@@ -40,7 +44,11 @@ function failureOf(error: unknown, retries: number): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** The Anthropic Messages API through @anthropic-ai/sdk, with structured output. */
+/**
+ * The Anthropic Messages API through @anthropic-ai/sdk, with structured output. Answers are
+ * streamed: the first event tells the run that the shared prefix is now cached, and streaming
+ * avoids the SDK's refusal of long non-streaming calls.
+ */
 export class AnthropicModel implements StructuredModel {
   private readonly client: Anthropic;
   private readonly attempts = new Map<string, number>();
@@ -67,6 +75,10 @@ export class AnthropicModel implements StructuredModel {
     const id = String(this.nextCall++);
     const started = performance.now();
     const retries = () => Math.max(0, (this.attempts.get(id) ?? 1) - 1);
+    // The SDK's timeout covers each attempt until headers arrive; the deadline covers the whole
+    // call, retries and a stream that stalls midway included.
+    const deadline = AbortSignal.timeout(call.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
     try {
       const system = call.cachedPrefix.map((text, i): Anthropic.TextBlockParam => ({
         type: 'text',
@@ -75,7 +87,7 @@ export class AnthropicModel implements StructuredModel {
         ...(i === call.cachedPrefix.length - 1 ? { cache_control: { type: 'ephemeral' } } : {}),
       }));
       // No temperature, top_p or top_k: the API version the SDK speaks rejects them.
-      const message = await this.client.messages.create(
+      const stream = this.client.messages.stream(
         {
           model: call.model,
           max_tokens: call.maxOutputTokens,
@@ -83,8 +95,16 @@ export class AnthropicModel implements StructuredModel {
           messages: [{ role: 'user', content: call.instructions }],
           output_config: { format: { type: 'json_schema', schema: z.toJSONSchema(call.schema) as Record<string, unknown> } },
         },
-        { timeout: call.timeoutMs, headers: { [CALL_HEADER]: id }, ...(call.signal ? { signal: call.signal } : {}) },
+        { timeout: call.timeoutMs, headers: { [CALL_HEADER]: id }, signal },
       );
+      let begun = false;
+      stream.on('streamEvent', (event) => {
+        if (event.type === 'message_start' && !begun) {
+          begun = true;
+          call.onAnswerStarted?.();
+        }
+      });
+      const message = await stream.finalMessage();
       const usage = usageOf(message.usage);
       if (message.stop_reason === 'refusal') throw new ModelError('refused', 'the model refused to answer', usage, retries());
       if (message.stop_reason === 'max_tokens') {
@@ -105,7 +125,7 @@ export class AnthropicModel implements StructuredModel {
       }
       return { output: checked.data, usage, model: message.model, latencyMs: performance.now() - started, retries: retries() };
     } catch (error) {
-      throw failureOf(error, retries());
+      throw failureOf(error, retries(), deadline);
     } finally {
       this.attempts.delete(id);
     }

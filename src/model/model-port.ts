@@ -19,8 +19,14 @@ export interface ModelCall<T> {
   instructions: string;
   schema: z.ZodType<T>;
   maxOutputTokens: number;
+  /** The whole call, retries included, ends by then with a `timeout` ModelError. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Called once when the model begins answering: from then on the cache entry this call wrote is
+   * readable, so the run starts the agents that share its prefix.
+   */
+  onAnswerStarted?: () => void;
 }
 
 export interface ModelAnswer<T> {
@@ -37,6 +43,7 @@ export type ModelFailureKind =
   | 'overloaded'
   | 'server_error'
   | 'timeout'
+  | 'cancelled'
   | 'connection'
   | 'auth'
   | 'bad_request'

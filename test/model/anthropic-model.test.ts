@@ -35,9 +35,7 @@ beforeAll(async () => {
   model = new AnthropicModel({ apiKey: 'sk-test-key', baseURL: server.url, maxRetries: 2 });
 });
 afterAll(() => server.stop());
-afterEach(() => {
-  server.requests.length = 0;
-});
+afterEach(() => server.reset());
 
 describe('AnthropicModel over the real SDK', () => {
   it('asks for schema-shaped output and returns it parsed, with usage', async () => {
@@ -109,6 +107,40 @@ describe('AnthropicModel over the real SDK', () => {
     const started = performance.now();
     expect((await failure(quick.ask(call({ timeoutMs: 200 })))).kind).toBe('timeout');
     expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it('streams, and says when the answer begins, before it ends', async () => {
+    server.enqueue({ stallMs: 300 });
+    let begunAt = 0;
+    const answer = await model.ask(call({ onAnswerStarted: () => (begunAt = performance.now()) }));
+    expect(server.requests[0]!.body.stream).toBe(true);
+    expect(begunAt).toBeGreaterThan(0);
+    expect(server.requests[0]!.finishedAt! - begunAt).toBeGreaterThanOrEqual(250);
+    expect(answer.output.findings).toHaveLength(1);
+  });
+
+  it('times out a stream that stalls after it began, within the call deadline', async () => {
+    const quick = new AnthropicModel({ apiKey: 'k', baseURL: server.url, maxRetries: 0 });
+    server.enqueue({ stallMs: 2_000 });
+    const started = performance.now();
+    let begun = false;
+    expect((await failure(quick.ask(call({ timeoutMs: 300, onAnswerStarted: () => (begun = true) })))).kind).toBe('timeout');
+    expect(begun).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it('keeps its deadline across retries', async () => {
+    server.enqueue(...Array.from({ length: 3 }, () => ({ status: 529, headers: { 'retry-after-ms': '400' } })));
+    const started = performance.now();
+    expect((await failure(model.ask(call({ timeoutMs: 600 })))).kind).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('reports a call cancelled by its caller as cancelled, not as a timeout', async () => {
+    server.enqueue({ delayMs: 1_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    expect((await failure(model.ask(call({ signal: controller.signal })))).kind).toBe('cancelled');
   });
 
   it.each([

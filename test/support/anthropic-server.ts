@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A local Anthropic Messages API for tests: the real SDK talks to it over real HTTP. It answers
-// with JSON built from the request's output schema, accounts for prompt caching, and plays
-// scripted faults in order (one per request) before answering normally again.
+// A local Anthropic Messages API for tests and benchmarks: the real SDK talks to it over real
+// HTTP, streamed (server-sent events) or not. It answers with JSON built from the request's output
+// schema, accounts for prompt caching as the real API does (an entry is readable only once the
+// request that wrote it has begun answering), simulates latency, and plays faults: scripted per
+// request by `respond`, else queued in order (one per request) before answering normally again.
 
 export type Fault =
   | { status: number; headers?: Record<string, string>; errorType?: string }
   | { delayMs: number }
+  | { stallMs: number }
   | { text: string }
   | { stopReason: 'max_tokens' | 'refusal' }
   | { nullCacheCounters: true }
@@ -18,6 +21,15 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
   receivedAt: number;
+  /** When the answer began (message_start, or the whole body when not streamed). */
+  answeredAt?: number;
+  finishedAt?: number;
+}
+
+/** Time to the first event and to the end of each answer, like a real model's. */
+export interface Latency {
+  firstTokenMs: number;
+  totalMs: number;
 }
 
 type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[]; anyOf?: JsonSchema[]; minimum?: number; const?: unknown };
@@ -48,9 +60,19 @@ export function exampleOf(schema: JsonSchema | undefined): unknown {
 }
 
 const tokensOf = (text: string) => Math.ceil(text.length / 4);
+const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
+/** The text of a request's system blocks and messages, for `respond` scripts to match on. */
+export function promptOf(body: Record<string, unknown>): string {
+  const system = (Array.isArray(body.system) ? body.system : []) as Array<{ text: string }>;
+  return [...system.map((b) => b.text), JSON.stringify(body.messages)].join('\n');
+}
 
 export class AnthropicTestServer {
   readonly requests: RecordedRequest[] = [];
+  latency: Latency = { firstTokenMs: 0, totalMs: 0 };
+  /** Picks a fault or answer for a request by its content; `undefined` falls back to the queue. */
+  respond?: (body: Record<string, unknown>) => Fault | undefined;
   private readonly faults: Fault[] = [];
   /** Cache keys whose writing request has begun answering: only those can be read. */
   private readonly readable = new Set<string>();
@@ -60,6 +82,14 @@ export class AnthropicTestServer {
   enqueue(...faults: Fault[]): this {
     this.faults.push(...faults);
     return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.faults.length = 0;
+    this.readable.clear();
+    this.respond = undefined;
+    this.latency = { firstTokenMs: 0, totalMs: 0 };
   }
 
   async start(): Promise<this> {
@@ -94,7 +124,8 @@ export class AnthropicTestServer {
     } catch {
       return error(400, 'invalid_request_error', 'body is not JSON');
     }
-    this.requests.push({ headers: req.headers, body, receivedAt: performance.now() });
+    const record: RecordedRequest = { headers: req.headers, body, receivedAt: performance.now() };
+    this.requests.push(record);
     for (const banned of ['temperature', 'top_p', 'top_k']) {
       if (banned in body) return error(400, 'invalid_request_error', `${banned}: not supported by this API version`);
     }
@@ -102,12 +133,13 @@ export class AnthropicTestServer {
       return error(400, 'invalid_request_error', 'model, max_tokens and messages are required');
     }
 
-    const fault = this.faults.shift();
+    const fault = this.respond?.(body) ?? this.faults.shift();
     if (fault && 'status' in fault) {
       const type = fault.errorType ?? (fault.status === 429 ? 'rate_limit_error' : fault.status === 529 ? 'overloaded_error' : 'api_error');
       return error(fault.status, type, `injected ${fault.status}`, fault.headers);
     }
-    if (fault && 'delayMs' in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    await sleep((fault && 'delayMs' in fault ? fault.delayMs : 0) + this.latency.firstTokenMs);
+    if (res.destroyed) return;
 
     const system = (Array.isArray(body.system) ? body.system : []) as Array<{ text: string; cache_control?: unknown }>;
     const breakpoint = system.findLastIndex((block) => block.cache_control !== undefined);
@@ -116,32 +148,57 @@ export class AnthropicTestServer {
     const key = createHash('sha256').update(`${String(body.model)}\u0000${prefix}`).digest('hex');
     const prefixTokens = tokensOf(prefix);
     const hit = prefix !== '' && this.readable.has(key);
-
-    const schema = ((body.output_config as { format?: { schema?: JsonSchema } } | undefined)?.format?.schema);
-    const text = fault && 'text' in fault ? fault.text : JSON.stringify(exampleOf(schema));
-    const nullCounters = fault !== undefined && 'nullCacheCounters' in fault;
-    const content: unknown[] = [];
-    if (fault && 'thinkingFirst' in fault) content.push({ type: 'thinking', thinking: 'Reading the diff.', signature: 'sig' });
-    content.push({ type: 'text', text });
     const written = hit || prefix === '' ? 0 : prefixTokens;
     // The entry becomes readable once this answer begins, as with the real API.
     if (prefix !== '') this.readable.add(key);
-    send(200, {
-      id: `msg_${this.requests.length}`,
-      type: 'message',
-      role: 'assistant',
-      model: body.model,
-      content,
-      stop_reason: fault && 'stopReason' in fault ? fault.stopReason : 'end_turn',
-      stop_sequence: null,
-      usage: {
-        input_tokens: tokensOf(rest),
-        output_tokens: tokensOf(text),
-        cache_creation_input_tokens: nullCounters ? null : written,
-        cache_read_input_tokens: nullCounters ? null : hit ? prefixTokens : 0,
-        cache_creation: nullCounters ? null : { ephemeral_5m_input_tokens: written, ephemeral_1h_input_tokens: 0 },
-        service_tier: 'standard',
-      },
-    });
+    record.answeredAt = performance.now();
+
+    const schema = (body.output_config as { format?: { schema?: JsonSchema } } | undefined)?.format?.schema;
+    const text = fault && 'text' in fault ? fault.text : JSON.stringify(exampleOf(schema));
+    const nullCounters = fault !== undefined && 'nullCacheCounters' in fault;
+    const usage = {
+      input_tokens: tokensOf(rest),
+      output_tokens: tokensOf(text),
+      cache_creation_input_tokens: nullCounters ? null : written,
+      cache_read_input_tokens: nullCounters ? null : hit ? prefixTokens : 0,
+      cache_creation: nullCounters ? null : { ephemeral_5m_input_tokens: written, ephemeral_1h_input_tokens: 0 },
+      service_tier: 'standard',
+    };
+    const thinking = fault !== undefined && 'thinkingFirst' in fault;
+    const stopReason = fault && 'stopReason' in fault ? fault.stopReason : 'end_turn';
+    const remainingMs = Math.max(0, this.latency.totalMs - this.latency.firstTokenMs) + (fault && 'stallMs' in fault ? fault.stallMs : 0);
+    const message = { id: `msg_${this.requests.length}`, type: 'message', role: 'assistant', model: body.model, stop_sequence: null };
+
+    if (body.stream !== true) {
+      await sleep(remainingMs);
+      const content: unknown[] = thinking ? [{ type: 'thinking', thinking: 'Reading the diff.', signature: 'sig' }] : [];
+      content.push({ type: 'text', text });
+      send(200, { ...message, content, stop_reason: stopReason, usage });
+      record.finishedAt = performance.now();
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${this.requests.length}` });
+    const event = (type: string, data: Record<string, unknown>) => {
+      if (!res.destroyed) res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    };
+    event('message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
+    let index = 0;
+    if (thinking) {
+      event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+      event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: 'Reading the diff.' } });
+      event('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig' } });
+      event('content_block_stop', { index });
+      index++;
+    }
+    await sleep(remainingMs);
+    event('content_block_start', { index, content_block: { type: 'text', text: '' } });
+    const half = Math.floor(text.length / 2);
+    for (const piece of [text.slice(0, half), text.slice(half)]) event('content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
+    event('content_block_stop', { index });
+    event('message_delta', { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+    event('message_stop', {});
+    res.end();
+    record.finishedAt = performance.now();
   }
 }
