@@ -7,7 +7,9 @@ import { TIERS, type Tier } from '../plan/tier.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { configShowCommand, configValidateCommand } from './commands/config-command.js';
 import { planCommand } from './commands/plan-command.js';
+import { reviewCommand } from './commands/review-command.js';
 import { scoreCommand } from './commands/score-command.js';
+import { SEVERITIES, type Severity } from '../findings/finding.js';
 
 export const USAGE = `riskgate: risk-based quality gates for pull requests
 
@@ -18,6 +20,8 @@ Usage:
   riskgate score --jsonl [--diff FILE] batch: JSON lines {"id","diff","title"?,"body"?} in,
                                        {"id","score","tier","additions","deletions","factors"} out
   riskgate plan [RANGE] [options]      what each tier would run, with estimated tokens and dollars
+  riskgate review [RANGE] [options]    run the agents on a change and print findings, per-agent
+                                       outcome, tokens, cache hits and dollars (ANTHROPIC_API_KEY)
   riskgate config validate [FILE]      check a config file (default .github/riskgate.yml)
   riskgate config show [--config FILE] print the effective config, defaults filled in
 
@@ -28,11 +32,16 @@ Options:
   --config FILE     config file (default: .github/riskgate.yml at the base revision)
   --tier TIER       force at least this tier: ${TIERS.join(', ')}
   --json            machine-readable output
+  --dry-run         review: print the plan and its estimated cost; call no model
+  --fail-on SEV     review: the severity that fails the gate: ${SEVERITIES.join(', ')} (default blocker)
+  --no-cache        review: neither read nor write the result cache
+  --cache-dir DIR   review: result cache directory (default $RISKGATE_DATA_DIR/results, else ~/.cache/riskgate/results)
   --debug           print stack traces on errors
   -h, --help        this help
   -v, --version     riskgate's version
 
-Exit status: 0 done, 1 some --jsonl lines failed, 2 error (the message says which)
+Exit status: 0 done (review: pass), 1 some --jsonl lines failed (review: blocking findings),
+             2 error (review: could not decide); the message says which
 `;
 
 const OPTIONS = {
@@ -42,6 +51,10 @@ const OPTIONS = {
   config: { type: 'string' },
   tier: { type: 'string' },
   json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'fail-on': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'cache-dir': { type: 'string' },
   jsonl: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -51,6 +64,12 @@ const OPTIONS = {
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+function parseSeverity(value: string | undefined): Severity | undefined {
+  if (value === undefined) return undefined;
+  if (!(SEVERITIES as readonly string[]).includes(value)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${value}"`);
+  return value as Severity;
 }
 
 function parseTier(value: string | undefined): Tier | undefined {
@@ -83,6 +102,19 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (rest.length > 1) throw new UsageError(`riskgate ${command} takes one RANGE, got ${rest.length}: ${rest.join(' ')}`);
       const options = { ...input, ...(rest[0] !== undefined ? { range: rest[0] } : {}) };
       return command === 'score' ? scoreCommand(io, options) : planCommand(io, options);
+    }
+    case 'review': {
+      if (rest.length > 1) throw new UsageError(`riskgate review takes one RANGE, got ${rest.length}: ${rest.join(' ')}`);
+      const { 'dry-run': dryRun, 'no-cache': noCache, 'cache-dir': cacheDir, 'fail-on': failOn, ...common } = input;
+      const failOnSeverity = parseSeverity(failOn);
+      return reviewCommand(io, {
+        ...common,
+        ...(rest[0] !== undefined ? { range: rest[0] } : {}),
+        ...(dryRun ? { dryRun } : {}),
+        ...(noCache ? { noCache } : {}),
+        ...(cacheDir !== undefined ? { cacheDir } : {}),
+        ...(failOnSeverity ? { failOn: failOnSeverity } : {}),
+      });
     }
     case 'config':
       if (rest[0] === 'validate') return configValidateCommand(io, rest[1] ?? values.config);

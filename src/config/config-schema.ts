@@ -29,7 +29,7 @@ function tierPlan(defaults: TierPlanDefaults) {
     .strictObject({
       /** Which agents run at this tier and on which model class. */
       agents: agentModels.default(defaults.agents),
-      /** Prompt tokens the tier may send in one run, all agents together. */
+      /** Prompt tokens of the pull request each agent is shown: files are packed by risk up to this. */
       token_budget: positiveInt.default(defaults.token_budget),
       /** The most output tokens one agent call may produce. */
       max_output_tokens: positiveInt.default(defaults.max_output_tokens),
@@ -111,6 +111,24 @@ export const configSchema = z.strictObject({
     .strictObject({
       fast: z.string().min(1).default('claude-haiku-5-5'),
       strong: z.string().min(1).default('claude-sonnet-5-5'),
+    })
+    .prefault({}),
+  findings: z
+    .strictObject({
+      /** Findings a model is less sure of than this are not reported (0 to 1). */
+      min_confidence: z.number().min(0).max(1).default(0.6),
+      /** At most this many findings per agent, the most severe and confident first. */
+      max_per_agent: positiveInt.default(8),
+    })
+    .prefault({}),
+  run: z
+    .strictObject({
+      /** Dollars one run may spend on models, all calls together; reaching it stops further calls. */
+      max_usd: usd.default(3),
+      /** Tokens (prompt and output) one run may use, all calls together. */
+      max_tokens: positiveInt.default(1_500_000),
+      /** Each agent call, retries included, ends by then. */
+      agent_timeout_seconds: positiveInt.max(3_600).default(240),
     })
     .prefault({}),
   /** Model id -> prices; merged over the built-in table. */

@@ -20,7 +20,14 @@ export interface Finding {
   title: string;
   explanation: string;
   suggestedFix?: string;
+  /** Set when the strong model re-checked a fast model's finding; `unverified` when it could not. */
+  verification?: 'confirmed' | 'unverified';
+  /** Found by riskgate's own checks rather than a model (hidden characters, injection attempts). */
+  deterministic?: boolean;
 }
+
+/** Where findings about the pull request's title or body point: they have no file or line. */
+export const PULL_REQUEST_TEXT = '(pull request text)';
 
 // What a model must answer: the schema is sent as the structured-output format and the answer is
 // validated against it. Limits keep one answer from flooding a check run.
@@ -39,6 +46,13 @@ export const modelFindingsSchema = z.object({
       }),
     )
     .max(50),
+  // The content is told it may try to instruct the model; the model says when it did.
+  prompt_injection: z.object({
+    detected: z.boolean(),
+    path: z.string().max(1000).optional(),
+    line: z.number().int().positive().optional(),
+    quote: z.string().max(500).optional(),
+  }),
 });
 
 export type ModelFindings = z.infer<typeof modelFindingsSchema>;

@@ -1,4 +1,5 @@
 import type { ModelPrice, PriceRates } from './prices.js';
+import type { Usage } from '../model/model-port.js';
 
 /** Token counts of one model call, by how they are billed. */
 export interface TokenEstimate {
@@ -27,4 +28,23 @@ export function callCostUsd(price: ModelPrice, tokens: TokenEstimate): number {
       tokens.output * rates.output) /
     1_000_000
   );
+}
+
+/** Dollars for a call's real usage, 1-hour cache writes at their own rate. */
+export function usageCostUsd(price: ModelPrice, usage: Usage): number {
+  const prompt = usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens;
+  const rates: PriceRates = price.long_context && prompt > price.long_context.above_tokens ? price.long_context : price;
+  return (
+    (usage.inputTokens * rates.input +
+      usage.cacheWrite5mTokens * rates.cache_write_5m +
+      usage.cacheWrite1hTokens * rates.cache_write_1h +
+      usage.cacheReadTokens * rates.cache_read +
+      usage.outputTokens * rates.output) /
+    1_000_000
+  );
+}
+
+/** Every token a call was billed for, prompt and output. */
+export function usageTokens(usage: Usage): number {
+  return usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens + usage.outputTokens;
 }

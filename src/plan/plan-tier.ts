@@ -38,6 +38,33 @@ export const AGENT_INSTRUCTION_TOKENS = 600;
 // Most answers are far below the cap; an estimate at the cap would overstate every plan.
 export const EXPECTED_OUTPUT_SHARE = 0.5;
 
+/**
+ * Tokens and dollars of each agent's call when they share one cached prefix of `contextTokens`:
+ * the first agent on a model writes it to the cache, the others read it.
+ */
+export function costAgents(
+  chosen: ReadonlyArray<Pick<PlannedAgent, 'agent' | 'modelClass' | 'model'>>,
+  contextTokens: number,
+  outputTokens: number,
+  prices: Readonly<Record<string, ModelPrice>>,
+  agentTokens = AGENT_INSTRUCTION_TOKENS,
+): PlannedAgent[] {
+  const writtenByModel = new Set<string>();
+  return chosen.map(({ agent, modelClass, model }): PlannedAgent => {
+    const first = !writtenByModel.has(model);
+    writtenByModel.add(model);
+    const estimate: TokenEstimate = {
+      input: agentTokens,
+      cacheWrite: first ? contextTokens : 0,
+      cacheRead: first ? 0 : contextTokens,
+      output: outputTokens,
+    };
+    const price = prices[model];
+    if (!price) throw new Error(`no price for model "${model}": add it under prices in the config`);
+    return { agent, modelClass, model, estimate, estimatedUsd: callCostUsd(price, estimate) };
+  });
+}
+
 export interface TierPlanner {
   /** The tier the score calls for, raised by `always_full` and a forced tier, and its plan. */
   choose(diff: Diff, score: number, forced?: Tier): Plan;
@@ -89,22 +116,7 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
       const modelClass = tierConfig.agents[agent];
       return modelClass ? [{ agent, modelClass }] : [];
     });
-    const writtenByModel = new Set<string>();
-    const agents = chosen.map(({ agent, modelClass }): PlannedAgent => {
-      const model = config.models[modelClass];
-      // The first agent on a model writes the shared prefix to the cache; the others read it.
-      const first = !writtenByModel.has(model);
-      writtenByModel.add(model);
-      const estimate: TokenEstimate = {
-        input: AGENT_INSTRUCTION_TOKENS,
-        cacheWrite: first ? contextTokens : 0,
-        cacheRead: first ? 0 : contextTokens,
-        output: outputTokens,
-      };
-      const price = prices[model];
-      if (!price) throw new Error(`no price for model "${model}": add it under prices in the config`);
-      return { agent, modelClass, model, estimate, estimatedUsd: callCostUsd(price, estimate) };
-    });
+    const agents = costAgents(chosen.map(({ agent, modelClass }) => ({ agent, modelClass, model: config.models[modelClass] })), contextTokens, outputTokens, prices);
     return {
       tier,
       reasons,

@@ -1,18 +1,13 @@
 import type { FamilyFactory, RiskFactor, UntrustedText } from '../risk-factor.js';
 import { invisibleCharacters } from '../invisible-characters.js';
 import { visibleExcerpt } from './dangerous-patterns.js';
+import { INSTRUCTION_OVERRIDES } from '../injection-markers.js';
 
 const BUG_FIX = /\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix)?|defects?|hotfix|regressions?|crash(?:es|ed)?|broken|npe|leak)\b/i;
 
 // Text meant for a model rather than a human reviewer: hidden markup, invisible characters and
 // the usual instruction-override phrases. Finding one never clears anything; it adds points.
-const INJECTION_MARKERS: RegExp[] = [
-  /<!--[\s\S]*?-->/,
-  invisibleCharacters(),
-  /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts?|rules)/i,
-  /\byou\s+are\s+now\b|\bnew\s+instructions\s*:|\bsystem\s+prompt\b/i,
-  /\b(?:approve|pass)\s+this\s+(?:pr|pull\s+request|change)\b|\breport\s+(?:no|zero)\s+(?:issues|findings|vulnerabilities)\b/i,
-];
+const INJECTION_MARKERS: RegExp[] = [/<!--[\s\S]*?-->/, invisibleCharacters(), ...INSTRUCTION_OVERRIDES];
 
 function fieldsOf(text: UntrustedText): Array<[string, string]> {
   return (['title', 'body'] as const).flatMap((key) => (text[key] ? [[key, text[key]!] as [string, string]] : []));

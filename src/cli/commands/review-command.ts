@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import type { Severity } from '../../findings/finding.js';
+import { AnthropicModel } from '../../model/anthropic-model.js';
+import type { Tier } from '../../plan/tier.js';
+import { gateVerdict } from '../../report/gate-verdict.js';
+import { createCallLimiter } from '../../run/call-limiter.js';
+import { createReviewer } from '../../run/review-change.js';
+import { defaultResultDirectory, FileResultStore } from '../../store/file-result-store.js';
+import { NO_RESULT_STORE } from '../../store/result-store.js';
+import { UsageError, writeLine, type CliIo } from '../cli-io.js';
+import { formatPreparation, formatReview } from '../format-review.js';
+import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
+
+export interface ReviewOptions extends ChangeInputOptions {
+  json?: boolean;
+  tier?: Tier;
+  dryRun?: boolean;
+  noCache?: boolean;
+  cacheDir?: string;
+  failOn?: Severity;
+}
+
+// Enough for one run's agents and its re-check; the App sets its own bound across runs.
+const CLI_MAX_CONCURRENT_CALLS = 4;
+
+const EXIT: Record<'pass' | 'fail' | 'error', number> = { pass: 0, fail: 1, error: 2 };
+
+/** The whole pipeline on a local change; the exit status is the gate's verdict. */
+export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<number> {
+  const input = await readChangeInput(io, options);
+  const reviewer = createReviewer(input.resolved.config);
+  const diff = reviewer.parse(input.diffText);
+  const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}) };
+
+  if (options.dryRun) {
+    const prep = reviewer.prepare(reviewInput);
+    if (options.json) {
+      await writeLine(io.stdout, JSON.stringify({ score: prep.score.score, tier: prep.plan.tier, reasons: prep.plan.reasons, plan: prep.plan, filesShown: prep.packed.files.map((f) => f.file.path), notReviewed: prep.packed.notReviewed, prefixTokens: prep.prefixTokens, estimatedUsd: prep.plan.estimatedUsd }, null, 2));
+    } else {
+      await writeLine(io.stdout, formatPreparation(prep, input.label, input.resolved.source));
+    }
+    return 0;
+  }
+
+  const apiKey = io.env.ANTHROPIC_API_KEY;
+  if (!apiKey) {
+    throw new UsageError(
+      'riskgate review calls Anthropic\'s API and needs a key: set ANTHROPIC_API_KEY (a gateway goes in ANTHROPIC_BASE_URL), or add --dry-run to see the plan and its estimated cost without calling a model',
+    );
+  }
+  const store = options.noCache ? NO_RESULT_STORE : new FileResultStore(options.cacheDir ? resolve(io.cwd, options.cacheDir) : defaultResultDirectory(io.env));
+  const report = await reviewer.review(reviewInput, {
+    model: new AnthropicModel({ apiKey, ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}) }),
+    store,
+    limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
+  });
+  const verdict = gateVerdict(report, options.failOn);
+  if (options.json) {
+    await writeLine(
+      io.stdout,
+      JSON.stringify(
+        {
+          verdict: verdict.verdict,
+          reasons: verdict.reasons,
+          score: report.score.score,
+          tier: report.tier,
+          tierReasons: report.tierReasons,
+          findings: report.findings,
+          agents: report.agents.map(({ findings, ...run }) => ({ ...run, findings: findings.length })),
+          escalation: report.escalation,
+          notReviewed: report.notReviewed,
+          dropped: report.dropped,
+          injectionAttempted: report.injectionAttempted,
+          budgetLimited: report.budgetLimited,
+          usage: report.usage,
+          costUsd: report.usd,
+          savedUsd: report.savedUsd,
+          cacheHitRatio: report.cacheHitRatio,
+          warnings: report.warnings,
+          source: input.label,
+          config: input.resolved.source,
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    await writeLine(io.stdout, formatReview(report, verdict, input.label, input.resolved.source));
+  }
+  return EXIT[verdict.verdict];
+}

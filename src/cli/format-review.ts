@@ -1,0 +1,76 @@
+import type { GateVerdict } from '../report/gate-verdict.js';
+import type { ReviewPreparation, ReviewReport } from '../run/review-change.js';
+import type { AgentRun } from '../run/run-agents.js';
+import { formatPlanLine } from './format-score.js';
+
+const usd = (n: number) => `$${n.toFixed(4)}`;
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+function agentLine(run: AgentRun): string {
+  const name = run.agent.padEnd(9);
+  if (run.outcome === 'skipped') return `  ${name}skipped         ${run.reason ?? ''}`;
+  const outcome = `${run.outcome}${run.fromCache ? ' (cached)' : ''}`.padEnd(16);
+  const u = run.usage;
+  const tokens = `${thousands(u.inputTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens)} in, ${thousands(u.cacheReadTokens)} cache read, ${thousands(u.outputTokens)} out`;
+  const extra = run.outcome === 'ok' ? '' : `\n  ${' '.repeat(9)}${run.reason ?? ''}`;
+  return `  ${name}${outcome}${(run.model ?? '').padEnd(20)}${tokens}  ${usd(run.usd)}  ${(run.latencyMs / 1000).toFixed(1)} s${run.retries ? `  ${run.retries} retries` : ''}${extra}`;
+}
+
+/** `riskgate review` for people: findings first, then what each agent did and what it cost. */
+export function formatReview(report: ReviewReport, verdict: GateVerdict, label: string, configSource: string): string {
+  const out = [
+    `riskgate review: score ${report.score.score}/100, tier ${report.tier} (${label}; config: ${configSource})`,
+    `  why: ${report.tierReasons.join('; ')}`,
+    '',
+  ];
+  if (report.findings.length === 0) out.push('No findings.');
+  else {
+    out.push(`Findings (${report.findings.length}):`);
+    for (const f of report.findings) {
+      const where = `${f.path}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''}`;
+      const notes = [`confidence ${f.confidence.toFixed(2)}`];
+      if (f.verification) notes.push(f.verification === 'confirmed' ? 'confirmed by the strong model' : 'not re-checked: the strong model could not be asked');
+      if (f.deterministic) notes.push("riskgate's own check");
+      out.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.agent.padEnd(9)}${where}  ${f.title}  (${notes.join(', ')})`);
+      out.push(`           ${f.explanation.replace(/\n/g, '\n           ')}`);
+      if (f.suggestedFix) out.push(`           fix: ${f.suggestedFix.replace(/\n/g, '\n                ')}`);
+    }
+  }
+  out.push('', 'Agents:', ...report.agents.map(agentLine));
+  if (report.escalation.run) out.push(`  re-check of ${report.escalation.checked} fast-model finding(s) on ${report.escalation.run.model}: ${report.escalation.confirmed} confirmed, ${report.escalation.rejected} rejected, ${report.escalation.unverified} unverified`, agentLine({ ...report.escalation.run, agent: 'review' }).replace(/^ {2}review {3}/, '  (verify) '));
+  if (report.notReviewed.length > 0) {
+    out.push('', `Not shown to the models (${report.notReviewed.length}): ${report.notReviewed.slice(0, 20).map((f) => `${f.path} (${f.reason})`).join(', ')}${report.notReviewed.length > 20 ? ', ...' : ''}`);
+  }
+  const d = report.dropped;
+  const dropped = [
+    [d.outsideChanges, 'outside the changed lines'],
+    [d.unknownFile, 'on files not in the change'],
+    [d.belowConfidence, 'below the confidence floor'],
+    [d.overCap, 'over the per-agent cap'],
+    [d.duplicates, 'duplicates across agents'],
+    [d.rejectedOnCheck, 'rejected by the strong model'],
+  ].filter(([n]) => (n as number) > 0);
+  if (dropped.length > 0) out.push(`Not reported: ${dropped.map(([n, why]) => `${n} ${why}`).join(', ')}`);
+  for (const warning of report.warnings) out.push(`warning: ${warning}`);
+  if (report.budgetLimited) out.push("The run's budget stopped further model calls: the findings above are partial.");
+  out.push(
+    '',
+    `Total: ${usd(report.usd)}${report.savedUsd > 0 ? ` (the result cache saved ${usd(report.savedUsd)})` : ''}, cache hit ratio ${(report.cacheHitRatio * 100).toFixed(0)}%, ${(report.wallMs / 1000).toFixed(1)} s`,
+    `Verdict: ${verdict.verdict} (${verdict.reasons.join('; ')})`,
+  );
+  return out.join('\n');
+}
+
+/** `riskgate review --dry-run`: the plan, what the models would see, and the estimate. */
+export function formatPreparation(prep: ReviewPreparation, label: string, configSource: string): string {
+  const out = [
+    `riskgate review --dry-run: score ${prep.score.score}/100, tier ${prep.plan.tier} (${label}; config: ${configSource})`,
+    `  why: ${prep.plan.reasons.join('; ')}`,
+    `  plan: ${formatPlanLine(prep.plan)}`,
+    `  prompt: ${prep.packed.files.length} file(s) shown, ${thousands(prep.prefixTokens)} tokens in the shared cached prefix`,
+  ];
+  if (prep.packed.notReviewed.length > 0) out.push(`  not shown: ${prep.packed.notReviewed.map((f) => `${f.path} (${f.reason})`).join(', ')}`);
+  if (prep.injection.attempted) out.push('  content addressed to the reviewing model was found: the full tier runs');
+  out.push('No model was called.');
+  return out.join('\n');
+}

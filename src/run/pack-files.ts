@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { isAuthored, type Diff, type DiffFile, type UnseenReason } from '../diff/diff-file.js';
+import { renderFileDiff } from '../agents/render-file-diff.js';
+import { tokensForChars } from '../plan/estimate-cost.js';
+import type { PathMatcher } from '../risk/match-paths.js';
+import type { RiskFactor } from '../risk/risk-factor.js';
+
+/** Why a changed file is not in the models' view. Every such file is listed, never hidden. */
+export type NotReviewedReason = 'lockfile' | 'generated' | 'vendored' | UnseenReason | 'no-changed-lines' | 'over-budget';
+
+export interface NotReviewed {
+  path: string;
+  reason: NotReviewedReason;
+}
+
+export interface PackedFile {
+  file: DiffFile;
+  /** The file's diff as rendered for the models. */
+  text: string;
+  /** Hash of `text`: the per-file part of the result-cache key. */
+  hash: string;
+  tokens: number;
+  risk: number;
+}
+
+export interface PackedFiles {
+  files: PackedFile[];
+  notReviewed: NotReviewed[];
+  tokens: number;
+}
+
+// Points a file earns in the packing order beyond the factors that name it: sensitive areas and
+// source code first, then tests, then the rest.
+const SENSITIVE_BONUS = 10;
+const KIND_BONUS: Partial<Record<DiffFile['kind'], number>> = { source: 3, infrastructure: 3, ci: 3, 'dependency-manifest': 2, config: 2, test: 1 };
+
+function riskOf(file: DiffFile, factorPoints: ReadonlyMap<string, number>, sensitive: PathMatcher): number {
+  const changed = file.additions + file.deletions;
+  return (
+    (factorPoints.get(file.path) ?? 0) +
+    (sensitive(file.path) ? SENSITIVE_BONUS : 0) +
+    (KIND_BONUS[file.kind] ?? 0) +
+    Math.log2(1 + changed)
+  );
+}
+
+/**
+ * Chooses what the models see: authored files with readable changes, highest risk first, as many
+ * as fit the token budget. A file too big for what is left is skipped and smaller ones still go
+ * in, so one huge file cannot crowd out the rest of the pull request.
+ */
+export function packFiles(diff: Diff, factors: readonly RiskFactor[], budgetTokens: number, sensitive: PathMatcher): PackedFiles {
+  const factorPoints = new Map<string, number>();
+  for (const factor of factors) {
+    if (factor.points <= 0) continue;
+    for (const path of new Set(factor.evidence.map((e) => e.path))) factorPoints.set(path, (factorPoints.get(path) ?? 0) + factor.points);
+  }
+  const notReviewed: NotReviewed[] = [];
+  const candidates: PackedFile[] = [];
+  for (const file of diff.files) {
+    if (!isAuthored(file.kind)) notReviewed.push({ path: file.path, reason: file.kind as NotReviewedReason });
+    else if (file.unseen !== undefined && file.hunks.length === 0) notReviewed.push({ path: file.path, reason: file.unseen });
+    else if (file.hunks.length === 0) notReviewed.push({ path: file.path, reason: 'no-changed-lines' });
+    else {
+      const text = renderFileDiff(file);
+      candidates.push({ file, text, hash: createHash('sha256').update(text).digest('hex'), tokens: tokensForChars(text.length + 1), risk: riskOf(file, factorPoints, sensitive) });
+    }
+  }
+  candidates.sort((a, b) => b.risk - a.risk || (a.file.path < b.file.path ? -1 : 1));
+  const files: PackedFile[] = [];
+  let tokens = 0;
+  for (const candidate of candidates) {
+    if (tokens + candidate.tokens > budgetTokens) {
+      notReviewed.push({ path: candidate.file.path, reason: 'over-budget' });
+      continue;
+    }
+    files.push(candidate);
+    tokens += candidate.tokens;
+  }
+  return { files, notReviewed, tokens };
+}

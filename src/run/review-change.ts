@@ -1,0 +1,245 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AGENT_REGISTRY } from '../agents/agent-registry.js';
+import type { AgentBrief } from '../agents/agent.js';
+import { buildCachedPrefix } from '../agents/build-prompt.js';
+import { detectPromptInjection } from '../agents/detect-prompt-injection.js';
+import { fence } from '../agents/fence-untrusted.js';
+import { SHARED_PROMPT_VERSION } from '../agents/shared-instructions.js';
+import type { RiskgateConfig } from '../config/config-schema.js';
+import type { Diff } from '../diff/diff-file.js';
+import { anchorFindings } from '../findings/anchor-findings.js';
+import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
+import { quietFindings } from '../findings/quiet-findings.js';
+import type { StructuredModel, Usage } from '../model/model-port.js';
+import { tokensForChars } from '../plan/estimate-cost.js';
+import { costAgents, EXPECTED_OUTPUT_SHARE, type Plan } from '../plan/plan-tier.js';
+import { DEFAULT_PRICES } from '../plan/prices.js';
+import { AGENTS, type AgentName, type Tier } from '../plan/tier.js';
+import { compileGlobs } from '../risk/match-paths.js';
+import type { UntrustedText } from '../risk/risk-factor.js';
+import type { ResultStore } from '../store/result-store.js';
+import type { CallLimiter } from './call-limiter.js';
+import { escalateFindings, type EscalationResult } from './escalate-findings.js';
+import { packFiles, type NotReviewed, type PackedFiles } from './pack-files.js';
+import { runAgents, ZERO_USAGE, type AgentJob, type AgentRun } from './run-agents.js';
+import { RunBudget } from './run-budget.js';
+import { createChangeScorer, type ScoreResult } from './score-change.js';
+
+export interface ReviewInput {
+  diff: Diff;
+  text?: UntrustedText;
+  /** A tier asked for by a maintainer or `--tier`: raises, never lowers. */
+  forced?: Tier;
+}
+
+/** What the models will be shown and what it should cost, before any call: `--dry-run`. */
+export interface ReviewPreparation {
+  score: ScoreResult;
+  plan: Plan;
+  packed: PackedFiles;
+  /** Tokens of the cached prefix every agent is sent. */
+  prefixTokens: number;
+  injection: { attempted: boolean; findings: Finding[] };
+}
+
+export interface ReviewReport {
+  score: ScoreResult;
+  tier: Tier;
+  tierReasons: string[];
+  /** One entry per agent riskgate knows, `skipped` when the tier does not call for it. */
+  agents: AgentRun[];
+  /** The strong model's re-check of fast-model findings, when there was one. */
+  escalation: Omit<EscalationResult, 'findings'>;
+  /** What the gate reports: anchored, verified, quieted, deduplicated. */
+  findings: Finding[];
+  dropped: {
+    unknownFile: number;
+    outsideChanges: number;
+    belowConfidence: number;
+    overCap: number;
+    duplicates: number;
+    rejectedOnCheck: number;
+  };
+  notReviewed: NotReviewed[];
+  injectionAttempted: boolean;
+  /** A call was refused by the run's budget: findings are partial. */
+  budgetLimited: boolean;
+  usage: Usage;
+  usd: number;
+  /** Dollars the result cache saved this run. */
+  savedUsd: number;
+  /** Cache-read share of the prompt tokens sent this run (0 when nothing was sent). */
+  cacheHitRatio: number;
+  warnings: string[];
+  wallMs: number;
+}
+
+export interface ReviewDependencies {
+  model: StructuredModel;
+  store: ResultStore;
+  limiter: CallLimiter;
+  signal?: AbortSignal;
+}
+
+export interface Reviewer {
+  parse(diffText: string): Diff;
+  prepare(input: ReviewInput): ReviewPreparation;
+  review(input: ReviewInput, deps: ReviewDependencies): Promise<ReviewReport>;
+}
+
+const addUsage = (a: Usage, b: Usage): Usage => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens,
+  cacheWrite5mTokens: a.cacheWrite5mTokens + b.cacheWrite5mTokens,
+  cacheWrite1hTokens: a.cacheWrite1hTokens + b.cacheWrite1hTokens,
+  cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+});
+
+function cacheHitRatio(usage: Usage): number {
+  const prompt = usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens;
+  return prompt === 0 ? 0 : usage.cacheReadTokens / prompt;
+}
+
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** The full pipeline for one config: score, plan, pack, run the agents, check and quiet the findings. */
+export function createReviewer(config: RiskgateConfig): Reviewer {
+  const scorer = createChangeScorer(config);
+  const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
+  const prices = { ...DEFAULT_PRICES, ...config.prices };
+
+  const prepareWith = (input: ReviewInput, boundary: string) => {
+    const injection = detectPromptInjection(input.diff, input.text);
+    // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
+    let score = scorer.scoreDiff(input.diff, input.text, injection.attempted ? 'full' : input.forced);
+    if (injection.attempted) {
+      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons.filter((r) => r !== 'forced to full'), 'content addressed to the reviewing model was found (prompt injection): full tier'] } };
+    }
+    return { injection, score, ...packAndPrefix(input, score, score.plan, boundary) };
+  };
+
+  const packAndPrefix = (input: ReviewInput, score: ScoreResult, plan: Plan, boundary: string) => {
+    const fenceRun = (label: string, text: string) => fence(label, text, boundary);
+    const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(4_000));
+    const packed = packFiles(input.diff, score.factors, diffBudget, sensitive);
+    const prefix = buildCachedPrefix({ ...(input.text ? { text: input.text } : {}), files: packed.files, notReviewed: packed.notReviewed, score: score.score, tier: plan.tier, fence: fenceRun });
+    return { packed, prefix, fenceRun };
+  };
+
+  const prepare = (input: ReviewInput): ReviewPreparation => {
+    const { injection, score, packed, prefix } = prepareWith(input, randomBytes(8).toString('hex'));
+    // The estimate from the prompt that would really be sent, not from the diff's raw size.
+    const prefixTokens = tokensForChars(prefix.join('').length);
+    const agents = costAgents(score.plan.agents, prefixTokens, Math.ceil(score.plan.maxOutputTokens * EXPECTED_OUTPUT_SHARE), prices);
+    const plan: Plan = { ...score.plan, agents, contextTokens: prefixTokens, estimatedUsd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) };
+    return { score, plan, packed, prefixTokens, injection };
+  };
+
+  const review = async (input: ReviewInput, deps: ReviewDependencies): Promise<ReviewReport> => {
+    const started = performance.now();
+    const boundary = randomBytes(8).toString('hex');
+    const warnings: string[] = [];
+    const budget = new RunBudget({ maxUsd: config.run.max_usd, maxTokens: config.run.max_tokens });
+    const prepared = prepareWith(input, boundary);
+    const { injection, fenceRun } = prepared;
+    let { score, packed, prefix } = prepared;
+    let plan = score.plan;
+    const deterministic = [...injection.findings];
+
+    const runPlan = async (current: Plan, prefixBlocks: readonly string[], files: PackedFiles) => {
+      const brief: AgentBrief = { factors: score.factors, fence: fenceRun };
+      const fileHashes = files.files.map((f) => f.hash).sort();
+      const jobs: AgentJob[] = current.agents.map((planned) => {
+        const agent = AGENT_REGISTRY[planned.agent];
+        const cacheKey = hashOf([planned.agent, agent.promptVersion, SHARED_PROMPT_VERSION, planned.model, agent.cacheInputs(brief), fileHashes]);
+        return { planned, agent, brief: agent.brief(brief), cacheKey };
+      });
+      const runDeps = {
+        ...deps,
+        prices,
+        budget,
+        timeoutMs: config.run.agent_timeout_seconds * 1000,
+        maxOutputTokens: current.maxOutputTokens,
+        warnings,
+      };
+      return { runs: await runAgents(jobs, prefixBlocks, runDeps), runDeps, fileHashes };
+    };
+
+    let { runs, runDeps, fileHashes } = await runPlan(plan, prefix, packed);
+    const spent: AgentRun[] = [...runs];
+
+    // A model that reports an attempt to instruct it sends the run to the full tier, once.
+    const reported = runs.filter((r) => r.injection);
+    for (const run of reported) {
+      const where = run.injection!;
+      deterministic.push({
+        agent: 'security',
+        severity: 'warning',
+        confidence: 1,
+        path: where.path ?? PULL_REQUEST_TEXT,
+        startLine: where.line ?? 1,
+        endLine: where.line ?? 1,
+        title: 'Content tried to instruct the reviewing model',
+        explanation: `The ${run.agent} agent reported text addressed to it${where.quote ? `: "${where.quote.slice(0, 200)}"` : ''}. riskgate reviewed this change at the full tier and treated the text as data; a human should confirm why it is here.`,
+        deterministic: true,
+      });
+    }
+    if (reported.length > 0 && plan.tier !== 'full') {
+      score = scorer.scoreDiff(input.diff, input.text, 'full');
+      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection): full tier`] } };
+      plan = score.plan;
+      ({ packed, prefix } = packAndPrefix(input, score, plan, boundary));
+      ({ runs, runDeps, fileHashes } = await runPlan(plan, prefix, packed));
+      spent.push(...runs);
+    }
+
+    const anchored = anchorFindings(input.diff, runs.flatMap((r) => r.findings));
+    const fastAgents = new Set(runs.filter((r) => r.modelClass === 'fast').map((r) => r.agent));
+    const escalation = await escalateFindings(
+      anchored.findings,
+      fastAgents,
+      prefix,
+      fileHashes,
+      { minConfidence: config.findings.min_confidence, sensitive, strongModel: config.models.strong, fence: fenceRun },
+      runDeps,
+    );
+    if (escalation.run) spent.push(escalation.run);
+    const quiet = quietFindings(escalation.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
+
+    const planned = new Set(plan.agents.map((a) => a.agent));
+    const agents: AgentRun[] = AGENTS.map((name: AgentName) =>
+      planned.has(name)
+        ? runs.find((r) => r.agent === name)!
+        : { agent: name, outcome: 'skipped', reason: `the ${plan.tier} tier does not run the ${name} agent`, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0, latencyMs: 0, retries: 0, findings: [] },
+    );
+    const usage = spent.reduce((sum, r) => addUsage(sum, r.usage), ZERO_USAGE);
+    const { run: _run, findings: _findings, ...escalationSummary } = escalation;
+    return {
+      score,
+      tier: plan.tier,
+      tierReasons: plan.reasons,
+      agents,
+      escalation: escalation.run ? { ...escalationSummary, run: escalation.run } : escalationSummary,
+      findings: [...deterministic, ...quiet.findings],
+      dropped: {
+        unknownFile: anchored.dropped['unknown-file'],
+        outsideChanges: anchored.dropped['outside-changes'],
+        belowConfidence: quiet.belowConfidence,
+        overCap: Object.values(quiet.overCap).reduce((n, c) => n + (c ?? 0), 0),
+        duplicates: quiet.duplicates,
+        rejectedOnCheck: escalation.rejected,
+      },
+      notReviewed: packed.notReviewed,
+      injectionAttempted: injection.attempted || reported.length > 0,
+      budgetLimited: budget.limited,
+      usage,
+      usd: spent.reduce((sum, r) => sum + r.usd, 0),
+      savedUsd: spent.reduce((sum, r) => sum + r.savedUsd, 0),
+      cacheHitRatio: cacheHitRatio(usage),
+      warnings: [...score.warnings, ...warnings],
+      wallMs: performance.now() - started,
+    };
+  };
+
+  return { parse: scorer.parse, prepare, review };
+}

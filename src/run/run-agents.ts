@@ -1,0 +1,176 @@
+import type { Agent } from '../agents/agent.js';
+import { modelFindingsSchema, toFindings, type Finding } from '../findings/finding.js';
+import { callCostUsd, tokensForChars, usageCostUsd, usageTokens } from '../plan/estimate-cost.js';
+import type { PlannedAgent } from '../plan/plan-tier.js';
+import type { ModelPrice } from '../plan/prices.js';
+import type { AgentName, ModelClass } from '../plan/tier.js';
+import { ModelError, type StructuredModel, type Usage } from '../model/model-port.js';
+import type { ResultStore, StoredResult } from '../store/result-store.js';
+import type { CallLimiter } from './call-limiter.js';
+import type { RunBudget } from './run-budget.js';
+
+export const AGENT_OUTCOMES = ['ok', 'timed_out', 'failed', 'budget_limited', 'skipped'] as const;
+export type AgentOutcome = (typeof AGENT_OUTCOMES)[number];
+
+// Below this many prompt tokens no Claude model caches a prefix (the lowest published minimum;
+// Haiku 4.5 needs about 4,096): waiting for the first answer would cost time and save nothing.
+export const MIN_CACHEABLE_PREFIX_TOKENS = 1_024;
+
+export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
+
+/** What one agent did in a run: the outcome, what it cost, and what it found (not yet anchored). */
+export interface AgentRun {
+  agent: AgentName;
+  outcome: AgentOutcome;
+  /** Why the agent was skipped or did not finish. */
+  reason?: string;
+  model?: string;
+  modelClass?: ModelClass;
+  /** Answered from the result cache: no call, no cost. */
+  fromCache: boolean;
+  /** Dollars the cached answer cost when it was made: what the cache saved this run. */
+  savedUsd: number;
+  usage: Usage;
+  usd: number;
+  latencyMs: number;
+  retries: number;
+  findings: Finding[];
+  /** The model said the content tried to instruct it. */
+  injection?: StoredResult['injection'];
+  /** Milliseconds since the run began: when the call was sent and when it ended. */
+  startedMs?: number;
+  endedMs?: number;
+}
+
+/** One planned agent with everything its call needs. */
+export interface AgentJob {
+  planned: PlannedAgent;
+  agent: Agent;
+  /** The agent's own instructions, after the cached prefix. */
+  brief: string;
+  cacheKey: string;
+}
+
+export interface RunDependencies {
+  model: StructuredModel;
+  store: ResultStore;
+  limiter: CallLimiter;
+  prices: Readonly<Record<string, ModelPrice>>;
+  budget: RunBudget;
+  timeoutMs: number;
+  maxOutputTokens: number;
+  signal?: AbortSignal;
+  /** Problems that did not stop the run (a result-cache write that failed). */
+  warnings: string[];
+}
+
+/** A promise with its resolver, for "start the others once the first answer begins". */
+function signalOnce(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire };
+}
+
+function outcomeOf(error: ModelError): AgentOutcome {
+  return error.kind === 'timeout' ? 'timed_out' : 'failed';
+}
+
+/**
+ * Runs a plan's agents on one cached prefix. Answers found in the result cache cost nothing. Per
+ * model, one call goes first and writes the prefix to the prompt cache; the other agents on that
+ * model start the moment its answer begins (the entry is readable from then on), so they read
+ * the prefix instead of each paying to write it, and all agents still overlap in time. An agent
+ * that fails, times out or finds the budget spent reports so; the others carry on.
+ */
+export async function runAgents(jobs: readonly AgentJob[], prefix: readonly string[], deps: RunDependencies): Promise<AgentRun[]> {
+  const began = performance.now();
+  const prefixTokens = tokensForChars(prefix.reduce((n, block) => n + block.length, 0));
+  const cacheable = prefixTokens >= MIN_CACHEABLE_PREFIX_TOKENS;
+
+  const cached = await Promise.all(jobs.map((job) => deps.store.get(job.cacheKey)));
+  const leaders = new Map<string, Promise<void>>();
+
+  const callOne = async (job: AgentJob, stored: StoredResult | undefined): Promise<AgentRun> => {
+    const { planned } = job;
+    const base = { agent: planned.agent, model: planned.model, modelClass: planned.modelClass, retries: 0, latencyMs: 0 };
+    if (stored) {
+      return { ...base, outcome: 'ok', fromCache: true, savedUsd: stored.usd, usage: ZERO_USAGE, usd: 0, findings: stored.findings, ...(stored.injection ? { injection: stored.injection } : {}) };
+    }
+    const empty = { ...base, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0, findings: [] };
+
+    // The first call per model writes the prefix; the others wait until its answer begins.
+    const leader = leaders.get(planned.model);
+    const mine = signalOnce();
+    if (!leader) leaders.set(planned.model, mine.promise);
+    else if (cacheable) await leader;
+
+    const price = deps.prices[planned.model];
+    if (!price) return { ...empty, outcome: 'failed', reason: `no price for model "${planned.model}"` };
+    const briefTokens = tokensForChars(job.brief.length);
+    const estimate = {
+      input: briefTokens,
+      cacheWrite: leader && cacheable ? 0 : prefixTokens,
+      cacheRead: leader && cacheable ? prefixTokens : 0,
+      output: deps.maxOutputTokens,
+    };
+    // Reserve the worst case (every output token): an estimate must never let a run overspend.
+    const reservation = deps.budget.reserve(callCostUsd(price, estimate), estimate.input + estimate.cacheWrite + estimate.cacheRead + estimate.output);
+    if ('refused' in reservation) {
+      mine.fire();
+      return { ...empty, outcome: 'budget_limited', reason: reservation.refused };
+    }
+    const startedMs = performance.now() - began;
+    try {
+      const answer = await deps.limiter(() =>
+        deps.model.ask({
+          model: planned.model,
+          cachedPrefix: [...prefix],
+          instructions: job.brief,
+          schema: modelFindingsSchema,
+          maxOutputTokens: deps.maxOutputTokens,
+          timeoutMs: deps.timeoutMs,
+          onAnswerStarted: mine.fire,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        }),
+      );
+      const usd = usageCostUsd(price, answer.usage);
+      deps.budget.settle(reservation, usd, usageTokens(answer.usage));
+      const findings = toFindings(planned.agent, answer.output);
+      const reported = answer.output.prompt_injection;
+      const injection = reported.detected
+        ? { ...(reported.path ? { path: reported.path } : {}), ...(reported.line ? { line: reported.line } : {}), ...(reported.quote ? { quote: reported.quote } : {}) }
+        : undefined;
+      try {
+        await deps.store.put(job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) });
+      } catch (error) {
+        deps.warnings.push(`the result of ${planned.agent} was not cached: ${(error as Error).message}`);
+      }
+      return {
+        ...base,
+        outcome: 'ok',
+        fromCache: false,
+        savedUsd: 0,
+        usage: answer.usage,
+        usd,
+        latencyMs: answer.latencyMs,
+        retries: answer.retries,
+        findings,
+        ...(injection ? { injection } : {}),
+        startedMs,
+        endedMs: performance.now() - began,
+      };
+    } catch (error) {
+      if (!(error instanceof ModelError)) throw error;
+      // A truncated or refused answer was still billed.
+      const usage = error.usage ?? ZERO_USAGE;
+      const usd = usageCostUsd(price, usage);
+      deps.budget.settle(reservation, usd, usageTokens(usage));
+      return { ...empty, outcome: outcomeOf(error), reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries, startedMs, endedMs: performance.now() - began };
+    } finally {
+      mine.fire();
+    }
+  };
+
+  // Misses only: a leader must be a call that really writes the prefix.
+  return Promise.all(jobs.map((job, i) => callOne(job, cached[i])));
+}
