@@ -79,6 +79,8 @@ export interface ReviewDependencies {
   store: ResultStore;
   limiter: CallLimiter;
   signal?: AbortSignal;
+  /** How long agents wait for the first call to write the shared prefix (default 20 s). */
+  maxWaitForWriterMs?: number;
 }
 
 export interface Reviewer {

@@ -16,6 +16,10 @@ export type AgentOutcome = (typeof AGENT_OUTCOMES)[number];
 // Haiku 4.5 needs about 4,096): waiting for the first answer would cost time and save nothing.
 export const MIN_CACHEABLE_PREFIX_TOKENS = 1_024;
 
+// Followers wait at most this long for the first call's answer to begin. A writer that hangs must
+// not hold the other agents back by its whole timeout: past this, they start and pay the write.
+export const MAX_WAIT_FOR_CACHE_WRITER_MS = 20_000;
+
 export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
 
 /** What one agent did in a run: the outcome, what it cost, and what it found (not yet anchored). */
@@ -62,6 +66,8 @@ export interface RunDependencies {
   signal?: AbortSignal;
   /** Problems that did not stop the run (a result-cache write that failed). */
   warnings: string[];
+  /** Overrides MAX_WAIT_FOR_CACHE_WRITER_MS (tests). */
+  maxWaitForWriterMs?: number;
 }
 
 /** A promise with its resolver, for "start the others once the first answer begins". */
@@ -69,6 +75,12 @@ function signalOnce(): { promise: Promise<void>; fire: () => void } {
   let fire!: () => void;
   const promise = new Promise<void>((resolve) => (fire = resolve));
   return { promise, fire };
+}
+
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function outcomeOf(error: ModelError): AgentOutcome {
@@ -102,7 +114,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     const leader = leaders.get(planned.model);
     const mine = signalOnce();
     if (!leader) leaders.set(planned.model, mine.promise);
-    else if (cacheable) await leader;
+    else if (cacheable) await waitAtMost(leader, Math.min(deps.maxWaitForWriterMs ?? MAX_WAIT_FOR_CACHE_WRITER_MS, deps.timeoutMs / 4));
 
     const price = deps.prices[planned.model];
     if (!price) return { ...empty, outcome: 'failed', reason: `no price for model "${planned.model}"` };
@@ -165,7 +177,8 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
       const usage = error.usage ?? ZERO_USAGE;
       const usd = usageCostUsd(price, usage);
       deps.budget.settle(reservation, usd, usageTokens(usage));
-      return { ...empty, outcome: outcomeOf(error), reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries, startedMs, endedMs: performance.now() - began };
+      const endedMs = performance.now() - began;
+      return { ...empty, outcome: outcomeOf(error), reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries, latencyMs: endedMs - startedMs, startedMs, endedMs };
     } finally {
       mine.fire();
     }

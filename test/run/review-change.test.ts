@@ -91,6 +91,22 @@ describe('one cached prefix, agents in parallel', () => {
     expect(report.usd).toBeCloseTo(report.agents.reduce((s, a) => s + a.usd, 0), 10);
   });
 
+  it('does not hold the other agents back by more than the wait cap when the first call is slow to begin', async () => {
+    server.respond = scriptAgents({ review: { delayMs: 1_500 } });
+    const report = await createReviewer(config()).review({ diff: DIFF, forced: 'standard' }, { ...deps(), maxWaitForWriterMs: 150 });
+    const first = requestsBy('review')[0]!;
+    for (const role of ['security', 'tests']) {
+      const follower = requestsBy(role)[0]!;
+      // They waited for the writer a while (the cap is 150 ms, less the writer's start-up)...
+      expect(follower.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(50);
+      // ...but not until its answer began 1.5 s later.
+      expect(follower.receivedAt).toBeLessThan(first.answeredAt!);
+    }
+    // A follower wrote the prefix; the slow first call, beginning later, read it.
+    expect(report.agents.find((a) => a.agent === 'review')!.usage.cacheReadTokens).toBeGreaterThan(0);
+    expect(report.agents.some((a) => a.usage.cacheWrite5mTokens > 0)).toBe(true);
+  });
+
   it('starts agents on different models at once: each model has its own cache entry', async () => {
     server.respond = scriptAgents({});
     server.latency = { firstTokenMs: 150, totalMs: 300 };

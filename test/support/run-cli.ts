@@ -10,9 +10,9 @@ export interface CliRun {
 }
 
 /** Runs the real `riskgate` bin (compiled build/) as a child process. */
-export function runCli(args: string[], options: { cwd: string; input?: string | Buffer }): Promise<CliRun> {
+export function runCli(args: string[], options: { cwd: string; input?: string | Buffer; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

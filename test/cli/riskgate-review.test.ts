@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { answer, roleOf, scriptAgents } from '../support/agent-script.js';
+import { AnthropicTestServer } from '../support/anthropic-server.js';
+import { GitRepo } from '../support/git-repo.js';
+import { lines } from '../support/make-diff.js';
+import { runCli } from '../support/run-cli.js';
+
+interface ReviewJson {
+  verdict: string;
+  tier: string;
+  findings: Array<{ agent: string; severity: string; path: string; startLine: number; title: string }>;
+  agents: Array<{ agent: string; outcome: string; model?: string; fromCache: boolean; usd: number; usage: { cacheReadTokens: number } }>;
+  costUsd: number;
+  savedUsd: number;
+  cacheHitRatio: number;
+}
+
+const server = new AnthropicTestServer();
+const repo = new GitRepo();
+let dataDir: string;
+const env = () => ({ ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: server.url, RISKGATE_DATA_DIR: dataDir });
+
+beforeAll(async () => {
+  await server.start();
+  dataDir = mkdtempSync(join(tmpdir(), 'riskgate-data-'));
+  repo.write('src/app.ts', `${lines(20).join('\n')}\n`);
+  repo.commit('initial');
+  repo.write('src/app.ts', `${lines(30).join('\n')}\n`).write('src/db.ts', 'export const q = (id: string) => `SELECT * FROM t WHERE id = ${id}`;\n');
+  repo.commit('Add a query');
+});
+afterAll(async () => {
+  await server.stop();
+  repo.cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+afterEach(() => server.reset());
+
+describe('riskgate review', () => {
+  it('--dry-run prints the plan and the estimate from the real prompt, calls no model and needs no key', async () => {
+    const run = await runCli(['review', '--dry-run', '--tier', 'thorough'], { cwd: repo.dir, env: { ANTHROPIC_API_KEY: '' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/tier thorough/);
+    expect(run.stdout).toMatch(/review \(claude-sonnet-5-5\), security \(claude-sonnet-5-5\), tests \(claude-haiku-5-5\)/);
+    expect(run.stdout).toMatch(/2 file\(s\) shown, [\d,]+ tokens in the shared cached prefix/);
+    expect(run.stdout).toContain('No model was called.');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('without an API key says how to provide one and exits 2', async () => {
+    const run = await runCli(['review'], { cwd: repo.dir, env: { ANTHROPIC_API_KEY: '' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/set ANTHROPIC_API_KEY/);
+    expect(run.stderr).toMatch(/--dry-run/);
+  });
+
+  it('exits 1 on a blocking finding and prints it with the per-agent outcome, tokens and dollars', async () => {
+    server.respond = scriptAgents({
+      security: answer([{ severity: 'blocker', confidence: 0.95, path: 'src/db.ts', start_line: 1, end_line: 1, title: 'SQL built from the id parameter', explanation: 'Injection.' }]),
+    });
+    const run = await runCli(['review', '--tier', 'full', '--no-cache'], { cwd: repo.dir, env: env() });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/BLOCKER +security +src\/db\.ts:1 +SQL built from the id parameter/);
+    expect(run.stdout).toMatch(/review +ok +claude-sonnet-5-5/);
+    expect(run.stdout).toMatch(/Total: \$\d+\.\d{4}, cache hit ratio \d+%/);
+    expect(run.stdout).toMatch(/Verdict: fail/);
+  });
+
+  it('--json gives findings, per-agent usage and cost, and the total; a re-run comes from the result cache', async () => {
+    server.respond = scriptAgents({});
+    const first = await runCli(['review', '--json'], { cwd: repo.dir, env: env() });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout) as ReviewJson;
+    expect(report.verdict).toBe('pass');
+    const ran = report.agents.filter((a) => a.outcome === 'ok');
+    expect(ran.length).toBe(server.requests.length);
+    expect(report.costUsd).toBeCloseTo(ran.reduce((s, a) => s + a.usd, 0), 10);
+    expect(report.costUsd).toBeGreaterThan(0);
+
+    server.requests.length = 0;
+    const second = JSON.parse((await runCli(['review', '--json'], { cwd: repo.dir, env: env() })).stdout) as ReviewJson;
+    expect(server.requests).toHaveLength(0);
+    expect(second.costUsd).toBe(0);
+    expect(second.savedUsd).toBeCloseTo(report.costUsd, 10);
+    expect(second.agents.filter((a) => a.outcome === 'ok').every((a) => a.fromCache)).toBe(true);
+  });
+
+  it('exits 2 when the model API is down, naming the failure', async () => {
+    server.respond = (body) => (roleOf(body) ? { status: 529, headers: { 'retry-after-ms': '5' } } : undefined);
+    const run = await runCli(['review', '--no-cache'], { cwd: repo.dir, env: env() });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/review +failed/);
+    expect(run.stdout).toMatch(/overloaded/);
+    expect(run.stdout).toMatch(/Verdict: error/);
+  });
+
+  it('rejects an unknown --fail-on severity', async () => {
+    const run = await runCli(['review', '--fail-on', 'critical'], { cwd: repo.dir, env: env() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--fail-on must be one of blocker, warning, note/);
+  });
+});
