@@ -1,6 +1,7 @@
 // `npm run bench`: parse-and-score speed and peak memory on generated diffs of 1 KB, 1 MB and
-// 50 MB, CLI start-up, and the --jsonl batch throughput on 10,000 diffs. Prints a table; the
-// README records the figures of a run on the 2-core development machine.
+// 50 MB, CLI start-up, the --jsonl batch throughput on 10,000 diffs, the wall time of a run of three
+// agents, and the dollars of the labelled corpus routed by tier. Prints tables; the README records
+// the figures of a run on the 2-core development machine.
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDiff } from './generate-diff.js';
 import { updateReadmeSection } from './update-readme-section.js';
+import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
+
+// A model's time to first token on a prompt of about 14k tokens, simulated by the local server:
+// the wall time of a run is this plus the slowest answer, since the others start when it passes.
+const FIRST_TOKEN_MS = 150;
 
 const CASE = fileURLToPath(new URL('./score-case.js', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/riskgate.js', import.meta.url));
@@ -73,4 +79,10 @@ console.log(rows.at(-1));
 const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
 console.log(`\n${table}`);
 if (updateReadmeSection('bench', table)) console.log('\nREADME.md updated');
+
+// Agents: one run against the local Messages API with simulated latency, and the corpus's dollars.
+const agentRows = [...(await benchAgentRun(2_000, FIRST_TOKEN_MS)), ...(await benchCorpusCost())];
+const agentTable = ['| benchmark | result | note |', '|---|---:|---:|', ...agentRows].join('\n');
+console.log(`\n${agentTable}`);
+if (updateReadmeSection('bench-agents', agentTable)) console.log('\nREADME.md updated (agents)');
 rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,6 @@ import { TIERS, type Tier } from '../plan/tier.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { configShowCommand, configValidateCommand } from './commands/config-command.js';
 import { planCommand } from './commands/plan-command.js';
-import { reviewCommand } from './commands/review-command.js';
 import { scoreCommand } from './commands/score-command.js';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
 
@@ -107,6 +106,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (rest.length > 1) throw new UsageError(`riskgate review takes one RANGE, got ${rest.length}: ${rest.join(' ')}`);
       const { 'dry-run': dryRun, 'no-cache': noCache, 'cache-dir': cacheDir, 'fail-on': failOn, ...common } = input;
       const failOnSeverity = parseSeverity(failOn);
+      // Loaded on demand: the SDK alone would double the start-up of every other command.
+      const { reviewCommand } = await import('./commands/review-command.js');
       return reviewCommand(io, {
         ...common,
         ...(rest[0] !== undefined ? { range: rest[0] } : {}),

@@ -102,9 +102,9 @@ describe('one cached prefix, agents in parallel', () => {
       // ...but not until its answer began 1.5 s later.
       expect(follower.receivedAt).toBeLessThan(first.answeredAt!);
     }
-    // A follower wrote the prefix; the slow first call, beginning later, read it.
-    expect(report.agents.find((a) => a.agent === 'review')!.usage.cacheReadTokens).toBeGreaterThan(0);
-    expect(report.agents.some((a) => a.usage.cacheWrite5mTokens > 0)).toBe(true);
+    // The price of not waiting: the first follower found nothing readable and paid the write too.
+    expect(report.agents.find((a) => a.agent === 'review')!.usage.cacheWrite5mTokens).toBeGreaterThan(0);
+    expect(report.agents.filter((a) => a.usage.cacheWrite5mTokens > 0).length).toBeGreaterThanOrEqual(2);
   });
 
   it('starts agents on different models at once: each model has its own cache entry', async () => {

@@ -138,17 +138,18 @@ export class AnthropicTestServer {
       const type = fault.errorType ?? (fault.status === 429 ? 'rate_limit_error' : fault.status === 529 ? 'overloaded_error' : 'api_error');
       return error(fault.status, type, `injected ${fault.status}`, fault.headers);
     }
-    await sleep((fault && 'delayMs' in fault ? fault.delayMs : 0) + this.latency.firstTokenMs);
-    if (res.destroyed) return;
-
     const system = (Array.isArray(body.system) ? body.system : []) as Array<{ text: string; cache_control?: unknown }>;
     const breakpoint = system.findLastIndex((block) => block.cache_control !== undefined);
     const prefix = breakpoint === -1 ? '' : system.slice(0, breakpoint + 1).map((b) => b.text).join('\u0000');
     const rest = [...system.slice(breakpoint + 1).map((b) => b.text), JSON.stringify(body.messages)].join('');
     const key = createHash('sha256').update(`${String(body.model)}\u0000${prefix}`).digest('hex');
     const prefixTokens = tokensOf(prefix);
+    // Looked up on arrival: a request sent before the writer began answering misses and pays the write.
     const hit = prefix !== '' && this.readable.has(key);
     const written = hit || prefix === '' ? 0 : prefixTokens;
+
+    await sleep((fault && 'delayMs' in fault ? fault.delayMs : 0) + this.latency.firstTokenMs);
+    if (res.destroyed) return;
     // The entry becomes readable once this answer begins, as with the real API.
     if (prefix !== '') this.readable.add(key);
     record.answeredAt = performance.now();
