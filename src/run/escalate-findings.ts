@@ -5,7 +5,7 @@ import { ModelError } from '../model/model-port.js';
 import { callCostUsd, tokensForChars, usageCostUsd, usageTokens } from '../plan/estimate-cost.js';
 import type { PathMatcher } from '../risk/match-paths.js';
 import type { AgentRun, RunDependencies } from './run-agents.js';
-import { ZERO_USAGE } from './run-agents.js';
+import { readCached, ZERO_USAGE } from './run-agents.js';
 
 // Raise when the verification instructions change: cached verdicts depend on them.
 export const VERIFY_PROMPT_VERSION = 1;
@@ -85,7 +85,7 @@ ${policy.fence('findings', listed)}`;
 
   let verdicts: Verdicts;
   let run: AgentRun;
-  const stored = await deps.store.get(key);
+  const stored = await readCached(deps, key, 'the re-check');
   const price = deps.prices[policy.strongModel];
   if (stored?.verdicts) {
     verdicts = { verdicts: stored.verdicts };

@@ -77,6 +77,16 @@ function signalOnce(): { promise: Promise<void>; fire: () => void } {
   return { promise, fire };
 }
 
+/** A result-cache read that fails (a broken disk, a store that is down) is a miss, not a failed run. */
+export async function readCached(deps: RunDependencies, key: string, what: string): Promise<StoredResult | undefined> {
+  try {
+    return await deps.store.get(key);
+  } catch (error) {
+    deps.warnings.push(`the result cache could not be read for ${what}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
@@ -99,7 +109,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
   const prefixTokens = tokensForChars(prefix.reduce((n, block) => n + block.length, 0));
   const cacheable = prefixTokens >= MIN_CACHEABLE_PREFIX_TOKENS;
 
-  const cached = await Promise.all(jobs.map((job) => deps.store.get(job.cacheKey)));
+  const cached = await Promise.all(jobs.map((job) => readCached(deps, job.cacheKey, job.planned.agent)));
   const leaders = new Map<string, Promise<void>>();
 
   const callOne = async (job: AgentJob, stored: StoredResult | undefined): Promise<AgentRun> => {

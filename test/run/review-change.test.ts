@@ -390,3 +390,22 @@ describe('large diffs', () => {
     expect(system).not.toContain('const h0 = 0;');
   });
 });
+
+describe('shared limits and broken stores', () => {
+  it('a process-wide call limit of one keeps calls from overlapping', async () => {
+    server.respond = scriptAgents({});
+    server.latency = { firstTokenMs: 20, totalMs: 120 };
+    await createReviewer(config()).review({ diff: DIFF, forced: 'standard' }, { ...deps(), limiter: createCallLimiter(1) });
+    const calls = [...server.requests].sort((a, b) => a.receivedAt - b.receivedAt);
+    expect(calls).toHaveLength(3);
+    for (let i = 1; i < calls.length; i++) expect(calls[i]!.receivedAt).toBeGreaterThanOrEqual(calls[i - 1]!.finishedAt!);
+  });
+
+  it('runs on when the result cache cannot be read or written, and says so', async () => {
+    server.respond = scriptAgents({});
+    const broken: ResultStore = { get: () => Promise.reject(new Error('disk on fire')), put: () => Promise.reject(new Error('read-only')) };
+    const report = await createReviewer(config()).review({ diff: DIFF, forced: 'minimal' }, deps(broken));
+    expect(report.agents[0]!.outcome).toBe('ok');
+    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/could not be read.*disk on fire/), expect.stringMatching(/not cached: read-only/)]));
+  });
+});
