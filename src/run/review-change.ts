@@ -16,6 +16,7 @@ import { costAgents, EXPECTED_OUTPUT_SHARE, type Plan } from '../plan/plan-tier.
 import { DEFAULT_PRICES } from '../plan/prices.js';
 import { AGENTS, type AgentName, type Tier } from '../plan/tier.js';
 import { compileGlobs } from '../risk/match-paths.js';
+import { visibleExcerpt } from '../risk/factors/dangerous-patterns.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
@@ -170,21 +171,27 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     let { runs, runDeps, fileHashes } = await runPlan(plan, prefix, packed);
     const spent: AgentRun[] = [...runs];
 
-    // A model that reports an attempt to instruct it sends the run to the full tier, once.
+    // A model that reports an attempt to instruct it sends the run to the full tier, once. Its
+    // report becomes one finding: on the line it names when that is an added line, else on the PR.
     const reported = runs.filter((r) => r.injection);
-    for (const run of reported) {
-      const where = run.injection!;
-      deterministic.push({
+    if (reported.length > 0) {
+      const where = reported[0]!.injection!;
+      const onLine = where.path !== undefined && where.line !== undefined;
+      const claimed: Finding = {
         agent: 'security',
         severity: 'warning',
         confidence: 1,
-        path: where.path ?? PULL_REQUEST_TEXT,
-        startLine: where.line ?? 1,
-        endLine: where.line ?? 1,
+        path: onLine ? where.path! : PULL_REQUEST_TEXT,
+        startLine: onLine ? where.line! : 1,
+        endLine: onLine ? where.line! : 1,
         title: 'Content tried to instruct the reviewing model',
-        explanation: `The ${run.agent} agent reported text addressed to it${where.quote ? `: "${where.quote.slice(0, 200)}"` : ''}. riskgate reviewed this change at the full tier and treated the text as data; a human should confirm why it is here.`,
+        explanation: `The ${reported.map((r) => r.agent).join(' and ')} agent${reported.length > 1 ? 's' : ''} reported text addressed to the model${where.quote ? `: "${visibleExcerpt(where.quote)}"` : ''}. riskgate reviewed this change at the full tier and treated the text as data; a human should confirm why it is here.`,
         deterministic: true,
-      });
+      };
+      const anchored = onLine ? anchorFindings(input.diff, [claimed]).findings[0] : undefined;
+      const finding = anchored ?? { ...claimed, path: PULL_REQUEST_TEXT, startLine: 1, endLine: 1 };
+      // riskgate's own check may have found the same line already.
+      if (!deterministic.some((f) => f.path === finding.path && f.startLine === finding.startLine)) deterministic.push(finding);
     }
     if (reported.length > 0 && plan.tier !== 'full') {
       score = scorer.scoreDiff(input.diff, input.text, 'full');
