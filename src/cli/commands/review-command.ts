@@ -45,7 +45,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
   const apiKey = io.env.ANTHROPIC_API_KEY;
   if (!apiKey) {
     throw new UsageError(
-      'riskgate review calls Anthropic\'s API and needs a key: set ANTHROPIC_API_KEY (a gateway goes in ANTHROPIC_BASE_URL), or add --dry-run to see the plan and its estimated cost without calling a model',
+      'review calls Anthropic\'s API and needs a key: set ANTHROPIC_API_KEY (a gateway goes in ANTHROPIC_BASE_URL), or add --dry-run to see the plan and its estimated cost without calling a model',
     );
   }
   const store = options.noCache ? NO_RESULT_STORE : new FileResultStore(options.cacheDir ? resolve(io.cwd, options.cacheDir) : defaultResultDirectory(io.env));
