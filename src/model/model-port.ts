@@ -9,6 +9,8 @@ export interface Usage {
   cacheReadTokens: number;
 }
 
+export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
+
 /**
  * One request for structured output. `cachedPrefix` is sent first and marked for caching, so that
  * agents of one run that share it pay for it once; `instructions` follow it and differ per agent.

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES, type Finding } from '../findings/finding.js';
-import { ModelError } from '../model/model-port.js';
-import { callCostUsd, tokensForChars, usageCostUsd, usageTokens } from '../plan/estimate-cost.js';
+import { ZERO_USAGE } from '../model/model-port.js';
+import { tokensForChars } from '../plan/estimate-cost.js';
 import type { PathMatcher } from '../risk/match-paths.js';
 import type { AgentRun, RunDependencies } from './run-agents.js';
-import { readCached, ZERO_USAGE } from './run-agents.js';
+import { askWithinBudget } from './ask-within-budget.js';
+import { readCached, writeCached } from './cached-results.js';
 
 // Raise when the verification instructions change: cached verdicts depend on them.
 export const VERIFY_PROMPT_VERSION = 1;
@@ -86,47 +87,27 @@ ${policy.fence('findings', listed)}`;
   let verdicts: Verdicts;
   let run: AgentRun;
   const stored = await readCached(deps, key, 'the re-check');
-  const price = deps.prices[policy.strongModel];
   if (stored?.verdicts) {
     verdicts = { verdicts: stored.verdicts };
     run = { ...base, outcome: 'ok', fromCache: true, savedUsd: stored.usd, usage: ZERO_USAGE, usd: 0 };
-  } else if (!price) {
-    return keepUnverified({ ...base, outcome: 'failed', reason: `no price for model "${policy.strongModel}"`, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0 });
   } else {
     const prefixTokens = tokensForChars(prefix.reduce((n, b) => n + b.length, 0));
-    const estimate = { input: tokensForChars(instructions.length), cacheWrite: prefixTokens, cacheRead: 0, output: deps.maxOutputTokens };
-    const reservation = deps.budget.reserve(callCostUsd(price, estimate), estimate.input + estimate.cacheWrite + estimate.output);
-    if ('refused' in reservation) {
-      return keepUnverified({ ...base, outcome: 'budget_limited', reason: reservation.refused, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0 });
+    const asked = await askWithinBudget(
+      deps,
+      // The strong model has its own cache entry: this call writes the prefix.
+      { input: tokensForChars(instructions.length), cacheWrite: prefixTokens, cacheRead: 0 },
+      { model: policy.strongModel, cachedPrefix: [...prefix], instructions, schema: verdictSchema },
+    );
+    const unpaid = { ...base, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0 };
+    if (asked.kind === 'refused') return keepUnverified({ ...unpaid, outcome: 'budget_limited', reason: asked.reason });
+    if (asked.kind === 'failed') {
+      const { outcome, reason, usage, usd, retries } = asked;
+      return keepUnverified({ ...unpaid, outcome, reason, usage, usd, retries });
     }
-    try {
-      const answer = await deps.limiter(() =>
-        deps.model.ask({
-          model: policy.strongModel,
-          cachedPrefix: [...prefix],
-          instructions,
-          schema: verdictSchema,
-          maxOutputTokens: deps.maxOutputTokens,
-          timeoutMs: deps.timeoutMs,
-          ...(deps.signal ? { signal: deps.signal } : {}),
-        }),
-      );
-      const usd = usageCostUsd(price, answer.usage);
-      deps.budget.settle(reservation, usd, usageTokens(answer.usage));
-      verdicts = answer.output;
-      run = { ...base, outcome: 'ok', fromCache: false, savedUsd: 0, usage: answer.usage, usd, latencyMs: answer.latencyMs, retries: answer.retries };
-      try {
-        await deps.store.put(key, { findings: [], verdicts: verdicts.verdicts, usage: answer.usage, usd, model: policy.strongModel });
-      } catch (error) {
-        deps.warnings.push(`the verification result was not cached: ${(error as Error).message}`);
-      }
-    } catch (error) {
-      if (!(error instanceof ModelError)) throw error;
-      const usage = error.usage ?? ZERO_USAGE;
-      const usd = usageCostUsd(price, usage);
-      deps.budget.settle(reservation, usd, usageTokens(usage));
-      return keepUnverified({ ...base, outcome: error.kind === 'timeout' ? 'timed_out' : 'failed', reason: `${error.kind}: ${error.message}`, fromCache: false, savedUsd: 0, usage, usd, retries: error.retries });
-    }
+    const { answer, usd } = asked;
+    verdicts = answer.output;
+    run = { ...base, outcome: 'ok', fromCache: false, savedUsd: 0, usage: answer.usage, usd, latencyMs: answer.latencyMs, retries: answer.retries };
+    await writeCached(deps, key, { findings: [], verdicts: verdicts.verdicts, usage: answer.usage, usd, model: policy.strongModel }, 'the re-check');
   }
 
   const byIndex = new Map(verdicts.verdicts.map((v) => [v.index, v]));

@@ -10,7 +10,7 @@ import type { Diff } from '../diff/diff-file.js';
 import { anchorFindings } from '../findings/anchor-findings.js';
 import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
 import { quietFindings } from '../findings/quiet-findings.js';
-import type { StructuredModel, Usage } from '../model/model-port.js';
+import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
 import { tokensForChars } from '../plan/estimate-cost.js';
 import { costAgents, EXPECTED_OUTPUT_SHARE, type Plan } from '../plan/plan-tier.js';
 import { DEFAULT_PRICES } from '../plan/prices.js';
@@ -22,7 +22,7 @@ import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import { escalateFindings, type EscalationResult } from './escalate-findings.js';
 import { packFiles, type NotReviewed, type PackedFiles } from './pack-files.js';
-import { runAgents, ZERO_USAGE, type AgentJob, type AgentRun } from './run-agents.js';
+import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
 import { RunBudget } from './run-budget.js';
 import { createChangeScorer, type ScoreResult } from './score-change.js';
 

@@ -1,11 +1,13 @@
 import type { Agent } from '../agents/agent.js';
 import { modelFindingsSchema, toFindings, type Finding } from '../findings/finding.js';
-import { callCostUsd, tokensForChars, usageCostUsd, usageTokens } from '../plan/estimate-cost.js';
+import { tokensForChars } from '../plan/estimate-cost.js';
 import type { PlannedAgent } from '../plan/plan-tier.js';
 import type { ModelPrice } from '../plan/prices.js';
 import type { AgentName, ModelClass } from '../plan/tier.js';
-import { ModelError, type StructuredModel, type Usage } from '../model/model-port.js';
+import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
 import type { ResultStore, StoredResult } from '../store/result-store.js';
+import { askWithinBudget } from './ask-within-budget.js';
+import { readCached, writeCached } from './cached-results.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { RunBudget } from './run-budget.js';
 
@@ -19,8 +21,6 @@ export const MIN_CACHEABLE_PREFIX_TOKENS = 1_024;
 // Followers wait at most this long for the first call's answer to begin. A writer that hangs must
 // not hold the other agents back by its whole timeout: past this, they start and pay the write.
 export const MAX_WAIT_FOR_CACHE_WRITER_MS = 20_000;
-
-export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
 
 /** What one agent did in a run: the outcome, what it cost, and what it found (not yet anchored). */
 export interface AgentRun {
@@ -77,24 +77,10 @@ function signalOnce(): { promise: Promise<void>; fire: () => void } {
   return { promise, fire };
 }
 
-/** A result-cache read that fails (a broken disk, a store that is down) is a miss, not a failed run. */
-export async function readCached(deps: RunDependencies, key: string, what: string): Promise<StoredResult | undefined> {
-  try {
-    return await deps.store.get(key);
-  } catch (error) {
-    deps.warnings.push(`the result cache could not be read for ${what}: ${(error as Error).message}`);
-    return undefined;
-  }
-}
-
 async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-}
-
-function outcomeOf(error: ModelError): AgentOutcome {
-  return error.kind === 'timeout' ? 'timed_out' : 'failed';
 }
 
 /**
@@ -126,47 +112,27 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     if (!leader) leaders.set(planned.model, mine.promise);
     else if (cacheable) await waitAtMost(leader, Math.min(deps.maxWaitForWriterMs ?? MAX_WAIT_FOR_CACHE_WRITER_MS, deps.timeoutMs / 4));
 
-    const price = deps.prices[planned.model];
-    if (!price) return { ...empty, outcome: 'failed', reason: `no price for model "${planned.model}"` };
-    const briefTokens = tokensForChars(job.brief.length);
-    const estimate = {
-      input: briefTokens,
-      cacheWrite: leader && cacheable ? 0 : prefixTokens,
-      cacheRead: leader && cacheable ? prefixTokens : 0,
-      output: deps.maxOutputTokens,
-    };
-    // Reserve the worst case (every output token): an estimate must never let a run overspend.
-    const reservation = deps.budget.reserve(callCostUsd(price, estimate), estimate.input + estimate.cacheWrite + estimate.cacheRead + estimate.output);
-    if ('refused' in reservation) {
-      mine.fire();
-      return { ...empty, outcome: 'budget_limited', reason: reservation.refused };
-    }
     const startedMs = performance.now() - began;
     try {
-      const answer = await deps.limiter(() =>
-        deps.model.ask({
-          model: planned.model,
-          cachedPrefix: [...prefix],
-          instructions: job.brief,
-          schema: modelFindingsSchema,
-          maxOutputTokens: deps.maxOutputTokens,
-          timeoutMs: deps.timeoutMs,
-          onAnswerStarted: mine.fire,
-          ...(deps.signal ? { signal: deps.signal } : {}),
-        }),
+      const result = await askWithinBudget(
+        deps,
+        // Followers read what the first call wrote, unless the prefix is too short to be cached.
+        { input: tokensForChars(job.brief.length), cacheWrite: leader && cacheable ? 0 : prefixTokens, cacheRead: leader && cacheable ? prefixTokens : 0 },
+        { model: planned.model, cachedPrefix: [...prefix], instructions: job.brief, schema: modelFindingsSchema, onAnswerStarted: mine.fire },
       );
-      const usd = usageCostUsd(price, answer.usage);
-      deps.budget.settle(reservation, usd, usageTokens(answer.usage));
+      if (result.kind === 'refused') return { ...empty, outcome: 'budget_limited', reason: result.reason };
+      const endedMs = performance.now() - began;
+      if (result.kind === 'failed') {
+        const { outcome, reason, usage, usd, retries } = result;
+        return { ...empty, outcome, reason, usage, usd, retries, latencyMs: endedMs - startedMs, startedMs, endedMs };
+      }
+      const { answer, usd } = result;
       const findings = toFindings(planned.agent, answer.output);
       const reported = answer.output.prompt_injection;
       const injection = reported.detected
         ? { ...(reported.path ? { path: reported.path } : {}), ...(reported.line ? { line: reported.line } : {}), ...(reported.quote ? { quote: reported.quote } : {}) }
         : undefined;
-      try {
-        await deps.store.put(job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) });
-      } catch (error) {
-        deps.warnings.push(`the result of ${planned.agent} was not cached: ${(error as Error).message}`);
-      }
+      await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) }, planned.agent);
       return {
         ...base,
         outcome: 'ok',
@@ -179,16 +145,8 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
         findings,
         ...(injection ? { injection } : {}),
         startedMs,
-        endedMs: performance.now() - began,
+        endedMs,
       };
-    } catch (error) {
-      if (!(error instanceof ModelError)) throw error;
-      // A truncated or refused answer was still billed.
-      const usage = error.usage ?? ZERO_USAGE;
-      const usd = usageCostUsd(price, usage);
-      deps.budget.settle(reservation, usd, usageTokens(usage));
-      const endedMs = performance.now() - began;
-      return { ...empty, outcome: outcomeOf(error), reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries, latencyMs: endedMs - startedMs, startedMs, endedMs };
     } finally {
       mine.fire();
     }

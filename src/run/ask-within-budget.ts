@@ -1,0 +1,41 @@
+import { ModelError, ZERO_USAGE, type ModelAnswer, type ModelCall, type Usage } from '../model/model-port.js';
+import { callCostUsd, usageCostUsd, usageTokens, type TokenEstimate } from '../plan/estimate-cost.js';
+import type { AgentOutcome, RunDependencies } from './run-agents.js';
+
+export type BudgetedAnswer<T> =
+  | { kind: 'answered'; answer: ModelAnswer<T>; usd: number }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'failed'; outcome: Extract<AgentOutcome, 'timed_out' | 'failed'>; reason: string; usage: Usage; usd: number; retries: number };
+
+type Call<T> = Omit<ModelCall<T>, 'maxOutputTokens' | 'timeoutMs' | 'signal'>;
+
+/**
+ * One model call under the run's budget: reserves its worst case (every output token, so an
+ * estimate can never let a run overspend), asks through the process-wide limiter, and settles
+ * with the real cost, including what a truncated or refused answer was billed.
+ */
+export async function askWithinBudget<T>(
+  deps: Pick<RunDependencies, 'model' | 'limiter' | 'budget' | 'prices' | 'timeoutMs' | 'maxOutputTokens' | 'signal'>,
+  prompt: Omit<TokenEstimate, 'output'>,
+  call: Call<T>,
+): Promise<BudgetedAnswer<T>> {
+  const price = deps.prices[call.model];
+  if (!price) return { kind: 'failed', outcome: 'failed', reason: `no price for model "${call.model}"`, usage: ZERO_USAGE, usd: 0, retries: 0 };
+  const worst = { ...prompt, output: deps.maxOutputTokens };
+  const reservation = deps.budget.reserve(callCostUsd(price, worst), worst.input + worst.cacheWrite + worst.cacheRead + worst.output);
+  if ('refused' in reservation) return { kind: 'refused', reason: reservation.refused };
+  try {
+    const answer = await deps.limiter(() =>
+      deps.model.ask({ ...call, maxOutputTokens: deps.maxOutputTokens, timeoutMs: deps.timeoutMs, ...(deps.signal ? { signal: deps.signal } : {}) }),
+    );
+    const usd = usageCostUsd(price, answer.usage);
+    deps.budget.settle(reservation, usd, usageTokens(answer.usage));
+    return { kind: 'answered', answer, usd };
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    const usage = error.usage ?? ZERO_USAGE;
+    const usd = usageCostUsd(price, usage);
+    deps.budget.settle(reservation, usd, usageTokens(usage));
+    return { kind: 'failed', outcome: error.kind === 'timeout' ? 'timed_out' : 'failed', reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries };
+  }
+}
