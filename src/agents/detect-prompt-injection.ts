@@ -1,7 +1,7 @@
 import type { Diff } from '../diff/diff-file.js';
 import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
 import { findInstructionOverride } from '../risk/injection-markers.js';
-import { invisibleCharacters } from '../risk/invisible-characters.js';
+import { invisibleCharacters, reorderingOrTagCharacters, tagCharacters } from '../risk/invisible-characters.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import { visibleExcerpt } from '../risk/factors/dangerous-patterns.js';
 
@@ -14,7 +14,8 @@ export interface InjectionCheck {
 
 // Bidirectional controls reorder what a reviewer reads (Trojan Source); tag characters smuggle
 // text no one sees. Both are blockers in added code. Other invisible characters are warnings.
-const REORDERING = /[\u202A-\u202E\u2066-\u2069]|\uDB40[\uDC00-\uDC7F]/;
+const REORDERING = reorderingOrTagCharacters();
+const TAGS = tagCharacters();
 const INVISIBLE = invisibleCharacters();
 const MAX_FINDINGS = 10;
 
@@ -37,7 +38,7 @@ function checkText(text: UntrustedText | undefined, out: Finding[]): boolean {
     if (!value) continue;
     const phrase = findInstructionOverride(value);
     // Tag characters have no use in a title or description other than hiding text.
-    const smuggled = /\uDB40[\uDC00-\uDC7F]/.test(value);
+    const smuggled = TAGS.test(value);
     if (!phrase && !smuggled) continue;
     attempted = true;
     out.push(

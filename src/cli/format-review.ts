@@ -6,8 +6,8 @@ import { formatPlanLine } from './format-score.js';
 const usd = (n: number) => `$${n.toFixed(4)}`;
 const thousands = (n: number) => n.toLocaleString('en-US');
 
-function agentLine(run: AgentRun): string {
-  const name = run.agent.padEnd(9);
+function agentLine(run: AgentRun, label: string = run.agent): string {
+  const name = label.padEnd(9);
   if (run.outcome === 'skipped') return `  ${name}skipped         ${run.reason ?? ''}`;
   const outcome = `${run.outcome}${run.fromCache ? ' (cached)' : ''}`.padEnd(16);
   const u = run.usage;
@@ -36,8 +36,8 @@ export function formatReview(report: ReviewReport, verdict: GateVerdict, label: 
       if (f.suggestedFix) out.push(`           fix: ${f.suggestedFix.replace(/\n/g, '\n                ')}`);
     }
   }
-  out.push('', 'Agents:', ...report.agents.map(agentLine));
-  if (report.escalation.run) out.push(`  re-check of ${report.escalation.checked} fast-model finding(s) on ${report.escalation.run.model}: ${report.escalation.confirmed} confirmed, ${report.escalation.rejected} rejected, ${report.escalation.unverified} unverified`, agentLine({ ...report.escalation.run, agent: 'review' }).replace(/^ {2}review {3}/, '  (verify) '));
+  out.push('', 'Agents:', ...report.agents.map((run) => agentLine(run)));
+  if (report.escalation.run) out.push(`  re-check of ${report.escalation.checked} fast-model finding(s) on ${report.escalation.run.model}: ${report.escalation.confirmed} confirmed, ${report.escalation.rejected} rejected, ${report.escalation.unverified} unverified`, agentLine(report.escalation.run, '(verify)'));
   if (report.notReviewed.length > 0) {
     out.push('', `Not shown to the models (${report.notReviewed.length}): ${report.notReviewed.slice(0, 20).map((f) => `${f.path} (${f.reason})`).join(', ')}${report.notReviewed.length > 20 ? ', ...' : ''}`);
   }

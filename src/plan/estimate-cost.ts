@@ -17,22 +17,20 @@ export function tokensForChars(chars: number): number {
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
-/** Dollars for one call; long-context rates apply to the whole request above the threshold. */
+/** Dollars for one estimated call: priced as real usage with every cache write at the 5-minute rate. */
 export function callCostUsd(price: ModelPrice, tokens: TokenEstimate): number {
-  const prompt = tokens.input + tokens.cacheWrite + tokens.cacheRead;
-  const rates: PriceRates = price.long_context && prompt > price.long_context.above_tokens ? price.long_context : price;
-  return (
-    (tokens.input * rates.input +
-      tokens.cacheWrite * rates.cache_write_5m +
-      tokens.cacheRead * rates.cache_read +
-      tokens.output * rates.output) /
-    1_000_000
-  );
+  return usageCostUsd(price, {
+    inputTokens: tokens.input,
+    outputTokens: tokens.output,
+    cacheWrite5mTokens: tokens.cacheWrite,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: tokens.cacheRead,
+  });
 }
 
-/** Dollars for a call's real usage, 1-hour cache writes at their own rate. */
+/** Dollars for a call's usage, 1-hour cache writes at their own rate; long-context rates apply to the whole request above the threshold. */
 export function usageCostUsd(price: ModelPrice, usage: Usage): number {
-  const prompt = usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens;
+  const prompt = promptTokens(usage);
   const rates: PriceRates = price.long_context && prompt > price.long_context.above_tokens ? price.long_context : price;
   return (
     (usage.inputTokens * rates.input +
@@ -44,7 +42,12 @@ export function usageCostUsd(price: ModelPrice, usage: Usage): number {
   );
 }
 
+/** Prompt tokens of a call however they were billed: plain input, cache writes and cache reads. */
+export function promptTokens(usage: Usage): number {
+  return usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens;
+}
+
 /** Every token a call was billed for, prompt and output. */
 export function usageTokens(usage: Usage): number {
-  return usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens + usage.outputTokens;
+  return promptTokens(usage) + usage.outputTokens;
 }

@@ -11,7 +11,7 @@ import { anchorFindings } from '../findings/anchor-findings.js';
 import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
 import { quietFindings } from '../findings/quiet-findings.js';
 import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
-import { tokensForChars } from '../plan/estimate-cost.js';
+import { promptTokens, tokensForChars } from '../plan/estimate-cost.js';
 import { costAgents, EXPECTED_OUTPUT_SHARE, type Plan } from '../plan/plan-tier.js';
 import { DEFAULT_PRICES } from '../plan/prices.js';
 import { AGENTS, type AgentName, type Tier } from '../plan/tier.js';
@@ -99,7 +99,7 @@ const addUsage = (a: Usage, b: Usage): Usage => ({
 });
 
 function cacheHitRatio(usage: Usage): number {
-  const prompt = usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens;
+  const prompt = promptTokens(usage);
   return prompt === 0 ? 0 : usage.cacheReadTokens / prompt;
 }
 
