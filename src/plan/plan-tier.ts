@@ -31,8 +31,10 @@ export interface Plan {
   estimatedUsd: number;
 }
 
-// Instructions shared by all agents, then each agent's own; sized from the prompts of the agents
-// issue, kept here as estimates until the prompts exist.
+// Before the prompt is rendered (`riskgate plan`, the tier decision) the plan estimates it: shared
+// instructions (about 640 tokens) with the PR text, then each agent's own brief (150-200 tokens,
+// more with the security agent's leads), both rounded up. `review --dry-run` and the run's budget
+// checks use the rendered prompt instead.
 export const SHARED_INSTRUCTION_TOKENS = 1_500;
 export const AGENT_INSTRUCTION_TOKENS = 600;
 // Most answers are far below the cap; an estimate at the cap would overstate every plan.

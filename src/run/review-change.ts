@@ -103,6 +103,11 @@ function cacheHitRatio(usage: Usage): number {
   return prompt === 0 ? 0 : usage.cacheReadTokens / prompt;
 }
 
+// The list of files not shown: its heading and fence, then per file "- path: reason" (the longest
+// reason, "combined-merge-diff", and the punctuation fit in this many characters besides the path).
+const FILE_LIST_FRAME_CHARS = 200;
+const NOT_SHOWN_LINE_CHARS = 24;
+
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /** The full pipeline for one config: score, plan, pack, run the agents, check and quiet the findings. */
@@ -116,16 +121,21 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
     let score = scorer.scoreDiff(input.diff, input.text, injection.attempted ? 'full' : input.forced);
     if (injection.attempted) {
-      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons.filter((r) => r !== 'forced to full'), 'content addressed to the reviewing model was found (prompt injection): full tier'] } };
+      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, 'content addressed to the reviewing model was found (prompt injection)'] } };
     }
     return { injection, score, ...packAndPrefix(input, score, score.plan, boundary) };
   };
 
   const packAndPrefix = (input: ReviewInput, score: ScoreResult, plan: Plan, boundary: string) => {
     const fenceRun = (label: string, text: string) => fence(label, text, boundary);
-    const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(4_000));
+    const context = { ...(input.text ? { text: input.text } : {}), score: score.score, tier: plan.tier, fence: fenceRun };
+    // The diff gets what the rest of the prefix leaves of the tier's budget: the instructions, the
+    // PR text (a description can run to 65,536 characters) and, at most, every path listed as not shown.
+    const frameChars = buildCachedPrefix({ ...context, files: [], notReviewed: [] }).join('').length + FILE_LIST_FRAME_CHARS;
+    const listChars = input.diff.files.reduce((n, f) => n + f.path.length + NOT_SHOWN_LINE_CHARS, 0);
+    const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars));
     const packed = packFiles(input.diff, score.factors, diffBudget, sensitive);
-    const prefix = buildCachedPrefix({ ...(input.text ? { text: input.text } : {}), files: packed.files, notReviewed: packed.notReviewed, score: score.score, tier: plan.tier, fence: fenceRun });
+    const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed });
     return { packed, prefix, fenceRun };
   };
 
@@ -195,7 +205,7 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     }
     if (reported.length > 0 && plan.tier !== 'full') {
       score = scorer.scoreDiff(input.diff, input.text, 'full');
-      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection): full tier`] } };
+      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection)`] } };
       plan = score.plan;
       ({ packed, prefix } = packAndPrefix(input, score, plan, boundary));
       ({ runs, runDeps, fileHashes } = await runPlan(plan, prefix, packed));
@@ -222,13 +232,13 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
         : { agent: name, outcome: 'skipped', reason: `the ${plan.tier} tier does not run the ${name} agent`, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0, latencyMs: 0, retries: 0, findings: [] },
     );
     const usage = spent.reduce((sum, r) => addUsage(sum, r.usage), ZERO_USAGE);
-    const { run: _run, findings: _findings, ...escalationSummary } = escalation;
+    const { findings: _findings, ...escalationSummary } = escalation;
     return {
       score,
       tier: plan.tier,
       tierReasons: plan.reasons,
       agents,
-      escalation: escalation.run ? { ...escalationSummary, run: escalation.run } : escalationSummary,
+      escalation: escalationSummary,
       findings: [...deterministic, ...quiet.findings],
       dropped: {
         unknownFile: anchored.dropped['unknown-file'],

@@ -393,6 +393,12 @@ describe('large diffs', () => {
     );
     expect(packed.tokens).toBeLessThanOrEqual(6_000);
 
+    // A long description takes its share of the budget: less of the diff is shown, the prefix stays within it.
+    const wordy = reviewer.prepare({ diff: big, text: { title: 'Tokens', body: 'Why this change. '.repeat(750) } });
+    expect(wordy.prefixTokens).toBeLessThanOrEqual(6_000);
+    expect(wordy.packed.files.map((f) => f.file.path)).toEqual(['src/auth/token.ts']);
+    expect(wordy.packed.notReviewed).toEqual(expect.arrayContaining([{ path: 'docs/notes.md', reason: 'over-budget' }]));
+
     const report = await reviewer.review({ diff: big }, deps());
     expect(report.notReviewed).toEqual(packed.notReviewed);
     const system = (server.requests[0]!.body.system as Array<{ text: string }>).map((b) => b.text).join('\n');
