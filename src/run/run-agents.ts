@@ -106,7 +106,8 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     }
     const empty = { ...base, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0, findings: [] };
 
-    // The first call per model writes the prefix; the others wait until its answer begins.
+    // The first call per model writes the prefix; the others wait until its answer begins. A cache
+    // hit above never takes this role: the writer must be a call that really sends the prefix.
     const leader = leaders.get(planned.model);
     const mine = signalOnce();
     if (!leader) leaders.set(planned.model, mine.promise);
@@ -134,10 +135,8 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
         : undefined;
       await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) }, planned.agent);
       return {
-        ...base,
+        ...empty,
         outcome: 'ok',
-        fromCache: false,
-        savedUsd: 0,
         usage: answer.usage,
         usd,
         latencyMs: answer.latencyMs,
@@ -152,6 +151,5 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     }
   };
 
-  // Misses only: a leader must be a call that really writes the prefix.
   return Promise.all(jobs.map((job, i) => callOne(job, cached[i])));
 }
