@@ -1,19 +1,12 @@
 import { UNSEEN_REASONS } from '../risk/factors/unseen-content.js';
 import type { Plan } from '../plan/plan-tier.js';
+import { formatTokens, formatUsd } from '../report/format-amounts.js';
 import type { ScoreResult } from '../run/score-change.js';
 
 // Human output: the score, why, and what was not seen. --json carries everything.
 const SHOWN_FACTORS = 10;
 const SHOWN_EVIDENCE = 2;
 const SHOWN_UNSEEN = 10;
-
-export function formatUsd(usd: number): string {
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-export function formatTokens(tokens: number): string {
-  return tokens >= 10_000 ? `${Math.round(tokens / 1000)}k` : tokens >= 1000 ? `${(tokens / 1000).toFixed(1)}k` : String(tokens);
-}
 
 export function planTokens(plan: Plan): number {
   return plan.agents.reduce((sum, a) => sum + a.estimate.input + a.estimate.cacheWrite + a.estimate.cacheRead + a.estimate.output, 0);

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { SEVERITIES } from '../findings/finding.js';
 import { AGENTS, MODEL_CLASSES, type TIERS } from '../plan/tier.js';
 import { DEFAULT_PERMISSION_PATHS, DEFAULT_SENSITIVE_PATHS } from './default-sensitive-paths.js';
 
 // The schema of `.github/riskgate.yml`. Every key has a default, unknown keys are errors (a typo
 // must never be silently ignored), and the YAML keys are used as they are in code.
+
+export const ON_ERROR_POLICIES = ['by-tier', 'neutral', 'failure'] as const;
+export type OnErrorPolicy = (typeof ON_ERROR_POLICIES)[number];
 
 const globList = z.array(z.string().min(1));
 const positiveInt = z.number().int().positive();
@@ -129,6 +133,19 @@ export const configSchema = z.strictObject({
       max_tokens: positiveInt.default(1_500_000),
       /** Each agent call, retries included, ends by then. */
       agent_timeout_seconds: positiveInt.max(3_600).default(240),
+    })
+    .prefault({}),
+  gate: z
+    .strictObject({
+      /** A finding at this severity or above fails the gate. */
+      fail_on: z.enum(SEVERITIES).default('blocker'),
+      /**
+       * When riskgate could not decide (model outage, timeout, budget): `failure` blocks the merge,
+       * `neutral` lets it through with the trouble shown; `by-tier` fails at thorough and full.
+       */
+      on_error: z.enum(ON_ERROR_POLICIES).default('by-tier'),
+      /** Gate draft pull requests too (by default they are gated when marked ready for review). */
+      review_drafts: z.boolean().default(false),
     })
     .prefault({}),
   /** Model id -> prices; merged over the built-in table. */

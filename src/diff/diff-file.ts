@@ -72,6 +72,8 @@ export interface Diff {
   deletions: number;
   /** Problems found while reading the input that did not stop it (shown to the user). */
   warnings: string[];
+  /** Files in the change that the source did not list at all (GitHub lists 3,000 at most). */
+  unlistedFiles?: number;
 }
 
 // Generated, vendored and lockfile content is produced by tools, not written by the author: it

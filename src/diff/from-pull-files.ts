@@ -30,7 +30,7 @@ const STATUS: Record<PullFileRow['status'], FileStatus> = {
  * about 20,000 patch lines in one PR it also reports 0 additions and 0 deletions with no marker:
  * a row without a patch is unseen unless it is a pure rename, copy or mode change.
  */
-export function diffFromPullFiles(rows: readonly PullFileRow[], options: ParseOptions): Diff {
+export function diffFromPullFiles(rows: readonly PullFileRow[], options: ParseOptions, changedFiles = rows.length): Diff {
   const files = rows.map((row): DiffFile => {
     const status = STATUS[row.status];
     const { kind, language } = options.classify(row.filename);
@@ -58,5 +58,8 @@ export function diffFromPullFiles(rows: readonly PullFileRow[], options: ParseOp
     return limitFileLines(file, options.maxFileLines);
   });
   const totals = totalsOf(files);
-  return { files, ...totals, warnings: [] };
+  // listFiles stops at 3,000 rows; the pull request's own count says how many it left out.
+  const unlisted = Math.max(0, changedFiles - rows.length);
+  const warnings = unlisted > 0 ? [`GitHub listed ${rows.length} of the pull request's ${changedFiles} changed files; the other ${unlisted} were not seen`] : [];
+  return { files, ...totals, warnings, ...(unlisted > 0 ? { unlistedFiles: unlisted } : {}) };
 }

@@ -24,6 +24,8 @@ export interface Finding {
   verification?: 'confirmed' | 'unverified';
   /** Found by riskgate's own checks rather than a model (hidden characters, injection attempts). */
   deterministic?: boolean;
+  /** An unresolved blocker first reported on this earlier head SHA, still on unchanged code. */
+  carriedFrom?: string;
 }
 
 /** Where findings about the pull request's title or body point: they have no file or line. */

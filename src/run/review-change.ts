@@ -24,7 +24,7 @@ import { escalateFindings, type EscalationResult } from './escalate-findings.js'
 import { packFiles, type NotReviewed, type PackedFiles } from './pack-files.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
 import { RunBudget } from './run-budget.js';
-import { createChangeScorer, type ScoreResult } from './score-change.js';
+import { createChangeScorer, type ChangeScorer, type ScoreResult } from './score-change.js';
 
 export interface ReviewInput {
   diff: Diff;
@@ -86,8 +86,14 @@ export interface ReviewDependencies {
 
 export interface Reviewer {
   parse(diffText: string): Diff;
+  fromPullFiles: ChangeScorer['fromPullFiles'];
   prepare(input: ReviewInput): ReviewPreparation;
   review(input: ReviewInput, deps: ReviewDependencies): Promise<ReviewReport>;
+  /**
+   * The report without any model call: the score, the tier and riskgate's own checks, with each
+   * agent the tier calls for marked `unavailable` and why (no key, a fork PR without secrets).
+   */
+  assess(input: ReviewInput, unavailableBecause: string): ReviewReport;
 }
 
 const addUsage = (a: Usage, b: Usage): Usage => ({
@@ -107,6 +113,21 @@ function cacheHitRatio(usage: Usage): number {
 // reason, "combined-merge-diff", and the punctuation fit in this many characters besides the path).
 const FILE_LIST_FRAME_CHARS = 200;
 const NOT_SHOWN_LINE_CHARS = 24;
+
+const skippedRun = (agent: AgentName, tier: Tier): AgentRun => ({
+  agent,
+  outcome: 'skipped',
+  reason: `the ${tier} tier does not run the ${agent} agent`,
+  fromCache: false,
+  savedUsd: 0,
+  usage: ZERO_USAGE,
+  usd: 0,
+  latencyMs: 0,
+  retries: 0,
+  findings: [],
+});
+
+const NO_DROPS: ReviewReport['dropped'] = { unknownFile: 0, outsideChanges: 0, belowConfidence: 0, overCap: 0, duplicates: 0, rejectedOnCheck: 0 };
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -226,11 +247,7 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     const quiet = quietFindings(escalation.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
 
     const planned = new Set(plan.agents.map((a) => a.agent));
-    const agents: AgentRun[] = AGENTS.map((name: AgentName) =>
-      planned.has(name)
-        ? runs.find((r) => r.agent === name)!
-        : { agent: name, outcome: 'skipped', reason: `the ${plan.tier} tier does not run the ${name} agent`, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0, latencyMs: 0, retries: 0, findings: [] },
-    );
+    const agents: AgentRun[] = AGENTS.map((name: AgentName) => (planned.has(name) ? runs.find((r) => r.agent === name)! : skippedRun(name, plan.tier)));
     const usage = spent.reduce((sum, r) => addUsage(sum, r.usage), ZERO_USAGE);
     const { findings: _findings, ...escalationSummary } = escalation;
     return {
@@ -260,5 +277,32 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     };
   };
 
-  return { parse: scorer.parse, prepare, review };
+  const assess = (input: ReviewInput, unavailableBecause: string): ReviewReport => {
+    const started = performance.now();
+    const { score, packed, injection } = prepareWith(input, randomBytes(8).toString('hex'));
+    const planned = new Set(score.plan.agents.map((a) => a.agent));
+    const agents = AGENTS.map((name): AgentRun =>
+      planned.has(name) ? { ...skippedRun(name, score.plan.tier), outcome: 'unavailable', reason: unavailableBecause } : skippedRun(name, score.plan.tier),
+    );
+    return {
+      score,
+      tier: score.plan.tier,
+      tierReasons: score.plan.reasons,
+      agents,
+      escalation: { checked: 0, confirmed: 0, rejected: 0, unverified: 0 },
+      findings: injection.findings,
+      dropped: NO_DROPS,
+      notReviewed: packed.notReviewed,
+      injectionAttempted: injection.attempted,
+      budgetLimited: false,
+      usage: ZERO_USAGE,
+      usd: 0,
+      savedUsd: 0,
+      cacheHitRatio: 0,
+      warnings: score.warnings,
+      wallMs: performance.now() - started,
+    };
+  };
+
+  return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, review, assess };
 }

@@ -11,7 +11,9 @@ import { readCached, writeCached } from './cached-results.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { RunBudget } from './run-budget.js';
 
-export const AGENT_OUTCOMES = ['ok', 'timed_out', 'failed', 'budget_limited', 'skipped'] as const;
+// `skipped`: the tier does not call for the agent. `unavailable`: it should have run and could not
+// be called at all (no API key, a fork PR without secrets): like an outage, that is not a pass.
+export const AGENT_OUTCOMES = ['ok', 'timed_out', 'failed', 'budget_limited', 'skipped', 'unavailable'] as const;
 export type AgentOutcome = (typeof AGENT_OUTCOMES)[number];
 
 // Below this many prompt tokens no Claude model caches a prefix (the lowest published minimum;

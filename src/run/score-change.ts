@@ -1,6 +1,7 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { createFileClassifier } from '../diff/classify-file.js';
 import type { Diff, FileKind, FileStatus } from '../diff/diff-file.js';
+import { diffFromPullFiles, type PullFileRow } from '../diff/from-pull-files.js';
 import { parseUnifiedDiff } from '../diff/parse-unified-diff.js';
 import { createTierPlanner, type Plan } from '../plan/plan-tier.js';
 import type { Tier } from '../plan/tier.js';
@@ -32,6 +33,8 @@ export interface ScoreResult {
 
 export interface ChangeScorer {
   parse(diffText: string): Diff;
+  /** The diff from GitHub's listFiles rows; `changedFiles` is the PR's own count (listing stops at 3,000). */
+  fromPullFiles(rows: readonly PullFileRow[], changedFiles?: number): Diff;
   scoreText(diffText: string, text?: UntrustedText, forced?: Tier): ScoreResult;
   scoreDiff(diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult;
   /** The plan of exactly this tier for a diff, whatever its score. */
@@ -43,7 +46,8 @@ export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
   const classify = createFileClassifier(config.paths.kinds);
   const scoreRisk = createRiskScorer(config);
   const planner = createTierPlanner(config);
-  const parse = (diffText: string) => parseUnifiedDiff(diffText, { classify, maxFileLines: config.risk.max_file_lines });
+  const parseOptions = { classify, maxFileLines: config.risk.max_file_lines };
+  const parse = (diffText: string) => parseUnifiedDiff(diffText, parseOptions);
   const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult => {
     const report = scoreRisk(text ? { diff, text } : { diff });
     const chosen = planner.choose(diff, report.score, forced);
@@ -69,6 +73,7 @@ export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
   };
   return {
     parse,
+    fromPullFiles: (rows, changedFiles) => diffFromPullFiles(rows, parseOptions, changedFiles),
     scoreDiff,
     scoreText: (diffText, text, forced) => scoreDiff(parse(diffText), text, forced),
     planAt: planner.at,

@@ -54,7 +54,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
     store,
     limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
   });
-  const verdict = gateVerdict(report, options.failOn);
+  const verdict = gateVerdict(report, options.failOn ?? input.resolved.config.gate.fail_on);
   if (options.json) {
     await writeLine(
       io.stdout,

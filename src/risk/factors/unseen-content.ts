@@ -16,13 +16,18 @@ export const unseenContentFamily: FamilyFactory = ({ weights }) => ({
   mayLower: false,
   evaluate({ diff }): RiskFactor[] {
     const unseen = diff.files.filter((f) => f.unseen !== undefined);
-    if (unseen.length === 0) return [];
-    const points = Math.min(weights.unseen.perFile * unseen.length, weights.unseen.max);
+    const unlisted = diff.unlistedFiles ?? 0;
+    if (unseen.length === 0 && unlisted === 0) return [];
+    const points = Math.min(weights.unseen.perFile * (unseen.length + unlisted), weights.unseen.max);
+    const reasons = [
+      ...(unseen.length > 0 ? [`${unseen.length} file(s) could not be fully read`] : []),
+      ...(unlisted > 0 ? [`${unlisted} file(s) were not listed at all (GitHub lists at most 3,000 files of a pull request)`] : []),
+    ];
     return [
       {
         id: 'unseen.files',
         points,
-        reason: `${unseen.length} file(s) could not be fully read`,
+        reason: reasons.join('; '),
         evidence: unseen.slice(0, MAX_EVIDENCE).map((f) => ({ path: f.path, excerpt: UNSEEN_REASONS[f.unseen!] })),
       },
     ];

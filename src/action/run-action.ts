@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { SEVERITIES, type Severity } from '../findings/finding.js';
+import { checkRunSink } from '../github/check-run-sink.js';
+import { gatePullRequest, type GateOutcome } from '../github/gate-pull-request.js';
+import { octokitGitHub } from '../github/octokit-github.js';
+import { AnthropicModel } from '../model/anthropic-model.js';
+import { TIERS, type Tier } from '../plan/tier.js';
+import { createCallLimiter } from '../run/call-limiter.js';
+import { defaultResultDirectory, FileResultStore } from '../store/file-result-store.js';
+import { fallbackSink } from './fallback-sink.js';
+import { workflowLogSink } from './workflow-log-sink.js';
+
+// One run's agents and its re-check: the Action gates one pull request.
+const ACTION_MAX_CONCURRENT_CALLS = 4;
+
+const ThrottledOctokit = Octokit.plugin(throttling, retry);
+
+/** The fields of a `pull_request` event riskgate reads. */
+interface PullRequestEvent {
+  before?: string;
+  pull_request?: { number: number; head: { sha: string; repo: { full_name: string } | null }; base: { repo: { full_name: string } } };
+}
+
+class InputError extends Error {}
+
+function choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+  const value = core.getInput(name).trim();
+  if (value === '') return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`input ${name}: "${value}" is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function dollars(name: string): number | undefined {
+  const value = core.getInput(name).trim();
+  if (value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InputError(`input ${name}: "${value}" is not a dollar amount (a number, 0 or more)`);
+  return n;
+}
+
+function setOutputs(outcome: GateOutcome): string {
+  if (outcome.status === 'completed') {
+    const { report, decision } = outcome;
+    core.setOutput('risk-score', report.score.score);
+    core.setOutput('tier', report.tier);
+    core.setOutput('conclusion', decision.conclusion);
+    core.setOutput('findings', JSON.stringify(decision.findings.map((f) => ({ agent: f.agent, severity: f.severity, path: f.path, startLine: f.startLine, endLine: f.endLine, title: f.title }))));
+    core.setOutput('cost-usd', report.usd.toFixed(4));
+    return decision.conclusion;
+  }
+  const conclusion = outcome.status === 'invalid-config' || outcome.status === 'errored' ? 'failure' : outcome.status === 'superseded' ? 'cancelled' : 'skipped';
+  core.setOutput('conclusion', conclusion);
+  core.setOutput('findings', '[]');
+  core.setOutput('cost-usd', '0');
+  return conclusion;
+}
+
+/** The Action: gate the workflow's pull request; the job fails when the gate concludes `failure`. */
+export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const apiKey = core.getInput('anthropic-api-key');
+    if (apiKey) core.setSecret(apiKey);
+    const token = core.getInput('github-token', { required: true });
+    const failOn = choice<Severity>('fail-on', SEVERITIES);
+    const tier = choice<Tier>('tier', TIERS);
+    const maxUsd = dollars('max-usd');
+    const configPath = core.getInput('config').trim() || undefined;
+
+    const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH ?? '', 'utf8')) as PullRequestEvent;
+    const pr = event.pull_request;
+    if (!pr) throw new InputError(`riskgate gates pull requests: run it on the \`pull_request\` event (this run is \`${env.GITHUB_EVENT_NAME ?? 'unknown'}\`)`);
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !repo) throw new InputError('GITHUB_REPOSITORY is not set: riskgate must run inside a GitHub Actions job');
+
+    const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
+    const octokit = new ThrottledOctokit({
+      auth: token,
+      baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+      userAgent: 'riskgate-action',
+      throttle: {
+        // Wait out a primary limit up to twice; a secondary limit is not retried (GitHub's advice).
+        onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 2,
+        onSecondaryRateLimit: () => false,
+      },
+    });
+    const github = octokitGitHub(octokit, { slug: 'github-actions' });
+    const modelUnavailable = apiKey
+      ? undefined
+      : fromFork
+        ? 'this pull request comes from a fork, and GitHub gives fork workflows no secrets, so no model could be called; a maintainer can run `riskgate review` locally or re-run from a branch'
+        : 'the anthropic-api-key input is empty, so no model could be called';
+    if (modelUnavailable) core.warning(`riskgate: agents not run: ${modelUnavailable}`);
+
+    const outcome = await gatePullRequest(
+      { pull: { owner, repo, pullNumber: pr.number }, expectedHeadSha: pr.head.sha, ...(event.before ? { previousHeadSha: event.before } : {}), ...(tier ? { forced: tier, explicit: true } : {}) },
+      {
+        github,
+        checks: fromFork ? workflowLogSink('this pull request comes from a fork, whose token may not create check runs') : fallbackSink(checkRunSink(github), workflowLogSink),
+        ...(apiKey ? { model: new AnthropicModel({ apiKey, ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}) }) } : { modelUnavailable: modelUnavailable! }),
+        store: new FileResultStore(defaultResultDirectory(env)),
+        limiter: createCallLimiter(ACTION_MAX_CONCURRENT_CALLS),
+        ...(configPath ? { configPath } : {}),
+        overrides: { ...(failOn ? { failOn } : {}), ...(maxUsd !== undefined ? { maxUsd } : {}) },
+        offerFullRun: false,
+        log: { info: core.info, warn: core.warning },
+      },
+    );
+    const conclusion = setOutputs(outcome);
+    if (outcome.status === 'completed') core.info(`riskgate: risk ${outcome.report.score.score}/100, ${outcome.report.tier} tier, ${conclusion}: ${outcome.decision.verdict.reasons.join('; ')}`);
+    else core.info(`riskgate: ${outcome.status}${'reason' in outcome ? `: ${outcome.reason}` : 'message' in outcome ? `: ${outcome.message}` : ''}`);
+    if (conclusion === 'failure') core.setFailed(outcome.status === 'completed' ? `riskgate: ${outcome.decision.verdict.reasons.join('; ')}` : `riskgate: ${outcome.status}`);
+  } catch (error) {
+    core.setFailed(`riskgate: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,78 @@
+import type { PullFileRow } from '../diff/from-pull-files.js';
+import type { CheckConclusion } from '../report/check-conclusion.js';
+import type { CheckAnnotation } from '../report/finding-annotations.js';
+import type { CheckAction } from '../report/render-checks.js';
+
+// The GitHub operations riskgate needs, and nothing more: the App and the Action each build one
+// over their own authenticated client; the gate job is written against this.
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PullRequestRef extends RepoRef {
+  pullNumber: number;
+}
+
+/** A collaborator's role, as the collaborator-permission API's `role_name` reports it. */
+export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export interface PullRequest {
+  number: number;
+  headSha: string;
+  baseSha: string;
+  baseRef: string;
+  draft: boolean;
+  title: string;
+  body: string;
+  author: string;
+  /** The head branch lives in another repository: its workflows get no secrets. */
+  fromFork: boolean;
+  /** GitHub's own count; `listPullFiles` stops at 3,000. */
+  changedFiles: number;
+}
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: CheckAnnotation[];
+}
+
+export interface NewCheckRun {
+  name: string;
+  headSha: string;
+  output: CheckRunOutput;
+}
+
+export interface CheckRunUpdate {
+  conclusion?: CheckConclusion;
+  output?: CheckRunOutput;
+  actions?: CheckAction[];
+}
+
+export interface ExistingCheckRun {
+  id: number;
+  headSha: string;
+  status: string;
+  text?: string;
+}
+
+export type CommentReaction = '+1' | 'eyes' | 'rocket' | 'confused';
+
+export interface GitHubPort {
+  getPull(pull: PullRequestRef): Promise<PullRequest>;
+  /** Every row `pulls.listFiles` gives, across pages (GitHub stops at 3,000). */
+  listPullFiles(pull: PullRequestRef): Promise<PullFileRow[]>;
+  /** A file's text at a ref, or undefined when there is no such file. */
+  readFile(repo: RepoRef, path: string, ref: string): Promise<string | undefined>;
+  permissionOf(repo: RepoRef, login: string): Promise<RepoPermission>;
+  /** Creates a check run `in_progress`; returns its id. */
+  createCheckRun(repo: RepoRef, check: NewCheckRun): Promise<number>;
+  updateCheckRun(repo: RepoRef, id: number, update: CheckRunUpdate): Promise<void>;
+  /** The newest check run of this name on a commit made by riskgate itself, if any. */
+  findOwnCheckRun(repo: RepoRef, sha: string, name: string): Promise<ExistingCheckRun | undefined>;
+  reactToComment(repo: RepoRef, commentId: number, reaction: CommentReaction): Promise<void>;
+  commentOnPull(repo: RepoRef, pullNumber: number, body: string): Promise<void>;
+}

@@ -1,0 +1,132 @@
+import type { Octokit } from '@octokit/rest';
+import type { PullFileRow } from '../diff/from-pull-files.js';
+import type { CheckRunOutput, GitHubPort, RepoPermission } from './github-port.js';
+
+/** What riskgate uses of an Octokit: probot's and @octokit/rest's both have it. */
+export type RestClient = Pick<Octokit, 'rest' | 'paginate'>;
+
+// "per_page: The number of results per page (max 100)": fewer round trips for large PRs.
+const MAX_PER_PAGE = 100;
+
+const ROLES: ReadonlySet<string> = new Set<RepoPermission>(['admin', 'maintain', 'write', 'triage', 'read', 'none']);
+
+const isNotFound = (error: unknown) => typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
+
+function outputBody(output: CheckRunOutput) {
+  return {
+    title: output.title,
+    summary: output.summary,
+    ...(output.text !== undefined ? { text: output.text } : {}),
+    ...(output.annotations && output.annotations.length > 0 ? { annotations: output.annotations } : {}),
+  };
+}
+
+/** The app whose check runs are riskgate's own: the App by id; the Action's runs belong to GitHub Actions. */
+export type OwnApp = { id: number } | { slug: string };
+
+/**
+ * The GitHub port over an authenticated Octokit. Earlier state is only ever read from check runs
+ * of `ownApp`, which no PR author can write.
+ */
+export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
+  const isOwn = (app: { id: number; slug?: string } | null) => app !== null && ('id' in ownApp ? app.id === ownApp.id : app.slug === ownApp.slug);
+  return {
+    async getPull({ owner, repo, pullNumber }) {
+      const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pullNumber });
+      return {
+        number: data.number,
+        headSha: data.head.sha,
+        baseSha: data.base.sha,
+        baseRef: data.base.ref,
+        draft: data.draft ?? false,
+        title: data.title,
+        body: data.body ?? '',
+        author: data.user.login,
+        fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
+        changedFiles: data.changed_files,
+      };
+    },
+
+    async listPullFiles({ owner, repo, pullNumber }) {
+      const rows = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pullNumber, per_page: MAX_PER_PAGE });
+      return rows.map((r): PullFileRow => ({
+        filename: r.filename,
+        status: r.status,
+        additions: r.additions,
+        deletions: r.deletions,
+        changes: r.changes,
+        ...(r.patch !== undefined ? { patch: r.patch } : {}),
+        ...(r.previous_filename !== undefined ? { previous_filename: r.previous_filename } : {}),
+      }));
+    },
+
+    async readFile({ owner, repo }, path, ref) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+        if (Array.isArray(data) || data.type !== 'file') throw new Error(`${path} at ${ref} is not a file`);
+        if (!('content' in data) || data.encoding !== 'base64') throw new Error(`${path} at ${ref} is too large to read through the contents API`);
+        return Buffer.from(data.content, 'base64').toString('utf8');
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async permissionOf({ owner, repo }, login) {
+      try {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
+        // `permission` folds maintain into write and triage into read; `role_name` keeps them.
+        return (ROLES.has(data.role_name) ? data.role_name : data.permission) as RepoPermission;
+      } catch (error) {
+        if (isNotFound(error)) return 'none';
+        throw error;
+      }
+    },
+
+    async createCheckRun({ owner, repo }, check) {
+      const { data } = await octokit.rest.checks.create({
+        owner,
+        repo,
+        name: check.name,
+        head_sha: check.headSha,
+        status: 'in_progress',
+        started_at: new Date().toISOString(),
+        output: outputBody(check.output),
+      });
+      return data.id;
+    },
+
+    async updateCheckRun({ owner, repo }, id, update) {
+      await octokit.rest.checks.update({
+        owner,
+        repo,
+        check_run_id: id,
+        ...(update.conclusion ? { status: 'completed' as const, conclusion: update.conclusion, completed_at: new Date().toISOString() } : {}),
+        ...(update.output ? { output: outputBody(update.output) } : {}),
+        ...(update.actions ? { actions: update.actions } : {}),
+      });
+    },
+
+    async findOwnCheckRun({ owner, repo }, sha, name) {
+      const { data } = await octokit.rest.checks.listForRef({
+        owner,
+        repo,
+        ref: sha,
+        check_name: name,
+        filter: 'latest',
+        ...('id' in ownApp ? { app_id: ownApp.id } : {}),
+      });
+      // Filter here too: the slug cannot be asked for, and another app may name a check "riskgate".
+      const run = data.check_runs.find((r) => r.name === name && isOwn(r.app));
+      return run ? { id: run.id, headSha: run.head_sha, status: run.status, ...(run.output.text ? { text: run.output.text } : {}) } : undefined;
+    },
+
+    async reactToComment({ owner, repo }, commentId, reaction) {
+      await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content: reaction });
+    },
+
+    async commentOnPull({ owner, repo }, pullNumber, body) {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
+    },
+  };
+}

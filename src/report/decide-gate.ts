@@ -1,0 +1,47 @@
+import type { OnErrorPolicy } from '../config/config-schema.js';
+import type { Finding, Severity } from '../findings/finding.js';
+import type { AgentName, Tier } from '../plan/tier.js';
+import type { ReviewReport } from '../run/review-change.js';
+import type { AgentRun } from '../run/run-agents.js';
+import { checkConclusion, type CheckConclusion } from './check-conclusion.js';
+import { gateVerdict, type GateVerdict } from './gate-verdict.js';
+
+export interface GatePolicy {
+  failOn: Severity;
+  onError: OnErrorPolicy;
+}
+
+/** One agent's check run: its own findings and outcome, judged by the same policy as the gate. */
+export interface AgentCheck {
+  agent: AgentName;
+  run: AgentRun;
+  findings: Finding[];
+  verdict: GateVerdict;
+  conclusion: CheckConclusion;
+}
+
+export interface GateDecision {
+  /** Everything the gate reports: this run's findings and the blockers carried from earlier heads. */
+  findings: Finding[];
+  verdict: GateVerdict;
+  conclusion: CheckConclusion;
+  agents: AgentCheck[];
+}
+
+/**
+ * The gate's decision, umbrella and per agent, in one place: a finding at `failOn` fails; trouble
+ * that kept an agent from answering is "could not decide", which `on_error` turns into neutral or
+ * failure; an agent the tier does not call for, with nothing to report, is skipped.
+ */
+export function decideGate(report: ReviewReport, carried: readonly Finding[], policy: GatePolicy): GateDecision {
+  const findings = [...report.findings, ...carried];
+  const tier: Tier = report.tier;
+  const verdict = gateVerdict({ findings, agents: report.agents, budgetLimited: report.budgetLimited }, policy.failOn);
+  const agents = report.agents.map((run): AgentCheck => {
+    const own = findings.filter((f) => f.agent === run.agent);
+    const agentVerdict = gateVerdict({ findings: own, agents: [run], budgetLimited: run.outcome === 'budget_limited' }, policy.failOn);
+    const conclusion = run.outcome === 'skipped' && own.length === 0 ? 'skipped' : checkConclusion(agentVerdict.verdict, tier, policy.onError);
+    return { agent: run.agent, run, findings: own, verdict: agentVerdict, conclusion };
+  });
+  return { findings, verdict, conclusion: checkConclusion(verdict.verdict, tier, policy.onError), agents };
+}

@@ -1,0 +1,213 @@
+import { PULL_REQUEST_TEXT, SEVERITIES, type Finding } from '../findings/finding.js';
+import { usageTokens } from '../plan/estimate-cost.js';
+import type { AgentName } from '../plan/tier.js';
+import { UNSEEN_REASONS } from '../risk/factors/unseen-content.js';
+import type { ReviewReport } from '../run/review-change.js';
+import type { AgentRun } from '../run/run-agents.js';
+import type { CheckConclusion } from './check-conclusion.js';
+import type { AgentCheck, GateDecision } from './decide-gate.js';
+import { codeSpan, escapeMarkdown } from './escape-markdown.js';
+import { annotationsFor, findingNotes, type CheckAnnotation } from './finding-annotations.js';
+import { fitCheckText, MAX_CHECK_TEXT_CHARS } from './fit-check-text.js';
+import { formatTokens, formatUsd } from './format-amounts.js';
+import { encodeGateState, type GateState } from './gate-state.js';
+
+export const UMBRELLA_CHECK = 'riskgate';
+export const agentCheckName = (agent: AgentName) => `riskgate / ${agent}`;
+
+/** A button on a check run; GitHub sends `check_run.requested_action` with its identifier. */
+export interface CheckAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+// Labels at most 20 characters, descriptions 40, identifiers 20 (the Checks API's limits).
+export const RUN_FULL_ACTION: CheckAction = { label: 'Run full gates', description: 'Run every agent on the strong model', identifier: 'run-full' };
+
+export interface RenderedCheck {
+  name: string;
+  conclusion: CheckConclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: CheckAnnotation[];
+  actions: CheckAction[];
+}
+
+export interface RenderedGate {
+  umbrella: RenderedCheck;
+  agents: RenderedCheck[];
+}
+
+export interface RenderContext {
+  headSha: string;
+  configSource: string;
+  /** Earlier blockers whose code has since changed. */
+  resolvedBlockers: number;
+  /** The App can take a button press; the Action cannot (its checks belong to GitHub Actions). */
+  offerFullRun: boolean;
+  state: GateState;
+}
+
+// The umbrella lists this many factors and files; the rest are counted (JSON output has all).
+const SHOWN_FACTORS = 25;
+const SHOWN_EVIDENCE = 3;
+const SHOWN_NOT_REVIEWED = 50;
+
+const OUTCOME_LABEL: Record<AgentRun['outcome'], string> = {
+  ok: 'ok',
+  timed_out: 'timed out',
+  failed: 'failed',
+  budget_limited: 'stopped by budget',
+  skipped: 'skipped',
+  unavailable: 'not run',
+};
+
+const lines = (n: number, m: number) => (n === m ? `${n}` : `${n}-${m}`);
+
+function findingLine(f: Finding): string {
+  const where = f.path === PULL_REQUEST_TEXT ? 'pull request text' : `${codeSpan(f.path)} line ${lines(f.startLine, f.endLine)}`;
+  return `- **${f.severity}** ${where}: ${escapeMarkdown(f.title)} _(${escapeMarkdown(findingNotes(f).join('; '))})_`;
+}
+
+function findingDetail(f: Finding): string {
+  const fix = f.suggestedFix ? `\n\n  Suggested fix: ${escapeMarkdown(f.suggestedFix)}` : '';
+  return `${findingLine(f)}\n\n  ${escapeMarkdown(f.explanation)}${fix}`;
+}
+
+function bySeverity(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+}
+
+function countLine(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'no findings';
+  const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  return `${findings.length} finding(s): ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`;
+}
+
+function agentRow(run: AgentRun, label: string = run.agent): string {
+  const u = run.usage;
+  const tokens = run.outcome === 'skipped' || run.fromCache ? '–' : `${formatTokens(u.inputTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens)} / ${formatTokens(u.cacheReadTokens)} / ${formatTokens(u.outputTokens)}`;
+  const outcome = `${OUTCOME_LABEL[run.outcome]}${run.fromCache ? ' (result cache)' : ''}`;
+  const cost = run.fromCache ? `${formatUsd(0)} (saved ${formatUsd(run.savedUsd)})` : formatUsd(run.usd);
+  return `| ${label} | ${outcome} | ${run.model ? codeSpan(run.model) : '–'} | ${tokens} | ${run.findings.length} | ${cost} |`;
+}
+
+function factorsTable(report: ReviewReport): string[] {
+  const factors = report.score.factors;
+  if (factors.length === 0) return ['No risk factors.'];
+  const rows = factors.slice(0, SHOWN_FACTORS).map((f) => {
+    const evidence = f.evidence.slice(0, SHOWN_EVIDENCE).map((e) => codeSpan(e.line !== undefined ? `${e.path}:${e.line}` : e.path)).join(', ');
+    return `| ${f.points > 0 ? `+${f.points}` : f.points} | ${codeSpan(f.id)} | ${escapeMarkdown(f.reason)} | ${evidence || '–'} |`;
+  });
+  const more = factors.length > SHOWN_FACTORS ? [`\n…and ${factors.length - SHOWN_FACTORS} more factor(s).`] : [];
+  return ['| points | factor | reason | evidence |', '|---:|---|---|---|', ...rows, ...more];
+}
+
+function notAnalysed(report: ReviewReport): string[] {
+  const unseen = report.score.unseen.map((u) => `- ${codeSpan(u.path)}: ${UNSEEN_REASONS[u.reason]}`);
+  const notShown = report.notReviewed.filter((n) => !report.score.unseen.some((u) => u.path === n.path)).map((n) => `- ${codeSpan(n.path)}: not shown to the models (${n.reason})`);
+  const all = [...unseen, ...notShown];
+  const unlisted = report.warnings.filter((w) => w.startsWith('GitHub listed'));
+  if (all.length === 0 && unlisted.length === 0) return [];
+  return [
+    '',
+    `### Files not analysed (${all.length})`,
+    ...unlisted.map((w) => `**${escapeMarkdown(w)}.**`),
+    ...all.slice(0, SHOWN_NOT_REVIEWED),
+    ...(all.length > SHOWN_NOT_REVIEWED ? [`- …and ${all.length - SHOWN_NOT_REVIEWED} more`] : []),
+  ];
+}
+
+function umbrellaTitle(report: ReviewReport, decision: GateDecision): string {
+  const head = `Risk ${report.score.score}/100, ${report.tier} tier`;
+  if (decision.verdict.verdict === 'error') return `${head}: could not finish (${decision.conclusion})`;
+  return `${head}: ${countLine(decision.findings)}`;
+}
+
+function renderUmbrella(report: ReviewReport, decision: GateDecision, context: RenderContext): RenderedCheck {
+  const escalation = report.escalation.run ? [agentRow(report.escalation.run, 're-check')] : [];
+  const carried = decision.findings.filter((f) => f.carriedFrom);
+  const prText = decision.findings.filter((f) => f.path === PULL_REQUEST_TEXT);
+  const summary = [
+    `**${decision.conclusion}**: ${escapeMarkdown(decision.verdict.reasons.join('; '))}`,
+    '',
+    `Risk score **${report.score.score}/100**, **${report.tier}** tier: ${escapeMarkdown(report.tierReasons.join('; '))}.`,
+    ...(report.injectionAttempted ? ['', '**Content in this pull request tried to instruct the reviewing models.** It was treated as data and the full tier ran; see the security check.'] : []),
+    ...(report.budgetLimited ? ['', "**The run's budget stopped further model calls: the findings are partial.**"] : []),
+    '',
+    '### Risk factors',
+    ...factorsTable(report),
+    ...notAnalysed(report),
+    '',
+    '### Agents',
+    '| agent | outcome | model | tokens in / cache read / out | findings | cost |',
+    '|---|---|---|---|---:|---:|',
+    ...report.agents.map((run) => agentRow(run)),
+    ...escalation,
+    `| **total** | | | ${formatTokens(usageTokens(report.usage))} | ${decision.findings.length} | **${formatUsd(report.usd)}** |`,
+    '',
+    `Prompt cache hit ratio ${(report.cacheHitRatio * 100).toFixed(0)}%${report.savedUsd > 0 ? `; the result cache saved ${formatUsd(report.savedUsd)}` : ''}; ${(report.wallMs / 1000).toFixed(1)} s.`,
+    ...report.agents.filter((r) => r.outcome !== 'ok' && r.outcome !== 'skipped').map((r) => `- ${r.agent}: ${OUTCOME_LABEL[r.outcome]}: ${escapeMarkdown(r.reason ?? '')}`),
+    ...(carried.length > 0 || context.resolvedBlockers > 0
+      ? ['', `### Blockers from earlier commits`, `${carried.length} still open (their lines are unchanged), ${context.resolvedBlockers} resolved (their lines changed).`, ...carried.map(findingLine)]
+      : []),
+    ...(prText.length > 0 ? ['', '### On the pull request text', ...prText.map(findingDetail)] : []),
+    ...report.warnings.filter((w) => !w.startsWith('GitHub listed')).map((w) => `\n> warning: ${escapeMarkdown(w)}`),
+    '',
+    `<sub>Head ${codeSpan(context.headSha.slice(0, 7))}, config ${escapeMarkdown(context.configSource)}. A maintainer can comment \`/gates full\` to run every agent on the strong model, or \`/gates help\`.</sub>`,
+  ].join('\n');
+  const stateMarker = encodeGateState(context.state);
+  const details = decision.findings.length > 0 ? ['## All findings', ...bySeverity(decision.findings).map(findingDetail)].join('\n\n') : 'No findings.';
+  return {
+    name: UMBRELLA_CHECK,
+    conclusion: decision.conclusion,
+    title: umbrellaTitle(report, decision),
+    summary: fitCheckText(summary),
+    // The state goes last and is never cut: the next run on this PR reads it.
+    text: `${fitCheckText(details, MAX_CHECK_TEXT_CHARS - stateMarker.length - 2)}\n\n${stateMarker}`,
+    annotations: [],
+    actions: context.offerFullRun && report.tier !== 'full' ? [RUN_FULL_ACTION] : [],
+  };
+}
+
+function renderAgent(check: AgentCheck, report: ReviewReport, context: RenderContext): RenderedCheck {
+  const { run } = check;
+  const name = agentCheckName(check.agent);
+  if (check.conclusion === 'skipped') {
+    const how = context.offerFullRun ? 'Press **Run full gates** above, or comment `/gates full`,' : 'Comment `/gates full` (with the riskgate App) or set the `tier` input';
+    return {
+      name,
+      conclusion: 'skipped',
+      title: `Not needed at the ${report.tier} tier`,
+      summary: `The ${report.tier} tier (risk ${report.score.score}/100: ${escapeMarkdown(report.tierReasons.join('; '))}) does not call for the ${check.agent} agent. ${how} to run every agent on the strong model.`,
+      annotations: [],
+      actions: context.offerFullRun ? [RUN_FULL_ACTION] : [],
+    };
+  }
+  const trouble = run.outcome !== 'ok' ? `**${OUTCOME_LABEL[run.outcome]}**: ${escapeMarkdown(run.reason ?? '')}\n\n` : '';
+  const where = run.model ? ` on ${codeSpan(run.model)}` : '';
+  const cost = run.fromCache ? `answered from the result cache (saved ${formatUsd(run.savedUsd)})` : `${formatUsd(run.usd)}, ${(run.latencyMs / 1000).toFixed(1)} s${run.retries ? `, ${run.retries} retries` : ''}`;
+  const summary = [
+    `${trouble}**${check.conclusion}**: ${escapeMarkdown(check.verdict.reasons.join('; '))}. The ${check.agent} agent${where} at the ${report.tier} tier: ${cost}.`,
+    '',
+    ...(check.findings.length > 0 ? bySeverity(check.findings).map(findingDetail) : ['No findings.']),
+  ].join('\n\n');
+  return {
+    name,
+    conclusion: check.conclusion,
+    title: run.outcome === 'ok' ? countLine(check.findings) : `${OUTCOME_LABEL[run.outcome]}; ${countLine(check.findings)}`,
+    summary: fitCheckText(summary),
+    annotations: annotationsFor(bySeverity(check.findings)),
+    actions: [],
+  };
+}
+
+/** The umbrella check and one check per agent, ready to publish. */
+export function renderChecks(report: ReviewReport, decision: GateDecision, context: RenderContext): RenderedGate {
+  return {
+    umbrella: renderUmbrella(report, decision, context),
+    agents: decision.agents.map((check) => renderAgent(check, report, context)),
+  };
+}
