@@ -1,0 +1,320 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Probot, ProbotOctokit, Server } from 'probot';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inMemoryJobQueue } from '../../src/app/in-memory-job-queue.js';
+import type { JobQueue } from '../../src/app/job-queue.js';
+import { riskgateApp } from '../../src/app/riskgate-app.js';
+import { AnthropicModel } from '../../src/model/anthropic-model.js';
+import { decodeGateState } from '../../src/report/gate-state.js';
+import { createCallLimiter } from '../../src/run/call-limiter.js';
+import { FileResultStore } from '../../src/store/file-result-store.js';
+import { answer, roleOf, scriptAgents, verdicts } from '../support/agent-script.js';
+import { AnthropicTestServer } from '../support/anthropic-server.js';
+import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
+import { addedFile, deliver, examplePayload } from '../support/webhooks.js';
+
+const APP_ID = 4242;
+const SECRET = 'test-webhook-secret';
+const REPO = 'Codertocat/Hello-World'; // the repository of the real example payloads
+const PR = 2;
+const BASE_SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
+const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+const NEXT_SHA = '1111111111111111111111111111111111111111';
+const LATER_SHA = '2222222222222222222222222222222222222222';
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+
+let github: GitHubServer;
+const anthropic = new AnthropicTestServer();
+let probot: Server;
+let appUrl: string;
+let queue: JobQueue;
+const jobErrors: unknown[] = [];
+let dataDir: string;
+
+// A change in an auth module with a query built from input: riskgate's security agent finds it.
+const QUERY_LINE = 'db.query("select * from users where name = \'" + name + "\'");';
+const AUTH_FILE = addedFile('src/auth/login.ts', ['import { db } from "../db";', 'export function login(name: string) {', `  ${QUERY_LINE}`, '}']);
+const SQL_BLOCKER = { severity: 'blocker' as const, confidence: 0.95, path: 'src/auth/login.ts', start_line: 3, end_line: 3, title: 'SQL injection', explanation: 'The query concatenates the user name.' };
+
+// The auth change's score is low; this threshold puts it at the standard tier (all three agents, fast model).
+const STANDARD_CONFIG = 'tiers:\n  thresholds:\n    standard: 1\n';
+const FOUND_SQL = scriptAgents({ security: answer([SQL_BLOCKER]), verify: verdicts({ index: 0, real: true }) });
+
+function seedPull(headSha: string, files: SeedPullFile[], extra: { changedFiles?: number; draft?: boolean } = {}) {
+  github.setPull(REPO, { number: PR, headSha, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' }, ...extra });
+  github.setPullFiles(REPO, PR, files);
+}
+
+const checksOn = (sha: string) => github.checkRuns(REPO).filter((c) => c.head_sha === sha);
+const check = (sha: string, name: string) => checksOn(sha).filter((c) => c.name === name).at(-1)!;
+
+function prEvent(action: 'opened' | 'synchronize', headSha: string, before?: string) {
+  const payload = examplePayload('pull_request', action);
+  payload.installation ??= { id: 1 };
+  payload.pull_request.head.sha = headSha;
+  if (before) payload.before = before;
+  if (action === 'synchronize') payload.after = headSha;
+  return payload;
+}
+
+function commentEvent(body: string, login: string, type: 'User' | 'Bot' = 'User') {
+  const payload = examplePayload('issue_comment', 'created');
+  payload.installation ??= { id: 1 };
+  payload.issue.number = PR;
+  payload.issue.pull_request = { url: `https://api.github.com/repos/${REPO}/pulls/${PR}` };
+  payload.comment.body = body;
+  payload.comment.user = { ...payload.comment.user, login, type };
+  payload.sender = { ...payload.sender, login, type };
+  return payload;
+}
+
+const send = async (event: string, payload: unknown, id?: string) => {
+  const delivery = await deliver(appUrl, event, payload, { secret: SECRET, ...(id ? { id } : {}) });
+  expect(delivery.status).toBe(200);
+  return delivery;
+};
+
+beforeAll(async () => {
+  github = await startGitHubServer({ appId: APP_ID });
+  await anthropic.start();
+  dataDir = mkdtempSync(join(tmpdir(), 'riskgate-app-'));
+  queue = inMemoryJobQueue({ concurrency: 2, onError: (e) => jobErrors.push(e) });
+  // Probot's own logger at "fatal": the server's request log and the refused signatures stay quiet.
+  const log = new Probot({ appId: APP_ID, privateKey, logLevel: 'fatal' }).log;
+  probot = new Server({
+    log,
+    loggingOptions: { autoLogging: false },
+    Probot: Probot.defaults({
+      log,
+      appId: APP_ID,
+      privateKey,
+      secret: SECRET,
+      baseUrl: github.url,
+      // In production probot spaces writes a second apart, as GitHub asks; here that would only
+      // make every scenario take eight seconds more.
+      Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })),
+    }),
+    host: '127.0.0.1',
+    port: 0,
+  });
+  await probot.load(
+    riskgateApp({
+      appId: APP_ID,
+      queue,
+      model: new AnthropicModel({ apiKey: 'sk-test', baseURL: anthropic.url, maxRetries: 1 }),
+      store: new FileResultStore(join(dataDir, 'results')),
+      limiter: createCallLimiter(8),
+    }),
+  );
+  const http = await probot.start();
+  appUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await probot.stop();
+  await github.close();
+  await anthropic.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  github.reset();
+  anthropic.reset();
+  jobErrors.length = 0;
+  github.addRepo(REPO);
+  github.setPermission(REPO, 'Codertocat', 'write');
+  rmSync(join(dataDir, 'results'), { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await queue.idle();
+  // Every call riskgate made was one GitHub would accept, and no job failed unseen.
+  expect(github.violations).toEqual([]);
+  expect(jobErrors).toEqual([]);
+});
+
+describe('riskgate App, end to end over HTTP', () => {
+  it('opened: answers the webhook at once, opens the checks in progress, then completes them with annotations', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE, addedFile('README.md', ['# Hello'])]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    anthropic.latency = { firstTokenMs: 100, totalMs: 400 };
+    anthropic.respond = FOUND_SQL;
+
+    const delivery = await send('pull_request', prEvent('opened', HEAD_SHA));
+    // Acknowledged before any model answered: the gate runs after the response.
+    expect(anthropic.requests.filter((r) => r.finishedAt !== undefined)).toHaveLength(0);
+    expect(delivery.ms).toBeLessThan(2_000);
+    await queue.idle();
+
+    const checks = checksOn(HEAD_SHA);
+    expect(checks.map((c) => c.name).sort()).toEqual(['riskgate', 'riskgate / review', 'riskgate / security', 'riskgate / tests']);
+    // Created in progress, then updated in place: one run per name, each completed.
+    for (const c of checks) expect([c.status, c.app.id]).toEqual(['completed', APP_ID]);
+    const creates = github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/check-runs'));
+    expect(creates.map((r) => (r.body as { status: string }).status)).toEqual(['in_progress', 'in_progress', 'in_progress', 'in_progress']);
+    // Config came from the base branch.
+    expect(github.contentReads).toEqual([expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA })]);
+
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.conclusion).toBe('failure');
+    expect(umbrella.output.summary).toContain('### Risk factors');
+    expect(umbrella.output.summary).toMatch(/\| security \| ok \| `claude-/);
+    expect(umbrella.output.summary).toContain('**total**');
+    const security = check(HEAD_SHA, 'riskgate / security');
+    expect(security.conclusion).toBe('failure');
+    expect(security.annotations).toEqual([expect.objectContaining({ path: 'src/auth/login.ts', start_line: 3, end_line: 3, annotation_level: 'failure', title: 'SQL injection' })]);
+    expect(check(HEAD_SHA, 'riskgate / review').conclusion).toBe('success');
+    // The blocker is remembered for the next push, in the check run's own text.
+    expect(decodeGateState(umbrella.output.text)?.openBlockers).toEqual([expect.objectContaining({ path: 'src/auth/login.ts', since: HEAD_SHA })]);
+  });
+
+  it('synchronize: an unresolved blocker stays until its line changes, then the gate passes', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    anthropic.respond = FOUND_SQL;
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    expect(check(HEAD_SHA, 'riskgate').conclusion).toBe('failure');
+
+    // A push that leaves the query alone; this time the model does not repeat itself.
+    seedPull(NEXT_SHA, [AUTH_FILE, addedFile('docs/login.md', ['How to log in.'])]);
+    anthropic.respond = scriptAgents({});
+    await send('pull_request', prEvent('synchronize', NEXT_SHA, HEAD_SHA));
+    await queue.idle();
+    const carried = check(NEXT_SHA, 'riskgate / security');
+    expect(carried.conclusion).toBe('failure');
+    expect(carried.annotations).toEqual([expect.objectContaining({ start_line: 3, title: 'Still open: SQL injection' })]);
+    expect(check(NEXT_SHA, 'riskgate').output.summary).toContain('1 still open');
+
+    // The push that fixes the line resolves it.
+    const fixed = addedFile('src/auth/login.ts', ['import { db } from "../db";', 'export function login(name: string) {', '  db.query("select * from users where name = $1", [name]);', '}']);
+    seedPull(LATER_SHA, [fixed]);
+    await send('pull_request', prEvent('synchronize', LATER_SHA, NEXT_SHA));
+    await queue.idle();
+    expect(check(LATER_SHA, 'riskgate').conclusion).toBe('success');
+    expect(check(LATER_SHA, 'riskgate').output.summary).toContain('0 still open (their lines are unchanged), 1 resolved');
+  });
+
+  it('/gates full by a writer runs every agent on the strong model; by a reader it is refused', async () => {
+    seedPull(HEAD_SHA, [addedFile('docs/guide.md', ['A small docs change.'])]);
+    github.setPermission(REPO, 'reader', 'read');
+
+    await send('issue_comment', commentEvent('/gates full', 'reader'));
+    await queue.idle();
+    expect(github.reactions).toEqual([expect.objectContaining({ content: 'confused' })]);
+    expect(github.comments).toEqual([expect.objectContaining({ body: expect.stringContaining('need write access') })]);
+    expect(github.checkRuns(REPO)).toEqual([]);
+    expect(anthropic.requests).toEqual([]);
+
+    await send('issue_comment', commentEvent('/gates full', 'Codertocat'));
+    await queue.idle();
+    expect(github.reactions.at(-1)).toEqual(expect.objectContaining({ content: 'rocket' }));
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.output.title).toContain('full tier');
+    const models = anthropic.requests.filter((r) => roleOf(r.body) !== 'verify').map((r) => r.body.model);
+    expect(models.sort()).toEqual(['claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-sonnet-5-5']);
+    expect(decodeGateState(umbrella.output.text)?.forcedTier).toBe('full');
+
+    // A rerun on the same head keeps the forced tier: a command never lowers it.
+    await send('issue_comment', commentEvent('/gates rerun', 'Codertocat'));
+    await queue.idle();
+    expect(check(HEAD_SHA, 'riskgate').output.title).toContain('full tier');
+  });
+
+  it('ignores bot comments and ordinary comments without touching GitHub', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    await send('issue_comment', commentEvent('/gates full', 'riskgate[bot]', 'Bot'));
+    await send('issue_comment', commentEvent('Thanks, looks good.', 'Codertocat'));
+    await queue.idle();
+    expect(github.requests).toEqual([]);
+  });
+
+  it('does the work of a re-delivered webhook once', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    const payload = prEvent('opened', HEAD_SHA);
+    await send('pull_request', payload, 'delivery-1');
+    await send('pull_request', payload, 'delivery-1');
+    await queue.idle();
+    expect(checksOn(HEAD_SHA)).toHaveLength(4);
+  });
+
+  it('drops results for a head that moved during the run', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    anthropic.latency = { firstTokenMs: 50, totalMs: 200 };
+    anthropic.respond = (body) => {
+      // A push lands while the agents are working.
+      github.setHead(REPO, PR, NEXT_SHA);
+      return FOUND_SQL(body);
+    };
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const checks = checksOn(HEAD_SHA);
+    expect(checks.map((c) => c.conclusion)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect(check(HEAD_SHA, 'riskgate').output.title).toBe(`Superseded by ${NEXT_SHA.slice(0, 7)}`);
+    expect(checks.flatMap((c) => c.annotations)).toEqual([]);
+  });
+
+  it('an event for a head that is already outdated does nothing', async () => {
+    seedPull(NEXT_SHA, [AUTH_FILE]);
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    expect(github.checkRuns(REPO)).toEqual([]);
+  });
+
+  it('a PR of 3,000+ files, most without patches: says what it did not see and raises the risk', async () => {
+    const files: SeedPullFile[] = [AUTH_FILE];
+    for (let i = 0; i < 3_099; i++) files.push({ filename: `assets/img-${i}.png`, status: 'added', additions: 0, deletions: 0, changes: 0 });
+    seedPull(HEAD_SHA, files, { changedFiles: 3_100 });
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.status).toBe('completed');
+    expect(umbrella.output.summary).toContain('GitHub listed 3000 of the pull request');
+    expect(umbrella.output.summary).toContain('`unseen.files`');
+    expect(umbrella.output.summary).toMatch(/Files not analysed \(\d{4}\)/);
+    expect(umbrella.output.summary!.length).toBeLessThanOrEqual(65_535);
+    const pages = github.requests.filter((r) => r.path.endsWith(`/pulls/${PR}/files`));
+    expect(pages).toHaveLength(30);
+  });
+
+  it.each([
+    ['a docs change (minimal tier): neutral by default', [addedFile('docs/a.md', ['Docs.'])], '', 'neutral'],
+    ['the same with on_error: failure', [addedFile('docs/a.md', ['Docs.'])], 'gate:\n  on_error: failure\n', 'failure'],
+  ])('the model down: %s', async (_name, files, config, expected) => {
+    seedPull(HEAD_SHA, files);
+    if (config) github.setFile(REPO, 'main', '.github/riskgate.yml', config);
+    anthropic.respond = () => ({ status: 529, errorType: 'overloaded_error' });
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.conclusion).toBe(expected);
+    expect(umbrella.output.title).toContain('could not finish');
+    expect(check(HEAD_SHA, 'riskgate / review').output.summary).toMatch(/failed/);
+  });
+
+  it('an invalid config on the base branch fails the gate and names the key', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', 'gate:\n  fail_on: critical\n');
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.conclusion).toBe('failure');
+    expect(umbrella.output.summary).toContain('gate.fail_on');
+    expect(anthropic.requests).toEqual([]);
+  });
+
+  it('rejects unsigned and wrongly signed webhooks before any work', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    const payload = prEvent('opened', HEAD_SHA);
+    const unsigned = await deliver(appUrl, 'pull_request', payload);
+    const wrong = await deliver(appUrl, 'pull_request', payload, { secret: 'not-the-secret' });
+    expect([unsigned.status, wrong.status].every((s) => s >= 400 && s < 500)).toBe(true);
+    await queue.idle();
+    expect(github.requests).toEqual([]);
+  });
+});

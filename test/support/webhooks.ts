@@ -1,0 +1,48 @@
+import { createRequire } from 'node:module';
+import { sign } from '@octokit/webhooks-methods';
+import type { SeedPullFile } from './github-server.js';
+
+// Real webhook payloads from @octokit/webhooks-examples, adjusted only where a field must point at
+// the test's repository, pull request or installation, and sent over HTTP signed as GitHub signs.
+
+interface ExampleGroup {
+  name: string;
+  examples: Array<Record<string, unknown> & { action?: string }>;
+}
+
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as ExampleGroup[];
+
+/** A deep copy of the first example of `event` with this `action` (and matching `pick`, when given). */
+export function examplePayload(event: string, action: string, pick: (p: Record<string, unknown>) => boolean = () => true): Record<string, any> {
+  const found = examples.find((g) => g.name === event)?.examples.find((e) => e.action === action && pick(e));
+  if (!found) throw new Error(`no ${event}.${action} example in @octokit/webhooks-examples`);
+  return structuredClone(found) as Record<string, any>;
+}
+
+export interface Delivery {
+  status: number;
+  body: string;
+  /** Milliseconds from sending to the answer. */
+  ms: number;
+}
+
+/** Posts a webhook as GitHub does: JSON body, event and delivery headers, HMAC-SHA256 signature. */
+export async function deliver(url: string, event: string, payload: unknown, options: { secret?: string; id?: string; signature?: string } = {}): Promise<Delivery> {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': options.id ?? crypto.randomUUID(),
+    'user-agent': 'GitHub-Hookshot/test',
+  };
+  const signature = options.signature ?? (options.secret !== undefined ? await sign(options.secret, body) : undefined);
+  if (signature) headers['x-hub-signature-256'] = signature;
+  const started = performance.now();
+  const response = await fetch(`${url}/api/github/webhooks`, { method: 'POST', headers, body });
+  return { status: response.status, body: await response.text(), ms: performance.now() - started };
+}
+
+/** A listFiles row adding these lines to a new file (GitHub's patch: hunks, no git headers). */
+export function addedFile(filename: string, added: readonly string[]): SeedPullFile {
+  return { filename, status: 'added', additions: added.length, deletions: 0, changes: added.length, patch: `@@ -0,0 +1,${added.length} @@\n${added.map((l) => `+${l}`).join('\n')}` };
+}
