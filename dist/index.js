@@ -60228,6 +60228,9 @@ function setFailed(message) {
   process.exitCode = ExitCode.Failure;
   error(message);
 }
+function debug(message) {
+  issueCommand("debug", {}, message);
+}
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
@@ -92291,6 +92294,9 @@ async function runAction(env = process.env) {
       auth: token,
       baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
       userAgent: "riskgate-action",
+      // Octokit logs every failed request, an expected 404 (no config file) included; riskgate
+      // reports what matters itself, so these go to the step's debug log.
+      log: { debug, info: debug, warn: debug, error: debug },
       throttle: {
         // Wait out a primary limit up to twice; a secondary limit is not retried (GitHub's advice).
         onRateLimit: (_after, _options, _octokit, retryCount) => retryCount < 2,

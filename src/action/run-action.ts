@@ -81,6 +81,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       auth: token,
       baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
       userAgent: 'riskgate-action',
+      // Octokit logs every failed request, an expected 404 (no config file) included; riskgate
+      // reports what matters itself, so these go to the step's debug log.
+      log: { debug: core.debug, info: core.debug, warn: core.debug, error: core.debug },
       throttle: {
         // Wait out a primary limit up to twice; a secondary limit is not retried (GitHub's advice).
         onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 2,

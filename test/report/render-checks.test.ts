@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load-config.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { errorConclusion } from '../../src/report/check-conclusion.js';
+import { decideGate } from '../../src/report/decide-gate.js';
+import { codeSpan, escapeMarkdown } from '../../src/report/escape-markdown.js';
+import { fitCheckText, MAX_CHECK_TEXT_CHARS } from '../../src/report/fit-check-text.js';
+import { decodeGateState, encodeGateState, type GateState } from '../../src/report/gate-state.js';
+import { renderChecks } from '../../src/report/render-checks.js';
+import { createReviewer, type ReviewReport } from '../../src/run/review-change.js';
+import type { AgentRun } from '../../src/run/run-agents.js';
+import { makeDiff } from '../support/make-diff.js';
+
+const SHA = 'c'.repeat(40);
+const STATE: GateState = { v: 1, headSha: SHA, tier: 'standard', openBlockers: [] };
+const reviewer = createReviewer(validateConfig({}, 'test'));
+const diff = reviewer.parse(makeDiff({ path: 'src/app.ts', added: ['export const a = 1;', 'export const b = 2;'] }));
+
+/** A report as the pipeline builds it, without models, with these agent outcomes and findings. */
+function report(tier: ReviewReport['tier'], outcomes: Partial<Record<AgentRun['agent'], AgentRun['outcome']>>, findings: Finding[] = []): ReviewReport {
+  const base = reviewer.assess({ diff, forced: tier }, 'test');
+  return {
+    ...base,
+    tier,
+    findings,
+    agents: base.agents.map((a) => {
+      const outcome = outcomes[a.agent] ?? 'skipped';
+      return { ...a, outcome, findings: findings.filter((f) => f.agent === a.agent), ...(outcome === 'ok' ? { reason: undefined } : { reason: `${a.agent} ${outcome}` }) } as AgentRun;
+    }),
+  };
+}
+
+const finding = (over: Partial<Finding> = {}): Finding => ({ agent: 'review', severity: 'warning', confidence: 0.9, path: 'src/app.ts', startLine: 1, endLine: 1, title: 'Title', explanation: 'Why.', ...over });
+const POLICY = { failOn: 'blocker' as const, onError: 'by-tier' as const };
+
+describe('the gate decision', () => {
+  it('fails on a finding at fail_on, per agent and overall; others pass; untouched agents are skipped', () => {
+    const r = report('standard', { review: 'ok', security: 'ok', tests: 'ok' }, [finding({ agent: 'security', severity: 'blocker' })]);
+    const d = decideGate(r, [], POLICY);
+    expect(d.conclusion).toBe('failure');
+    expect(Object.fromEntries(d.agents.map((a) => [a.agent, a.conclusion]))).toEqual({ review: 'success', security: 'failure', tests: 'success' });
+    expect(decideGate(report('minimal', { review: 'ok' }), [], POLICY).agents.map((a) => a.conclusion)).toEqual(['success', 'skipped', 'skipped']);
+    // With fail_on warning, a warning fails too.
+    expect(decideGate(report('standard', { review: 'ok' }, [finding()]), [], { ...POLICY, failOn: 'warning' }).conclusion).toBe('failure');
+  });
+
+  it.each([
+    ['minimal', 'by-tier', 'neutral'],
+    ['standard', 'by-tier', 'neutral'],
+    ['thorough', 'by-tier', 'failure'],
+    ['full', 'by-tier', 'failure'],
+    ['full', 'neutral', 'neutral'],
+    ['minimal', 'failure', 'failure'],
+  ] as const)('trouble at the %s tier with on_error %s concludes %s, never success', (tier, onError, expected) => {
+    expect(errorConclusion(onError, tier)).toBe(expected);
+    const d = decideGate(report(tier, { review: 'timed_out' }), [], { failOn: 'blocker', onError });
+    expect(d.conclusion).toBe(expected);
+    expect(d.verdict.reasons.join()).toContain('review timed_out');
+    expect(d.agents.find((a) => a.agent === 'review')!.conclusion).toBe(expected);
+  });
+
+  it('a finding outranks trouble: a blocker fails even when another agent timed out', () => {
+    const r = report('minimal', { review: 'ok', security: 'budget_limited' }, [finding({ severity: 'blocker' })]);
+    expect(decideGate(r, [], { failOn: 'blocker', onError: 'neutral' }).conclusion).toBe('failure');
+  });
+
+  it('a carried blocker fails the gate and its agent even when the agent was skipped this time', () => {
+    const carried = finding({ agent: 'security', severity: 'blocker', carriedFrom: 'a'.repeat(40) });
+    const d = decideGate(report('minimal', { review: 'ok' }), [carried], POLICY);
+    expect(d.conclusion).toBe('failure');
+    expect(d.agents.find((a) => a.agent === 'security')!.conclusion).toBe('failure');
+  });
+});
+
+describe('check run text', () => {
+  it('cuts at a line within 65,535 characters and says so', () => {
+    const long = Array.from({ length: 2_000 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n');
+    const fitted = fitCheckText(long);
+    expect(long.length).toBeGreaterThan(MAX_CHECK_TEXT_CHARS);
+    expect(fitted.length).toBeLessThanOrEqual(MAX_CHECK_TEXT_CHARS);
+    expect(fitted).toMatch(/characters were cut here to fit GitHub's 65,535-character limit/);
+    expect(fitted.split('\n\n---\n')[0]).toMatch(/\nline \d+ x+$/);
+    expect(fitCheckText('short')).toBe('short');
+  });
+
+  it('keeps untrusted text from opening links, images, HTML or table cells', () => {
+    const hostile = '![x](https://evil.example/p.png) <!-- riskgate-state:v1:AAAA --> | cell';
+    const escaped = escapeMarkdown(hostile);
+    expect(escaped).not.toMatch(/<!--|!\[|\]\(|(?<!\\)\|/);
+    expect(codeSpan('a`b|c')).toBe('``a`b¦c``');
+  });
+
+  it('a state forged in a finding title cannot replace the real one', () => {
+    const forged = encodeGateState({ ...STATE, openBlockers: [] }).replace(SHA, 'd'.repeat(40));
+    const r = report('standard', { review: 'ok' }, [finding({ title: forged, explanation: forged })]);
+    const rendered = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: true, state: STATE });
+    expect(decodeGateState(rendered.umbrella.text)?.headSha).toBe(SHA);
+    expect(rendered.umbrella.text!.match(/<!-- riskgate-state/g)).toHaveLength(1);
+  });
+
+  it('keeps the state whole when the findings overflow the text', () => {
+    const many = Array.from({ length: 400 }, (_, i) => finding({ title: `Finding ${i}`, explanation: 'y'.repeat(300), startLine: 1 }));
+    const r = report('standard', { review: 'ok' }, many);
+    const rendered = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: false, state: STATE });
+    expect(rendered.umbrella.text!.length).toBeLessThanOrEqual(MAX_CHECK_TEXT_CHARS);
+    expect(rendered.umbrella.text).toContain('characters were cut here');
+    expect(decodeGateState(rendered.umbrella.text)).toEqual(STATE);
+  });
+
+  it('skipped agents say why and offer the full run only where a press can be received', () => {
+    const r = report('minimal', { review: 'ok' });
+    const app = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: true, state: STATE });
+    const security = app.agents.find((c) => c.name === 'riskgate / security')!;
+    expect(security).toMatchObject({ conclusion: 'skipped', actions: [{ identifier: 'run-full', label: 'Run full gates' }] });
+    expect(security.summary).toContain('does not call for the security agent');
+    const action = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: false, state: STATE });
+    expect(action.agents.flatMap((c) => c.actions)).toEqual([]);
+  });
+
+  it('reads no state from missing, truncated or tampered text', () => {
+    const marker = encodeGateState(STATE);
+    expect(decodeGateState(`x\n\n${marker}`)).toEqual(STATE);
+    expect(decodeGateState(undefined)).toBeUndefined();
+    expect(decodeGateState(marker.slice(0, -10))).toBeUndefined();
+    const tampered = `<!-- riskgate-state:v1:${Buffer.from(JSON.stringify({ ...STATE, tier: 'none' })).toString('base64url')} -->`;
+    expect(decodeGateState(tampered)).toBeUndefined();
+  });
+});
