@@ -226,6 +226,47 @@ describe('riskgate App, end to end over HTTP', () => {
     expect(check(HEAD_SHA, 'riskgate').output.title).toContain('full tier');
   });
 
+  it('the "Run full gates" button, pressed by a writer, runs the full tier on that head', async () => {
+    seedPull(HEAD_SHA, [addedFile('docs/guide.md', ['A small docs change.'])]);
+    const payload = examplePayload('check_run', 'requested_action');
+    const repository = prEvent('opened', HEAD_SHA).repository;
+    Object.assign(payload, { repository, installation: { id: 1 }, sender: { ...payload.sender, login: 'Codertocat', type: 'User' } });
+    payload.check_run.app.id = APP_ID;
+    payload.check_run.head_sha = HEAD_SHA;
+    payload.check_run.pull_requests[0].number = PR;
+    payload.requested_action = { identifier: 'run-full' };
+    await send('check_run', payload);
+    await queue.idle();
+    expect(check(HEAD_SHA, 'riskgate').output.title).toContain('full tier');
+
+    // Another app's check run is not riskgate's to re-run.
+    const before = github.checkRuns(REPO).length;
+    payload.check_run.app.id = 999;
+    await send('check_run', payload);
+    await queue.idle();
+    expect(github.checkRuns(REPO)).toHaveLength(before);
+  });
+
+  it('skips a draft until it is ready for review; /gates help answers a writer', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE], { draft: true });
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    expect(github.checkRuns(REPO)).toEqual([]);
+
+    seedPull(HEAD_SHA, [AUTH_FILE], { draft: false });
+    const ready = examplePayload('pull_request', 'ready_for_review');
+    Object.assign(ready, { installation: { id: 1 }, repository: prEvent('opened', HEAD_SHA).repository });
+    ready.pull_request.number = PR;
+    ready.pull_request.head.sha = HEAD_SHA;
+    await send('pull_request', ready);
+    await queue.idle();
+    expect(checksOn(HEAD_SHA)).toHaveLength(4);
+
+    await send('issue_comment', commentEvent('/gates help', 'Codertocat'));
+    await queue.idle();
+    expect(github.comments.at(-1)).toEqual(expect.objectContaining({ body: expect.stringContaining('`/gates full`') }));
+  });
+
   it('ignores bot comments and ordinary comments without touching GitHub', async () => {
     seedPull(HEAD_SHA, [AUTH_FILE]);
     await send('issue_comment', commentEvent('/gates full', 'riskgate[bot]', 'Bot'));
