@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { run } from 'probot';
 import { AnthropicModel } from '../model/anthropic-model.js';
 import { createCallLimiter } from '../run/call-limiter.js';
@@ -21,8 +22,22 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv): { appId: number; api
   return { appId, ...(env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY } : {}), ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}) };
 }
 
-/** `npm start`: the App on probot's server (port from PORT, webhooks at /api/github/webhooks). */
+/** No App yet: probot's registration flow from app.yml (it writes APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to .env). */
+export function needsRegistration(env: NodeJS.ProcessEnv): boolean {
+  return !env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH && env.NODE_ENV !== 'production';
+}
+
+/**
+ * `npm start`: the App on probot's server (port from PORT, webhooks at /api/github/webhooks), with
+ * `.env` read first. Without any App settings, outside production, it serves the registration page.
+ */
 export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  if (needsRegistration(env)) {
+    console.log(`riskgate: no APP_ID yet; open http://localhost:${env.PORT ?? 3000} to register the App from app.yml, then run npm start again`);
+    await run(() => undefined);
+    return;
+  }
   const settings = appSettingsFromEnv(env);
   const queue = inMemoryJobQueue({ concurrency: APP_CONCURRENT_GATES, onError: (error) => console.error('riskgate: a gate job failed:', error instanceof Error ? error.message : error) });
   if (!settings.apiKey) console.warn('riskgate: ANTHROPIC_API_KEY is not set; pull requests get the risk score only, and their checks say so');
