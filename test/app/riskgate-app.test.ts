@@ -226,6 +226,20 @@ describe('riskgate App, end to end over HTTP', () => {
     expect(check(HEAD_SHA, 'riskgate').output.title).toContain('full tier');
   });
 
+  it("a refused command never displaces a maintainer's waiting gate", async () => {
+    seedPull(HEAD_SHA, [addedFile('docs/guide.md', ['A small docs change.'])]);
+    github.setPermission(REPO, 'reader', 'read');
+    anthropic.latency = { firstTokenMs: 50, totalMs: 400 };
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    // While that gate runs, a writer asks for the full tier and then a reader tries the same.
+    await send('issue_comment', commentEvent('/gates full', 'Codertocat'));
+    await new Promise((r) => setTimeout(r, 100));
+    await send('issue_comment', commentEvent('/gates full', 'reader'));
+    await queue.idle();
+    expect(github.reactions.map((r) => r.content).sort()).toEqual(['confused', 'rocket']);
+    expect(check(HEAD_SHA, 'riskgate').output.title).toContain('full tier');
+  });
+
   it('the "Run full gates" button, pressed by a writer, runs the full tier on that head', async () => {
     seedPull(HEAD_SHA, [addedFile('docs/guide.md', ['A small docs change.'])]);
     const payload = examplePayload('check_run', 'requested_action');
