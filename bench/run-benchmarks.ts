@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { generateDiff } from './generate-diff.js';
 import { updateReadmeSection } from './update-readme-section.js';
 import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
+import { benchGateReport } from './gate-report-bench.js';
 
 // A model's time to first token on a prompt of about 14k tokens, simulated by the local server:
 // the wall time of a run is this plus the slowest answer, since the others start when it passes.
@@ -75,6 +76,8 @@ await new Promise((resolve) => batch.end(resolve));
 const run = await timeChild([BIN, 'score', '--jsonl'], batchFile);
 rows.push(`| \`riskgate score --jsonl\`, ${BATCH} diffs of 1-9 KB | ${f1(run.ms)} ms (${Math.round(BATCH / (run.ms / 1000))} diffs/s) | ${f1(run.maxRssMb)} MB |`);
 console.log(rows.at(-1));
+
+rows.push(...benchGateReport());
 
 const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
 console.log(`\n${table}`);

@@ -41,8 +41,15 @@ export function checkRunSink(github: GitHubPort): CheckSink {
   return {
     async open(repo, headSha) {
       const ids = new Map<string, number>();
-      for (const name of CHECK_NAMES) {
-        ids.set(name, await github.createCheckRun(repo, { name, headSha, output: { title: 'Running', summary: 'riskgate is scoring this change and running the agents its tier calls for.' } }));
+      try {
+        for (const name of CHECK_NAMES) {
+          ids.set(name, await github.createCheckRun(repo, { name, headSha, output: { title: 'Running', summary: 'riskgate is scoring this change and running the agents its tier calls for.' } }));
+        }
+      } catch (error) {
+        // Never leave a check spinning: the ones already created end saying why.
+        const why = error instanceof Error ? error.message : String(error);
+        for (const id of ids.values()) await github.updateCheckRun(repo, id, { conclusion: 'failure', output: { title: 'riskgate could not start', summary: fitCheckText(`Creating this run's checks failed: ${why}`) } }).catch(() => undefined);
+        throw error;
       }
       const opened: OpenedCheckRuns = { repo, headSha, ids };
       return opened;

@@ -27,8 +27,6 @@ export interface PullRequest {
   title: string;
   body: string;
   author: string;
-  /** The head branch lives in another repository: its workflows get no secrets. */
-  fromFork: boolean;
   /** GitHub's own count; `listPullFiles` stops at 3,000. */
   changedFiles: number;
 }

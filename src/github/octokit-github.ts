@@ -42,7 +42,6 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
         title: data.title,
         body: data.body ?? '',
         author: data.user.login,
-        fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
         changedFiles: data.changed_files,
       };
     },

@@ -57,6 +57,19 @@ describe('check runs through the API', () => {
     expect(server.checkRuns(FULL).map((c) => c.conclusion).sort()).toEqual(['failure', 'failure', 'skipped', 'success']);
   });
 
+  it('never leaves a check spinning when creating the set fails halfway', async () => {
+    const real = octokitGitHub(new Octokit({ auth: 'ghs_x', baseUrl: server.url }), { slug: 'github-actions' });
+    let creates = 0;
+    // The third create is refused (as a secondary rate limit would refuse it).
+    const flaky = { ...real, createCheckRun: (...args: Parameters<typeof real.createCheckRun>) => (++creates === 3 ? Promise.reject(new Error('secondary rate limit')) : real.createCheckRun(...args)) };
+    await expect(checkRunSink(flaky).open(REPO, SHA)).rejects.toThrow('secondary rate limit');
+    expect(server.checkRuns(FULL).map((c) => [c.status, c.conclusion, c.output.title])).toEqual([
+      ['completed', 'failure', 'riskgate could not start'],
+      ['completed', 'failure', 'riskgate could not start'],
+    ]);
+    expect(server.violations).toEqual([]);
+  });
+
   it('reads earlier state only from its own app\'s check runs', async () => {
     const mine = new Octokit({ auth: server.createInstallationToken(), baseUrl: server.url });
     const other = new Octokit({ auth: 'ghs_someone_else', baseUrl: server.url });
