@@ -84783,8 +84783,14 @@ function checkRunSink(github) {
   return {
     async open(repo, headSha) {
       const ids = /* @__PURE__ */ new Map();
-      for (const name of CHECK_NAMES) {
-        ids.set(name, await github.createCheckRun(repo, { name, headSha, output: { title: "Running", summary: "riskgate is scoring this change and running the agents its tier calls for." } }));
+      try {
+        for (const name of CHECK_NAMES) {
+          ids.set(name, await github.createCheckRun(repo, { name, headSha, output: { title: "Running", summary: "riskgate is scoring this change and running the agents its tier calls for." } }));
+        }
+      } catch (error63) {
+        const why = error63 instanceof Error ? error63.message : String(error63);
+        for (const id of ids.values()) await github.updateCheckRun(repo, id, { conclusion: "failure", output: { title: "riskgate could not start", summary: fitCheckText(`Creating this run's checks failed: ${why}`) } }).catch(() => void 0);
+        throw error63;
       }
       const opened = { repo, headSha, ids };
       return opened;
@@ -91755,7 +91761,6 @@ function octokitGitHub(octokit, ownApp) {
         title: data.title,
         body: data.body ?? "",
         author: data.user.login,
-        fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
         changedFiles: data.changed_files
       };
     },
