@@ -91712,7 +91712,6 @@ async function runGate(request2, services, context2, onTier) {
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : void 0;
   const forced = [request2.forced, kept].reduce((a, b) => a && b ? raiseTier(a, b) : a ?? b, void 0);
   const input2 = { diff, text: { title: pull.title, body: pull.body }, ...forced ? { forced } : {} };
-  onTier(reviewer.prepare(input2).plan.tier);
   const report = services.model ? await reviewer.review(input2, { model: services.model, store: services.store, limiter: services.limiter, ...services.signal ? { signal: services.signal } : {} }) : reviewer.assess(input2, services.modelUnavailable ?? "no model is configured");
   onTier(report.tier);
   const { carried, resolved } = carryOverBlockers(previous?.openBlockers ?? [], diff, report.findings);

@@ -128,7 +128,8 @@ export async function gatePullRequest(request: GateRequest, services: GateServic
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn(`PR #${pull.number} at ${short(pull.headSha)}: ${message}`);
-    // Not knowing the tier, assume the scrutiny that fails closed by default.
+    // Model trouble comes back as outcomes, not here: this is GitHub or riskgate itself failing.
+    // Before the tier is known, assume the scrutiny that fails closed by default.
     const conclusion = errorConclusion(config.gate.on_error, tier ?? 'thorough');
     await checks.close(opened, conclusion, 'riskgate could not finish', `riskgate could not finish this run, so it cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`);
     return { status: 'errored', headSha: pull.headSha, message };
@@ -153,7 +154,6 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : undefined;
   const forced = [request.forced, kept].reduce<Tier | undefined>((a, b) => (a && b ? raiseTier(a, b) : (a ?? b)), undefined);
   const input = { diff, text: { title: pull.title, body: pull.body }, ...(forced ? { forced } : {}) };
-  onTier(reviewer.prepare(input).plan.tier);
 
   const report = services.model
     ? await reviewer.review(input, { model: services.model, store: services.store, limiter: services.limiter, ...(services.signal ? { signal: services.signal } : {}) })
