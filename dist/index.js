@@ -84707,7 +84707,7 @@ function renderUmbrella(report, decision, context2) {
     ...report.warnings.filter((w) => !w.startsWith("GitHub listed")).map((w) => `
 > warning: ${escapeMarkdown(w)}`),
     "",
-    `<sub>Head ${codeSpan(context2.headSha.slice(0, 7))}, config ${escapeMarkdown(context2.configSource)}. A maintainer can comment \`/gates full\` to run every agent on the strong model, or \`/gates help\`.</sub>`
+    `<sub>Head ${codeSpan(context2.headSha.slice(0, 7))}, config ${escapeMarkdown(context2.configSource)}.${context2.offerFullRun ? " A maintainer can comment `/gates full` to run every agent on the strong model, or `/gates help`." : ""}</sub>`
   ].join("\n");
   const stateMarker = encodeGateState(context2.state);
   const details = decision.findings.length > 0 ? ["## All findings", ...bySeverity(decision.findings).map(findingDetail)].join("\n\n") : "No findings.";
@@ -84745,7 +84745,6 @@ function renderAgent(check2, report, context2) {
   const cost = run.fromCache ? `answered from the result cache (saved ${formatUsd(run.savedUsd)})` : `${formatUsd(run.usd)}, ${(run.latencyMs / 1e3).toFixed(1)} s${run.retries ? `, ${run.retries} retries` : ""}`;
   const summary2 = [
     `${trouble}**${check2.conclusion}**: ${escapeMarkdown(check2.verdict.reasons.join("; "))}. The ${check2.agent} agent${where} at the ${report.tier} tier: ${cost}.`,
-    "",
     ...check2.findings.length > 0 ? bySeverity(check2.findings).map(findingDetail) : ["No findings."]
   ].join("\n\n");
   return {

@@ -156,7 +156,7 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
     ...(prText.length > 0 ? ['', '### On the pull request text', ...prText.map(findingDetail)] : []),
     ...report.warnings.filter((w) => !w.startsWith('GitHub listed')).map((w) => `\n> warning: ${escapeMarkdown(w)}`),
     '',
-    `<sub>Head ${codeSpan(context.headSha.slice(0, 7))}, config ${escapeMarkdown(context.configSource)}. A maintainer can comment \`/gates full\` to run every agent on the strong model, or \`/gates help\`.</sub>`,
+    `<sub>Head ${codeSpan(context.headSha.slice(0, 7))}, config ${escapeMarkdown(context.configSource)}.${context.offerFullRun ? ' A maintainer can comment `/gates full` to run every agent on the strong model, or `/gates help`.' : ''}</sub>`,
   ].join('\n');
   const stateMarker = encodeGateState(context.state);
   const details = decision.findings.length > 0 ? ['## All findings', ...bySeverity(decision.findings).map(findingDetail)].join('\n\n') : 'No findings.';
@@ -191,7 +191,6 @@ function renderAgent(check: AgentCheck, report: ReviewReport, context: RenderCon
   const cost = run.fromCache ? `answered from the result cache (saved ${formatUsd(run.savedUsd)})` : `${formatUsd(run.usd)}, ${(run.latencyMs / 1000).toFixed(1)} s${run.retries ? `, ${run.retries} retries` : ''}`;
   const summary = [
     `${trouble}**${check.conclusion}**: ${escapeMarkdown(check.verdict.reasons.join('; '))}. The ${check.agent} agent${where} at the ${report.tier} tier: ${cost}.`,
-    '',
     ...(check.findings.length > 0 ? bySeverity(check.findings).map(findingDetail) : ['No findings.']),
   ].join('\n\n');
   return {
