@@ -1,6 +1,5 @@
 import type { CheckSink, OpenedChecks } from '../github/check-sink.js';
-
-const isForbidden = (error: unknown) => typeof error === 'object' && error !== null && (error as { status?: number }).status === 403;
+import { httpStatusOf } from '../github/http-status.js';
 
 /**
  * Check runs when the token may create them; otherwise (403: a fork PR's read-only token, or a
@@ -13,7 +12,7 @@ export function fallbackSink(primary: CheckSink, fallback: (why: string) => Chec
       try {
         return await primary.open(repo, headSha);
       } catch (error) {
-        if (!isForbidden(error)) throw error;
+        if (httpStatusOf(error) !== 403) throw error;
         chosen = fallback("the workflow's token may not create check runs (a fork PR's token is read-only; otherwise grant `checks: write`)");
         return chosen.open(repo, headSha);
       }

@@ -25,12 +25,10 @@ interface PullRequestEvent {
   pull_request?: { number: number; head: { sha: string; repo: { full_name: string } | null }; base: { repo: { full_name: string } } };
 }
 
-class InputError extends Error {}
-
 function choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
   const value = core.getInput(name).trim();
   if (value === '') return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`input ${name}: "${value}" is not one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`input ${name}: "${value}" is not one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -38,7 +36,7 @@ function dollars(name: string): number | undefined {
   const value = core.getInput(name).trim();
   if (value === '') return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InputError(`input ${name}: "${value}" is not a dollar amount (a number, 0 or more)`);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`input ${name}: "${value}" is not a dollar amount (a number, 0 or more)`);
   return n;
 }
 
@@ -72,9 +70,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
 
     const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH ?? '', 'utf8')) as PullRequestEvent;
     const pr = event.pull_request;
-    if (!pr) throw new InputError(`riskgate gates pull requests: run it on the \`pull_request\` event (this run is \`${env.GITHUB_EVENT_NAME ?? 'unknown'}\`)`);
+    if (!pr) throw new Error(`riskgate gates pull requests: run it on the \`pull_request\` event (this run is \`${env.GITHUB_EVENT_NAME ?? 'unknown'}\`)`);
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo) throw new InputError('GITHUB_REPOSITORY is not set: riskgate must run inside a GitHub Actions job');
+    if (!owner || !repo) throw new Error('GITHUB_REPOSITORY is not set: riskgate must run inside a GitHub Actions job');
 
     const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
     const octokit = new ThrottledOctokit({

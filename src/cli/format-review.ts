@@ -1,3 +1,4 @@
+import { findingNotes } from '../report/finding-annotations.js';
 import type { GateVerdict } from '../report/gate-verdict.js';
 import type { ReviewPreparation, ReviewReport } from '../run/review-change.js';
 import type { AgentRun } from '../run/run-agents.js';
@@ -28,10 +29,7 @@ export function formatReview(report: ReviewReport, verdict: GateVerdict, label: 
     out.push(`Findings (${report.findings.length}):`);
     for (const f of report.findings) {
       const where = `${f.path}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''}`;
-      const notes = [`confidence ${f.confidence.toFixed(2)}`];
-      if (f.verification) notes.push(f.verification === 'confirmed' ? 'confirmed by the strong model' : 'not re-checked: the strong model could not be asked');
-      if (f.deterministic) notes.push("riskgate's own check");
-      out.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.agent.padEnd(9)}${where}  ${f.title}  (${notes.join(', ')})`);
+      out.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.agent.padEnd(9)}${where}  ${f.title}  (${findingNotes(f).join(', ')})`);
       out.push(`           ${f.explanation.replace(/\n/g, '\n           ')}`);
       if (f.suggestedFix) out.push(`           fix: ${f.suggestedFix.replace(/\n/g, '\n                ')}`);
     }

@@ -60,6 +60,5 @@ export function diffFromPullFiles(rows: readonly PullFileRow[], options: ParseOp
   const totals = totalsOf(files);
   // listFiles stops at 3,000 rows; the pull request's own count says how many it left out.
   const unlisted = Math.max(0, changedFiles - rows.length);
-  const warnings = unlisted > 0 ? [`GitHub listed ${rows.length} of the pull request's ${changedFiles} changed files; the other ${unlisted} were not seen`] : [];
-  return { files, ...totals, warnings, ...(unlisted > 0 ? { unlistedFiles: unlisted } : {}) };
+  return { files, ...totals, warnings: [], ...(unlisted > 0 ? { unlistedFiles: unlisted } : {}) };
 }

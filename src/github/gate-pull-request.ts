@@ -152,7 +152,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
 
   // A tier forced on this head earlier stays forced: a rerun never lowers it.
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : undefined;
-  const forced = [request.forced, kept].reduce<Tier | undefined>((a, b) => (a && b ? raiseTier(a, b) : (a ?? b)), undefined);
+  const forced = request.forced && kept ? raiseTier(request.forced, kept) : (request.forced ?? kept);
   const input = { diff, text: { title: pull.title, body: pull.body }, ...(forced ? { forced } : {}) };
 
   const report = services.model

@@ -1,6 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { PullFileRow } from '../diff/from-pull-files.js';
 import type { CheckRunOutput, GitHubPort, RepoPermission } from './github-port.js';
+import { httpStatusOf } from './http-status.js';
 
 /** What riskgate uses of an Octokit: probot's and @octokit/rest's both have it. */
 export type RestClient = Pick<Octokit, 'rest' | 'paginate'>;
@@ -10,7 +11,7 @@ const MAX_PER_PAGE = 100;
 
 const ROLES: ReadonlySet<string> = new Set<RepoPermission>(['admin', 'maintain', 'write', 'triage', 'read', 'none']);
 
-const isNotFound = (error: unknown) => typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
+const isNotFound = (error: unknown) => httpStatusOf(error) === 404;
 
 function outputBody(output: CheckRunOutput) {
   return {

@@ -27,8 +27,9 @@ function clipBytes(text: string, maxBytes: number): string {
   return `${out}…`;
 }
 
+/** What a reader should know about how sure a finding is and where it came from. */
 export function findingNotes(f: Finding): string[] {
-  const notes = [`${f.agent} agent`, `confidence ${f.confidence.toFixed(2)}`];
+  const notes = [`confidence ${f.confidence.toFixed(2)}`];
   if (f.verification === 'confirmed') notes.push('confirmed by the strong model');
   if (f.verification === 'unverified') notes.push('not re-checked: the strong model could not be asked');
   if (f.deterministic) notes.push("riskgate's own check");
@@ -45,7 +46,7 @@ export function toAnnotation(f: Finding): CheckAnnotation {
     end_line: f.endLine,
     annotation_level: LEVEL[f.severity],
     title: clip(`${f.carriedFrom ? 'Still open: ' : ''}${f.title}`, MAX_ANNOTATION_TITLE_CHARS),
-    message: clipBytes(`${f.explanation}${fix}\n\n(${findingNotes(f).join('; ')})`, MAX_ANNOTATION_MESSAGE_BYTES),
+    message: clipBytes(`${f.explanation}${fix}\n\n(${[`${f.agent} agent`, ...findingNotes(f)].join('; ')})`, MAX_ANNOTATION_MESSAGE_BYTES),
   };
 }
 

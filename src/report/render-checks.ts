@@ -68,7 +68,7 @@ const lines = (n: number, m: number) => (n === m ? `${n}` : `${n}-${m}`);
 
 function findingLine(f: Finding): string {
   const where = f.path === PULL_REQUEST_TEXT ? 'pull request text' : `${codeSpan(f.path)} line ${lines(f.startLine, f.endLine)}`;
-  return `- **${f.severity}** ${where}: ${escapeMarkdown(f.title)} _(${escapeMarkdown(findingNotes(f).join('; '))})_`;
+  return `- **${f.severity}** ${where}: ${escapeMarkdown(f.title)} _(${escapeMarkdown([`${f.agent} agent`, ...findingNotes(f)].join('; '))})_`;
 }
 
 function findingDetail(f: Finding): string {
@@ -109,12 +109,12 @@ function notAnalysed(report: ReviewReport): string[] {
   const unseen = report.score.unseen.map((u) => `- ${codeSpan(u.path)}: ${UNSEEN_REASONS[u.reason]}`);
   const notShown = report.notReviewed.filter((n) => !report.score.unseen.some((u) => u.path === n.path)).map((n) => `- ${codeSpan(n.path)}: not shown to the models (${n.reason})`);
   const all = [...unseen, ...notShown];
-  const unlisted = report.warnings.filter((w) => w.startsWith('GitHub listed'));
-  if (all.length === 0 && unlisted.length === 0) return [];
+  const { unlistedFiles, files } = report.score;
+  if (all.length === 0 && unlistedFiles === 0) return [];
   return [
     '',
     `### Files not analysed (${all.length})`,
-    ...unlisted.map((w) => `**${escapeMarkdown(w)}.**`),
+    ...(unlistedFiles > 0 ? [`**GitHub listed ${files.length} of the pull request's ${files.length + unlistedFiles} changed files; the other ${unlistedFiles} were not seen.**`] : []),
     ...all.slice(0, SHOWN_NOT_REVIEWED),
     ...(all.length > SHOWN_NOT_REVIEWED ? [`- …and ${all.length - SHOWN_NOT_REVIEWED} more`] : []),
   ];
@@ -154,7 +154,7 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
       ? ['', `### Blockers from earlier commits`, `${carried.length} still open (their lines are unchanged), ${context.resolvedBlockers} resolved (their lines changed).`, ...carried.map(findingLine)]
       : []),
     ...(prText.length > 0 ? ['', '### On the pull request text', ...prText.map(findingDetail)] : []),
-    ...report.warnings.filter((w) => !w.startsWith('GitHub listed')).map((w) => `\n> warning: ${escapeMarkdown(w)}`),
+    ...report.warnings.map((w) => `\n> warning: ${escapeMarkdown(w)}`),
     '',
     `<sub>Head ${codeSpan(context.headSha.slice(0, 7))}, config ${escapeMarkdown(context.configSource)}.${context.offerFullRun ? ' A maintainer can comment `/gates full` to run every agent on the strong model, or `/gates help`.' : ''}</sub>`,
   ].join('\n');

@@ -20,7 +20,7 @@ import { visibleExcerpt } from '../risk/factors/dangerous-patterns.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
-import { escalateFindings, type EscalationResult } from './escalate-findings.js';
+import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
 import { packFiles, type NotReviewed, type PackedFiles } from './pack-files.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
 import { RunBudget } from './run-budget.js';
@@ -289,7 +289,7 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
       tier: score.plan.tier,
       tierReasons: score.plan.reasons,
       agents,
-      escalation: { checked: 0, confirmed: 0, rejected: 0, unverified: 0 },
+      escalation: NO_ESCALATION,
       findings: injection.findings,
       dropped: NO_DROPS,
       notReviewed: packed.notReviewed,

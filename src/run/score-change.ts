@@ -27,6 +27,8 @@ export interface ScoreResult {
   files: ScoredFile[];
   factors: RiskFactor[];
   unseen: UnseenFile[];
+  /** Files the source did not list at all (GitHub's 3,000-file listing limit). */
+  unlistedFiles: number;
   warnings: string[];
   plan: Plan;
 }
@@ -67,6 +69,7 @@ export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
       })),
       factors: report.factors,
       unseen: report.unseen,
+      unlistedFiles: diff.unlistedFiles ?? 0,
       warnings: diff.warnings,
       plan: chosen,
     };
