@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answer, scriptAgents, verdicts } from '../support/agent-script.js';
+import { scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
+import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
 import { addedFile, examplePayload } from '../support/webhooks.js';
 
@@ -13,12 +14,7 @@ import { addedFile, examplePayload } from '../support/webhooks.js';
 // inputs in INPUT_* variables, and outputs and the job summary written to the runner's files.
 const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
-const REPO = 'Codertocat/Hello-World';
-const PR = 2;
-const BASE_SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
-const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const WORKFLOW_TOKEN = 'ghs_workflowtoken';
-const STANDARD_CONFIG = 'tiers:\n  thresholds:\n    standard: 1\n';
 
 let github: GitHubServer;
 const anthropic = new AnthropicTestServer();
@@ -87,8 +83,6 @@ function seedPull(files: SeedPullFile[], fork = false) {
   github.setPullFiles(REPO, PR, files);
 }
 
-const QUERY_FILE = addedFile('src/auth/login.ts', ['import { db } from "../db";', 'export function login(name: string) {', '  db.query("select * from users where name = \'" + name + "\'");', '}']);
-const SQL_BLOCKER = { severity: 'blocker' as const, confidence: 0.95, path: 'src/auth/login.ts', start_line: 3, end_line: 3, title: 'SQL injection', explanation: 'The query concatenates the user name.' };
 
 beforeAll(async () => {
   github = await startGitHubServer();
@@ -112,9 +106,9 @@ afterEach(() => expect(github.violations).toEqual([]));
 
 describe('the Action (dist/index.js) end to end', () => {
   it('a branch PR: publishes the checks, sets the outputs and fails the job on a blocker', async () => {
-    seedPull([QUERY_FILE]);
+    seedPull([AUTH_FILE]);
     github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
-    anthropic.respond = scriptAgents({ security: answer([SQL_BLOCKER]), verify: verdicts({ index: 0, real: true }) });
+    anthropic.respond = FOUND_SQL;
     const run = await runAction(pullEvent(false), { 'INPUT_ANTHROPIC-API-KEY': 'sk-ant-secret-value' });
 
     expect(run.code).toBe(1);
@@ -180,7 +174,7 @@ describe('the Action (dist/index.js) end to end', () => {
   });
 
   it('names a bad input and what it allows', async () => {
-    seedPull([QUERY_FILE]);
+    seedPull([AUTH_FILE]);
     const run = await runAction(pullEvent(false), { 'INPUT_FAIL-ON': 'critical' });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error::riskgate: input fail-on: "critical" is not one of blocker, warning, note');

@@ -12,17 +12,14 @@ import { AnthropicModel } from '../../src/model/anthropic-model.js';
 import { decodeGateState } from '../../src/report/gate-state.js';
 import { createCallLimiter } from '../../src/run/call-limiter.js';
 import { FileResultStore } from '../../src/store/file-result-store.js';
-import { answer, roleOf, scriptAgents, verdicts } from '../support/agent-script.js';
+import { roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
+import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
 import { addedFile, deliver, examplePayload } from '../support/webhooks.js';
 
 const APP_ID = 4242;
 const SECRET = 'test-webhook-secret';
-const REPO = 'Codertocat/Hello-World'; // the repository of the real example payloads
-const PR = 2;
-const BASE_SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
-const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const NEXT_SHA = '1111111111111111111111111111111111111111';
 const LATER_SHA = '2222222222222222222222222222222222222222';
 
@@ -36,14 +33,6 @@ let queue: JobQueue;
 const jobErrors: unknown[] = [];
 let dataDir: string;
 
-// A change in an auth module with a query built from input: riskgate's security agent finds it.
-const QUERY_LINE = 'db.query("select * from users where name = \'" + name + "\'");';
-const AUTH_FILE = addedFile('src/auth/login.ts', ['import { db } from "../db";', 'export function login(name: string) {', `  ${QUERY_LINE}`, '}']);
-const SQL_BLOCKER = { severity: 'blocker' as const, confidence: 0.95, path: 'src/auth/login.ts', start_line: 3, end_line: 3, title: 'SQL injection', explanation: 'The query concatenates the user name.' };
-
-// The auth change's score is low; this threshold puts it at the standard tier (all three agents, fast model).
-const STANDARD_CONFIG = 'tiers:\n  thresholds:\n    standard: 1\n';
-const FOUND_SQL = scriptAgents({ security: answer([SQL_BLOCKER]), verify: verdicts({ index: 0, real: true }) });
 
 function seedPull(headSha: string, files: SeedPullFile[], extra: { changedFiles?: number; draft?: boolean } = {}) {
   github.setPull(REPO, { number: PR, headSha, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' }, ...extra });
