@@ -1,0 +1,60 @@
+import type { OpenedChecks } from '../github/check-sink.js';
+import type { Severity } from '../findings/finding.js';
+import type { Tier } from '../plan/tier.js';
+import type { RunIdentity } from './ledger.js';
+
+export const GATE_RUN_STATES = ['running', 'completed', 'superseded', 'errored'] as const;
+export type GateRunState = (typeof GATE_RUN_STATES)[number];
+
+/**
+ * One gate run. `runKey` is the hash of (repository, head SHA, tier, config hash): the same key
+ * does its work once, whichever delivery or worker asks.
+ */
+export interface GateRunClaim extends RunIdentity {
+  runKey: string;
+  tier: Tier;
+  /** The job that runs it: a retry of the same job after its worker died takes the run over. */
+  owner: string;
+  /** Re-run on purpose (a command, a button): a completed run is claimed again. */
+  explicit: boolean;
+}
+
+export type ClaimResult =
+  /** Go ahead; `checks` are the check runs a crashed attempt opened, to be finished instead of duplicated. */
+  | { status: 'claimed'; checks?: OpenedChecks }
+  | { status: 'done'; conclusion: string }
+  /** Another live job runs it. */
+  | { status: 'busy'; owner: string };
+
+export interface GateRunResult {
+  state: Exclude<GateRunState, 'running'>;
+  conclusion: string;
+  durationMs: number;
+  usd: number;
+  savedUsd: number;
+  findings: ReadonlyArray<{ agent: string; severity: Severity; count: number }>;
+}
+
+/** A finished or running run, for the dashboard. */
+export interface GateRunRecord extends RunIdentity {
+  runKey: string;
+  tier: Tier;
+  state: GateRunState;
+  conclusion?: string;
+  startedAt: number;
+  finishedAt?: number;
+  durationMs?: number;
+  usd: number;
+  savedUsd: number;
+  findings: GateRunResult['findings'];
+}
+
+export interface GateRunStore {
+  /** Atomically: claims the run for `owner`, or says it is done or taken. A running claim older than `leaseMs` may be taken over. */
+  claimRun(claim: GateRunClaim, now: number, leaseMs: number): Promise<ClaimResult>;
+  /** Keeps the checks a run opened, so a retry after a crash finishes those same checks. */
+  attachChecks(runKey: string, checks: OpenedChecks): Promise<void>;
+  finishRun(runKey: string, result: GateRunResult, now: number): Promise<void>;
+  /** Runs started in [since, until), newest first, at most `limit`. */
+  listRuns(query: { since?: number; until?: number; limit: number }): Promise<GateRunRecord[]>;
+}

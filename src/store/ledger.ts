@@ -1,0 +1,73 @@
+import type { Usage } from '../model/model-port.js';
+import type { Tier } from '../plan/tier.js';
+
+// `cached`: answered from the result cache, no call and no cost (savedUsd says what it saved).
+export const CALL_OUTCOMES = ['ok', 'failed', 'timed_out', 'cached'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/** Where a run's calls come from: the same for every call of one gate run. */
+export interface RunIdentity {
+  /** 0 for the CLI on a local repository. */
+  installationId: number;
+  /** owner/name, or the local directory's name for the CLI. */
+  repository: string;
+  /** 0 for a local range. */
+  pullNumber: number;
+  headSha: string;
+  /** The PR's author (the CLI: the git user). */
+  author: string;
+}
+
+/** One model call (or cache hit) as the spend ledger keeps it. */
+export interface CallRecord extends RunIdentity {
+  /** Epoch milliseconds. */
+  at: number;
+  tier: Tier;
+  /** An agent name, or `verify` for the strong model's re-check of fast-model findings. */
+  agent: string;
+  model: string;
+  outcome: CallOutcome;
+  usage: Usage;
+  usd: number;
+  /** The same tokens at the strong model's prices: what routing everything to it would have cost. */
+  strongUsd: number;
+  /** A cache hit: what the answer cost when it was made. */
+  savedUsd: number;
+  latencyMs: number;
+}
+
+export const SPEND_DIMENSIONS = ['installationId', 'repository', 'agent', 'model', 'tier', 'outcome', 'author', 'day'] as const;
+export type SpendDimension = (typeof SPEND_DIMENSIONS)[number];
+
+export interface SpendQuery {
+  /** Epoch ms, inclusive; absent = from the start. */
+  since?: number;
+  /** Epoch ms, exclusive; absent = up to now. */
+  until?: number;
+  repository?: string;
+  installationId?: number;
+  /** Group by these; none = one row for everything. `day` is the call's UTC date, YYYY-MM-DD. */
+  by: readonly SpendDimension[];
+}
+
+/** Sums over the calls of one group. */
+export interface SpendRow {
+  /** The group's value per dimension asked for (numbers as strings: `installationId` "12"). */
+  group: Partial<Record<SpendDimension, string>>;
+  calls: number;
+  /** Calls a provider billed (outcome other than `cached`). */
+  paidCalls: number;
+  cachedCalls: number;
+  usage: Usage;
+  usd: number;
+  strongUsd: number;
+  savedUsd: number;
+  maxLatencyMs: number;
+}
+
+/** The spend ledger: every model call lands here, and budgets and `riskgate spend` read it. */
+export interface Ledger {
+  recordCall(call: CallRecord): Promise<void>;
+  /** Rows ordered by the dimensions asked for. */
+  spend(query: SpendQuery): Promise<SpendRow[]>;
+}

@@ -1,0 +1,12 @@
+import type { BudgetStore } from './budget-store.js';
+import type { GateRunStore } from './gate-runs.js';
+import type { Ledger } from './ledger.js';
+import type { ResultStore } from './result-store.js';
+
+/**
+ * Everything the App keeps: the result cache, the spend ledger, gate runs and budget holds.
+ * Embedded in SQLite on one machine, or on PostgreSQL shared by many.
+ */
+export interface RiskgateStore extends ResultStore, Ledger, GateRunStore, BudgetStore {
+  close(): Promise<void>;
+}
