@@ -84495,8 +84495,8 @@ function annotationsFor(findings) {
 }
 
 // src/report/format-amounts.ts
-function formatUsd(usd2) {
-  return usd2 < 0.01 ? `$${usd2.toFixed(4)}` : `$${usd2.toFixed(2)}`;
+function formatUsd(usd3) {
+  return usd3 < 0.01 ? `$${usd3.toFixed(4)}` : `$${usd3.toFixed(2)}`;
 }
 function formatTokens(tokens) {
   return tokens >= 1e4 ? `${Math.round(tokens / 1e3)}k` : tokens >= 1e3 ? `${(tokens / 1e3).toFixed(1)}k` : String(tokens);
@@ -84772,7 +84772,11 @@ function batches(annotations) {
   return out.length > 0 ? out : [[]];
 }
 function checkRunSink(github) {
-  const idsOf = (opened) => opened.ids;
+  const idOf = (opened, name) => {
+    const id = opened.ids?.[name];
+    if (id === void 0) throw new Error(`no ${name} check run was opened for ${opened.headSha}`);
+    return id;
+  };
   async function publishOne(repo, id, check2) {
     const output2 = { title: check2.title, summary: check2.summary, ...check2.text !== void 0 ? { text: check2.text } : {} };
     const parts = batches(check2.annotations);
@@ -84780,26 +84784,31 @@ function checkRunSink(github) {
     await github.updateCheckRun(repo, id, { conclusion: check2.conclusion, output: { ...output2, annotations: parts.at(-1) }, actions: check2.actions });
   }
   return {
-    async open(repo, headSha) {
-      const ids = /* @__PURE__ */ new Map();
+    async open(repo, headSha, resume) {
+      const ids = {};
+      const running = { title: "Running", summary: "riskgate is scoring this change and running the agents its tier calls for." };
       try {
         for (const name of CHECK_NAMES) {
-          ids.set(name, await github.createCheckRun(repo, { name, headSha, output: { title: "Running", summary: "riskgate is scoring this change and running the agents its tier calls for." } }));
+          const earlier = resume?.headSha === headSha ? resume.ids?.[name] : void 0;
+          if (earlier !== void 0) {
+            await github.updateCheckRun(repo, earlier, { output: { title: "Running again", summary: "riskgate stopped before finishing this run (a worker restarted) and is running it again." } });
+            ids[name] = earlier;
+          } else {
+            ids[name] = await github.createCheckRun(repo, { name, headSha, output: running });
+          }
         }
       } catch (error63) {
         const why = error63 instanceof Error ? error63.message : String(error63);
-        for (const id of ids.values()) await github.updateCheckRun(repo, id, { conclusion: "failure", output: { title: "riskgate could not start", summary: fitCheckText(`Creating this run's checks failed: ${why}`) } }).catch(() => void 0);
+        for (const id of Object.values(ids)) await github.updateCheckRun(repo, id, { conclusion: "failure", output: { title: "riskgate could not start", summary: fitCheckText(`Creating this run's checks failed: ${why}`) } }).catch(() => void 0);
         throw error63;
       }
-      const opened = { repo, headSha, ids };
-      return opened;
+      return { repo, headSha, ids };
     },
     async publish(opened, rendered) {
-      const ids = idsOf(opened);
-      for (const check2 of [...rendered.agents, rendered.umbrella]) await publishOne(opened.repo, ids.get(check2.name), check2);
+      for (const check2 of [...rendered.agents, rendered.umbrella]) await publishOne(opened.repo, idOf(opened, check2.name), check2);
     },
     async close(opened, conclusion, title, summary2) {
-      for (const id of idsOf(opened).values()) await github.updateCheckRun(opened.repo, id, { conclusion, output: { title, summary: fitCheckText(summary2) } });
+      for (const name of CHECK_NAMES) await github.updateCheckRun(opened.repo, idOf(opened, name), { conclusion, output: { title, summary: fitCheckText(summary2) } });
     }
   };
 }
@@ -85087,6 +85096,7 @@ function gateVerdict(evidence, failOn = "blocker") {
   const troubled = evidence.agents.filter((a) => a.outcome !== "ok" && a.outcome !== "skipped");
   const reasons = troubled.map((a) => `${a.agent} ${a.outcome}${a.reason ? `: ${a.reason}` : ""}`);
   if (evidence.budgetLimited && !troubled.some((a) => a.outcome === "budget_limited")) reasons.push("the run's budget stopped further calls");
+  if (evidence.budgetLowered) reasons.push(`the budget lowered the tier: ${evidence.budgetLowered}`);
   if (reasons.length > 0) return { verdict: "error", reasons };
   return { verdict: "pass", reasons: [`no finding at ${failOn} or above`] };
 }
@@ -85095,7 +85105,7 @@ function gateVerdict(evidence, failOn = "blocker") {
 function decideGate(report, carried, policy) {
   const findings = [...report.findings, ...carried];
   const tier = report.tier;
-  const verdict = gateVerdict({ findings, agents: report.agents, budgetLimited: report.budgetLimited }, policy.failOn);
+  const verdict = gateVerdict({ findings, agents: report.agents, budgetLimited: report.budgetLimited, ...report.budgetLowered ? { budgetLowered: report.budgetLowered } : {} }, policy.failOn);
   const agents = report.agents.map((run) => {
     const own2 = findings.filter((f) => f.agent === run.agent);
     const agentVerdict = gateVerdict({ findings: own2, agents: [run], budgetLimited: run.outcome === "budget_limited" }, policy.failOn);
@@ -85104,6 +85114,85 @@ function decideGate(report, carried, policy) {
   });
   return { findings, verdict, conclusion: checkConclusion(verdict.verdict, tier, policy.onError), agents };
 }
+
+// src/budget/budget-limits.ts
+var dollars = external_exports.coerce.number().finite().nonnegative();
+function hasAnyLimit(limits) {
+  return Object.values(limits).some((windows) => Object.keys(windows).length > 0);
+}
+function capsFor(limits, run, authorMayWrite) {
+  const caps = [];
+  for (const window2 of ["day", "month"]) {
+    const installation = limits.installation[window2];
+    if (installation !== void 0) caps.push({ scope: { kind: "installation", installationId: run.installationId }, window: window2, limitUsd: installation });
+    const repository = limits.repository[window2];
+    if (repository !== void 0) caps.push({ scope: { kind: "repository", repository: run.repository }, window: window2, limitUsd: repository });
+    const author = limits.outsideAuthor[window2];
+    if (author !== void 0 && !authorMayWrite) caps.push({ scope: { kind: "author", installationId: run.installationId, author: run.author }, window: window2, limitUsd: author });
+  }
+  return caps;
+}
+
+// src/budget/budget-cap.ts
+function describeCap(cap) {
+  const per = cap.window === "day" ? "daily" : "monthly";
+  switch (cap.scope.kind) {
+    case "installation":
+      return `the installation's ${per} budget ($${cap.limitUsd})`;
+    case "repository":
+      return `${cap.scope.repository}'s ${per} budget ($${cap.limitUsd})`;
+    case "author":
+      return `the ${per} cap for ${cap.scope.author}, who has no write access ($${cap.limitUsd})`;
+  }
+}
+
+// src/budget/choose-within-budget.ts
+var usd2 = (n) => `$${n.toFixed(2)}`;
+function chooseWithinBudget(caps, used, worst, runMaxUsd) {
+  const top = worst.byTier[0]?.usd ?? 0;
+  if (caps.length === 0) return { tier: worst.wanted, holdUsd: 0, remainingUsd: Infinity };
+  let binding = caps[0];
+  let remainingUsd = Infinity;
+  caps.forEach((cap, i) => {
+    const left2 = Math.max(0, cap.limitUsd - (used[i] ?? 0));
+    if (left2 < remainingUsd) {
+      remainingUsd = left2;
+      binding = cap;
+    }
+  });
+  const fits = worst.byTier.find((option) => Math.min(option.usd, runMaxUsd) <= remainingUsd);
+  const left = `${describeCap(binding)} has ${usd2(remainingUsd)} left`;
+  if (!fits) {
+    return { tier: "none", holdUsd: 0, remainingUsd, binding, reason: `${left}, and even a minimal run may cost up to ${usd2(Math.min(worst.byTier.at(-1)?.usd ?? top, runMaxUsd))}; no agent ran` };
+  }
+  const holdUsd = Math.min(fits.usd, runMaxUsd);
+  if (fits.tier === worst.wanted) return { tier: fits.tier, holdUsd, remainingUsd, binding };
+  return { tier: fits.tier, holdUsd, remainingUsd, binding, reason: `${left}, and a ${worst.wanted} run may cost up to ${usd2(Math.min(top, runMaxUsd))}` };
+}
+
+// src/budget/hold-run-budget.ts
+var BUDGET_HOLD_TTL_MS = 60 * 60 * 1e3;
+async function holdRunBudget(budgets, run, authorMayWrite, worst, runMaxUsd, now = Date.now()) {
+  const { store, limits } = budgets;
+  if (!hasAnyLimit(limits)) return { release: async () => void 0 };
+  const needsAuthor = Object.keys(limits.outsideAuthor).length > 0;
+  const caps = capsFor(limits, run, needsAuthor ? await authorMayWrite() : true);
+  let choice2;
+  const hold = await store.holdBudget(caps, now, BUDGET_HOLD_TTL_MS, (used) => {
+    choice2 = chooseWithinBudget(caps, used, worst, runMaxUsd);
+    return choice2.holdUsd;
+  });
+  const chosen = choice2;
+  return {
+    ...chosen.reason ? { ceiling: { tier: chosen.tier, reason: chosen.reason } } : {},
+    maxUsd: chosen.holdUsd,
+    choice: chosen,
+    release: () => store.releaseBudget(hold.id)
+  };
+}
+
+// src/github/write-roles.ts
+var WRITE_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
 
 // src/run/review-change.ts
 import { createHash as createHash4, randomBytes as randomBytes2 } from "node:crypto";
@@ -90492,8 +90581,20 @@ function createTierPlanner(config2) {
 // src/run/escalate-findings.ts
 import { createHash as createHash2 } from "node:crypto";
 
+// src/run/record-call.ts
+async function recordCall(deps, entry) {
+  if (!deps.recordCall) return;
+  const strong = deps.strongModel ? deps.prices[deps.strongModel] : void 0;
+  const strongUsd = strong ? usageCostUsd(strong, entry.usage) : entry.usd;
+  try {
+    await deps.recordCall({ ...entry, strongUsd });
+  } catch (error63) {
+    deps.warnings.push(`the spend ledger could not record the ${entry.agent} call: ${error63.message}`);
+  }
+}
+
 // src/run/ask-within-budget.ts
-async function askWithinBudget(deps, prompt, call) {
+async function askWithinBudget(deps, agent, prompt, call) {
   const price = deps.prices[call.model];
   if (!price) return { kind: "failed", outcome: "failed", reason: `no price for model "${call.model}"`, usage: ZERO_USAGE, usd: 0, retries: 0 };
   const worst = { ...prompt, output: deps.maxOutputTokens };
@@ -90503,15 +90604,18 @@ async function askWithinBudget(deps, prompt, call) {
     const answer = await deps.limiter(
       () => deps.model.ask({ ...call, maxOutputTokens: deps.maxOutputTokens, timeoutMs: deps.timeoutMs, ...deps.signal ? { signal: deps.signal } : {} })
     );
-    const usd2 = usageCostUsd(price, answer.usage);
-    deps.budget.settle(reservation, usd2, usageTokens(answer.usage));
-    return { kind: "answered", answer, usd: usd2 };
+    const usd3 = usageCostUsd(price, answer.usage);
+    deps.budget.settle(reservation, usd3, usageTokens(answer.usage));
+    await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome: "ok", usage: answer.usage, usd: usd3, savedUsd: 0, latencyMs: answer.latencyMs });
+    return { kind: "answered", answer, usd: usd3 };
   } catch (error63) {
     if (!(error63 instanceof ModelError)) throw error63;
     const usage = error63.usage ?? ZERO_USAGE;
-    const usd2 = usageCostUsd(price, usage);
-    deps.budget.settle(reservation, usd2, usageTokens(usage));
-    return { kind: "failed", outcome: error63.kind === "timeout" ? "timed_out" : "failed", reason: `${error63.kind}: ${error63.message}`, usage, usd: usd2, retries: error63.retries };
+    const usd3 = usageCostUsd(price, usage);
+    deps.budget.settle(reservation, usd3, usageTokens(usage));
+    const outcome = error63.kind === "timeout" ? "timed_out" : "failed";
+    if (usd3 > 0 || error63.kind === "timeout") await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome, usage, usd: usd3, savedUsd: 0, latencyMs: 0 });
+    return { kind: "failed", outcome, reason: `${error63.kind}: ${error63.message}`, usage, usd: usd3, retries: error63.retries };
   }
 }
 
@@ -90570,11 +90674,13 @@ ${policy.fence("findings", listed)}`;
   const stored = await readCached(deps, key, "the re-check");
   if (stored?.verdicts) {
     verdicts = { verdicts: stored.verdicts };
+    await recordCall(deps, { tier: deps.tier, agent: "verify", model: policy.strongModel, outcome: "cached", usage: ZERO_USAGE, usd: 0, savedUsd: stored.usd, latencyMs: 0 });
     run = { ...base, outcome: "ok", fromCache: true, savedUsd: stored.usd, usage: ZERO_USAGE, usd: 0 };
   } else {
     const prefixTokens = tokensForChars(prefix2.reduce((n, b) => n + b.length, 0));
     const asked = await askWithinBudget(
       deps,
+      "verify",
       // The strong model has its own cache entry: this call writes the prefix.
       { input: tokensForChars(instructions.length), cacheWrite: prefixTokens, cacheRead: 0 },
       { model: policy.strongModel, cachedPrefix: [...prefix2], instructions, schema: verdictSchema }
@@ -90582,13 +90688,13 @@ ${policy.fence("findings", listed)}`;
     const unpaid = { ...base, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0 };
     if (asked.kind === "refused") return keepUnverified({ ...unpaid, outcome: "budget_limited", reason: asked.reason });
     if (asked.kind === "failed") {
-      const { outcome, reason, usage, usd: usd3, retries } = asked;
-      return keepUnverified({ ...unpaid, outcome, reason, usage, usd: usd3, retries });
+      const { outcome, reason, usage, usd: usd4, retries } = asked;
+      return keepUnverified({ ...unpaid, outcome, reason, usage, usd: usd4, retries });
     }
-    const { answer, usd: usd2 } = asked;
+    const { answer, usd: usd3 } = asked;
     verdicts = answer.output;
-    run = { ...base, outcome: "ok", fromCache: false, savedUsd: 0, usage: answer.usage, usd: usd2, latencyMs: answer.latencyMs, retries: answer.retries };
-    await writeCached(deps, key, { findings: [], verdicts: verdicts.verdicts, usage: answer.usage, usd: usd2, model: policy.strongModel }, "the re-check");
+    run = { ...base, outcome: "ok", fromCache: false, savedUsd: 0, usage: answer.usage, usd: usd3, latencyMs: answer.latencyMs, retries: answer.retries };
+    await writeCached(deps, key, { findings: [], verdicts: verdicts.verdicts, usage: answer.usage, usd: usd3, model: policy.strongModel }, "the re-check");
   }
   const byIndex = new Map(verdicts.verdicts.map((v) => [v.index, v]));
   const result = { findings: [...others], checked: candidates.length, confirmed: 0, rejected: 0, unverified: 0, run };
@@ -90701,6 +90807,7 @@ async function runAgents(jobs, prefix2, deps) {
     const { planned } = job;
     const base = { agent: planned.agent, model: planned.model, modelClass: planned.modelClass, retries: 0, latencyMs: 0 };
     if (stored) {
+      await recordCall(deps, { tier: deps.tier, agent: planned.agent, model: planned.model, outcome: "cached", usage: ZERO_USAGE, usd: 0, savedUsd: stored.usd, latencyMs: 0 });
       return { ...base, outcome: "ok", fromCache: true, savedUsd: stored.usd, usage: ZERO_USAGE, usd: 0, findings: stored.findings, ...stored.injection ? { injection: stored.injection } : {} };
     }
     const empty = { ...base, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0, findings: [] };
@@ -90712,6 +90819,7 @@ async function runAgents(jobs, prefix2, deps) {
     try {
       const result = await askWithinBudget(
         deps,
+        planned.agent,
         // Followers read what the first call wrote, unless the prefix is too short to be cached.
         { input: tokensForChars(job.brief.length), cacheWrite: leader && cacheable ? 0 : prefixTokens, cacheRead: leader && cacheable ? prefixTokens : 0 },
         { model: planned.model, cachedPrefix: [...prefix2], instructions: job.brief, schema: modelFindingsSchema, onAnswerStarted: mine.fire }
@@ -90719,19 +90827,19 @@ async function runAgents(jobs, prefix2, deps) {
       if (result.kind === "refused") return { ...empty, outcome: "budget_limited", reason: result.reason };
       const endedMs = performance.now() - began;
       if (result.kind === "failed") {
-        const { outcome, reason, usage, usd: usd3, retries } = result;
-        return { ...empty, outcome, reason, usage, usd: usd3, retries, latencyMs: endedMs - startedMs, startedMs, endedMs };
+        const { outcome, reason, usage, usd: usd4, retries } = result;
+        return { ...empty, outcome, reason, usage, usd: usd4, retries, latencyMs: endedMs - startedMs, startedMs, endedMs };
       }
-      const { answer, usd: usd2 } = result;
+      const { answer, usd: usd3 } = result;
       const findings = toFindings(planned.agent, answer.output);
       const reported = answer.output.prompt_injection;
       const injection = reported.detected ? { ...reported.path ? { path: reported.path } : {}, ...reported.line ? { line: reported.line } : {}, ...reported.quote ? { quote: reported.quote } : {} } : void 0;
-      await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd: usd2, model: planned.model, ...injection ? { injection } : {} }, planned.agent);
+      await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd: usd3, model: planned.model, ...injection ? { injection } : {} }, planned.agent);
       return {
         ...empty,
         outcome: "ok",
         usage: answer.usage,
-        usd: usd2,
+        usd: usd3,
         latencyMs: answer.latencyMs,
         retries: answer.retries,
         findings,
@@ -90759,28 +90867,28 @@ var RunBudget = class {
   /** Set once a call was refused: some work was left undone, so the run is `budget_limited`. */
   limited = false;
   /** A reservation for a call of this estimate, or why there is none. */
-  reserve(usd2, tokens) {
+  reserve(usd3, tokens) {
     if (this.spentUsd >= this.limits.maxUsd || this.spentTokens >= this.limits.maxTokens) {
       this.limited = true;
       return { refused: `the run's budget is spent ($${this.spentUsd.toFixed(4)} of $${this.limits.maxUsd}, ${this.spentTokens} of ${this.limits.maxTokens} tokens)` };
     }
-    if (this.spentUsd + this.reservedUsd + usd2 > this.limits.maxUsd) {
+    if (this.spentUsd + this.reservedUsd + usd3 > this.limits.maxUsd) {
       this.limited = true;
-      return { refused: `an estimated $${usd2.toFixed(4)} would pass the run's cap of $${this.limits.maxUsd} ($${(this.spentUsd + this.reservedUsd).toFixed(4)} spent or reserved)` };
+      return { refused: `an estimated $${usd3.toFixed(4)} would pass the run's cap of $${this.limits.maxUsd} ($${(this.spentUsd + this.reservedUsd).toFixed(4)} spent or reserved)` };
     }
     if (this.spentTokens + this.reservedTokens + tokens > this.limits.maxTokens) {
       this.limited = true;
       return { refused: `an estimated ${tokens} tokens would pass the run's cap of ${this.limits.maxTokens} (${this.spentTokens + this.reservedTokens} spent or reserved)` };
     }
-    this.reservedUsd += usd2;
+    this.reservedUsd += usd3;
     this.reservedTokens += tokens;
-    return { usd: usd2, tokens };
+    return { usd: usd3, tokens };
   }
   /** Replaces a reservation with what the call really cost (zero if it cost nothing). */
-  settle(reservation, usd2, tokens) {
+  settle(reservation, usd3, tokens) {
     this.reservedUsd -= reservation.usd;
     this.reservedTokens -= reservation.tokens;
-    this.spentUsd += usd2;
+    this.spentUsd += usd3;
     this.spentTokens += tokens;
   }
   get spent() {
@@ -91486,7 +91594,25 @@ function createReviewer(config2) {
     if (injection.attempted) {
       score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, "content addressed to the reviewing model was found (prompt injection)"] } };
     }
+    const ceiling = input2.ceiling;
+    if (ceiling && ceiling.tier !== "none" && tierRank(ceiling.tier) < tierRank(score.plan.tier)) {
+      const lowered = scorer.planAt(input2.diff, ceiling.tier);
+      score = { ...score, plan: { ...lowered, reasons: [...score.plan.reasons, `lowered from ${score.plan.tier} to ${ceiling.tier}: ${ceiling.reason}`] } };
+    }
     return { injection, score, ...packAndPrefix(input2, score, score.plan, boundary) };
+  };
+  const worstCase = (input2) => {
+    const { score } = prepareWith({ ...input2, ceiling: void 0 }, "x".repeat(16));
+    const wanted = score.plan.tier;
+    const byTier = TIERS.slice(0, tierRank(wanted) + 1).reverse().map((tier) => {
+      const plan = scorer.planAt(input2.diff, tier);
+      const { prefix: prefix2 } = packAndPrefix(input2, score, plan, "x".repeat(16));
+      const prefixTokens = tokensForChars(prefix2.join("").length);
+      const agents = costAgents(plan.agents, prefixTokens, plan.maxOutputTokens, prices);
+      const verify = plan.agents.some((a) => a.modelClass === "fast") ? callCostUsd(prices[config2.models.strong], { input: 0, cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens }) : 0;
+      return { tier, usd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) + verify };
+    });
+    return { wanted, byTier };
   };
   const packAndPrefix = (input2, score, plan, boundary) => {
     const fenceRun = (label, text) => fence(label, text, boundary);
@@ -91509,7 +91635,8 @@ function createReviewer(config2) {
     const started = performance.now();
     const boundary = randomBytes2(8).toString("hex");
     const warnings = [];
-    const budget = new RunBudget({ maxUsd: config2.run.max_usd, maxTokens: config2.run.max_tokens });
+    if (input2.ceiling?.tier === "none") return withoutAgents({ ...input2, ceiling: void 0 }, "budget_limited", input2.ceiling.reason, started);
+    const budget = new RunBudget({ maxUsd: Math.min(config2.run.max_usd, deps.maxUsd ?? Infinity), maxTokens: config2.run.max_tokens });
     const prepared = prepareWith(input2, boundary);
     const { injection, fenceRun } = prepared;
     let { score, packed, prefix: prefix2 } = prepared;
@@ -91529,7 +91656,9 @@ function createReviewer(config2) {
         budget,
         timeoutMs: config2.run.agent_timeout_seconds * 1e3,
         maxOutputTokens: current.maxOutputTokens,
-        warnings
+        warnings,
+        tier: current.tier,
+        strongModel: config2.models.strong
       };
       return { runs: await runAgents(jobs, prefixBlocks, runDeps2), runDeps: runDeps2, fileHashes: fileHashes2 };
     };
@@ -91554,7 +91683,8 @@ function createReviewer(config2) {
       const finding2 = anchored2 ?? { ...claimed, path: PULL_REQUEST_TEXT, startLine: 1, endLine: 1 };
       if (!deterministic.some((f) => f.path === finding2.path && f.startLine === finding2.startLine)) deterministic.push(finding2);
     }
-    if (reported.length > 0 && plan.tier !== "full") {
+    const fullAllowed = !input2.ceiling || input2.ceiling.tier === "full";
+    if (reported.length > 0 && plan.tier !== "full" && fullAllowed) {
       score = scorer.scoreDiff(input2.diff, input2.text, "full");
       score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, `the ${reported[0].agent} agent reported content addressed to it (prompt injection)`] } };
       plan = score.plan;
@@ -91596,6 +91726,7 @@ function createReviewer(config2) {
       notReviewed: packed.notReviewed,
       injectionAttempted: injection.attempted || reported.length > 0,
       budgetLimited: budget.limited,
+      ...input2.ceiling && tierRank(input2.ceiling.tier) < tierRank(score.tier) ? { budgetLowered: input2.ceiling.reason } : {},
       usage,
       usd: spent.reduce((sum, r) => sum + r.usd, 0),
       savedUsd: spent.reduce((sum, r) => sum + r.savedUsd, 0),
@@ -91604,13 +91735,10 @@ function createReviewer(config2) {
       wallMs: performance.now() - started
     };
   };
-  const assess = (input2, unavailableBecause) => {
-    const started = performance.now();
+  const withoutAgents = (input2, outcome, why, started) => {
     const { score, packed, injection } = prepareWith(input2, randomBytes2(8).toString("hex"));
     const planned = new Set(score.plan.agents.map((a) => a.agent));
-    const agents = AGENTS.map(
-      (name) => planned.has(name) ? { ...skippedRun(name, score.plan.tier), outcome: "unavailable", reason: unavailableBecause } : skippedRun(name, score.plan.tier)
-    );
+    const agents = AGENTS.map((name) => planned.has(name) ? { ...skippedRun(name, score.plan.tier), outcome, reason: why } : skippedRun(name, score.plan.tier));
     return {
       score,
       tier: score.plan.tier,
@@ -91621,7 +91749,7 @@ function createReviewer(config2) {
       dropped: NO_DROPS,
       notReviewed: packed.notReviewed,
       injectionAttempted: injection.attempted,
-      budgetLimited: false,
+      budgetLimited: outcome === "budget_limited",
       usage: ZERO_USAGE,
       usd: 0,
       savedUsd: 0,
@@ -91630,7 +91758,15 @@ function createReviewer(config2) {
       wallMs: performance.now() - started
     };
   };
-  return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, review, assess };
+  const assess = (input2, unavailableBecause) => withoutAgents(input2, "unavailable", unavailableBecause, performance.now());
+  return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, worstCase, review, assess };
+}
+
+// src/run/run-key.ts
+import { createHash as createHash5 } from "node:crypto";
+function runKeyOf(repository, headSha, tier, config2) {
+  const configHash = createHash5("sha256").update(JSON.stringify(config2)).digest("hex");
+  return createHash5("sha256").update(JSON.stringify([repository, headSha, tier, configHash])).digest("hex");
 }
 
 // src/github/gate-pull-request.ts
@@ -91677,8 +91813,8 @@ async function gatePullRequest(request2, services) {
     return { status: "skipped", reason: `PR #${pull.number} is a draft (gate.review_drafts is off); it is gated when marked ready for review` };
   }
   const previous = await readPreviousState(github, request2, pull.headSha);
-  const opened = await checks.open(request2.pull, pull.headSha);
   if (!loaded) {
+    const opened = await checks.open(request2.pull, pull.headSha);
     const message = configError.message;
     await checks.close(opened, "failure", "Invalid riskgate config on the base branch", `riskgate cannot gate this change until its config is fixed:
 
@@ -91687,11 +91823,94 @@ ${message}
 \`\`\``);
     return { status: "invalid-config", headSha: pull.headSha, message };
   }
-  const config2 = withOverrides(loaded.config, services.overrides);
+  return runGate(request2, services, { pull, config: withOverrides(loaded.config, services.overrides), configSource: loaded.source, previous });
+}
+var identityOf = (request2, pull, durable) => ({
+  installationId: durable?.installationId ?? 0,
+  repository: `${request2.pull.owner}/${request2.pull.repo}`,
+  pullNumber: pull.number,
+  headSha: pull.headSha,
+  author: pull.author
+});
+function findingCounts(decision) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const f of decision.findings) {
+    const key = `${f.agent}/${f.severity}`;
+    const entry = counts.get(key) ?? { agent: f.agent, severity: f.severity, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}
+async function runGate(request2, services, context2) {
+  const { github, checks, durable, log } = services;
+  const { pull, config: config2, previous } = context2;
+  const started = performance.now();
+  const reviewer = createReviewer(config2);
+  const diff = reviewer.fromPullFiles(await github.listPullFiles(request2.pull), pull.changedFiles);
+  const kept = previous?.headSha === pull.headSha ? previous.forcedTier : void 0;
+  const forced = request2.forced && kept ? raiseTier(request2.forced, kept) : request2.forced ?? kept;
+  const input2 = { diff, text: { title: pull.title, body: pull.body }, ...forced ? { forced } : {} };
+  const worst = reviewer.worstCase(input2);
+  const identity = identityOf(request2, pull, durable);
+  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config2);
+  const claim2 = durable ? await durable.runs.claimRun({ ...identity, runKey, tier: worst.wanted, owner: durable.jobId, explicit: request2.explicit === true }, Date.now(), durable.runLeaseMs) : { status: "claimed" };
+  if (claim2.status !== "claimed") {
+    const reason = claim2.status === "done" ? `already gated (${claim2.conclusion})` : `being gated by job ${claim2.owner}`;
+    log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${reason}; nothing to do`);
+    return { status: "duplicate", headSha: pull.headSha, runKey, reason };
+  }
+  const opened = await checks.open(request2.pull, pull.headSha, claim2.checks);
+  if (durable) await durable.runs.attachChecks(runKey, opened);
+  const finish2 = async (result) => {
+    const durationMs = performance.now() - started;
+    await durable?.runs.finishRun(runKey, { ...result, durationMs }, Date.now());
+    if (result.state === "completed") services.metrics?.gateFinished(worst.wanted, result.conclusion, durationMs);
+  };
   let tier;
   try {
-    const outcome = await runGate(request2, services, { pull, config: config2, configSource: loaded.source, previous, opened }, (t) => tier = t);
-    return outcome;
+    const budget = durable?.budgets ? await holdRunBudget(durable.budgets, identity, async () => WRITE_ROLES.has(await github.permissionOf(request2.pull, pull.author)), worst, config2.run.max_usd) : void 0;
+    let report;
+    try {
+      if (budget?.choice?.reason) {
+        const scope = budget.choice.binding?.scope.kind ?? "installation";
+        services.metrics?.budgetRefused(scope, budget.choice.tier);
+        log.warn(`PR #${pull.number} at ${short(pull.headSha)}: budget: ${budget.choice.reason}`);
+      }
+      const budgetInput = { ...input2, ...budget?.ceiling ? { ceiling: budget.ceiling } : {} };
+      const recordCall2 = durable ? (call) => recordInLedger(durable, services, { ...identity, ...call, at: Date.now() }) : void 0;
+      report = services.model ? await reviewer.review(budgetInput, {
+        model: services.model,
+        store: services.store,
+        limiter: services.limiter,
+        ...services.signal ? { signal: services.signal } : {},
+        ...recordCall2 ? { recordCall: recordCall2 } : {},
+        ...budget?.maxUsd !== void 0 ? { maxUsd: budget.maxUsd } : {}
+      }) : reviewer.assess(budgetInput, services.modelUnavailable ?? "no model is configured");
+    } finally {
+      await budget?.release();
+    }
+    tier = report.tier;
+    const { carried, resolved } = carryOverBlockers(previous?.openBlockers ?? [], diff, report.findings);
+    const decision = decideGate(report, carried, { failOn: config2.gate.fail_on, onError: config2.gate.on_error });
+    const current = await github.getPull(request2.pull);
+    if (current.headSha !== pull.headSha) {
+      await checks.close(opened, "cancelled", `Superseded by ${short(current.headSha)}`, `The pull request moved to ${current.headSha} while this run was working; its results were dropped. The new head gets its own run.`);
+      await finish2({ state: "superseded", conclusion: "cancelled", usd: report.usd, savedUsd: report.savedUsd, findings: [] });
+      return { status: "superseded", headSha: pull.headSha, currentHeadSha: current.headSha };
+    }
+    const state = {
+      v: 1,
+      headSha: pull.headSha,
+      tier: report.tier,
+      ...forced ? { forcedTier: forced } : {},
+      openBlockers: recordOpenBlockers(decision.findings, diff, config2.gate.fail_on, pull.headSha)
+    };
+    const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context2.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state });
+    await checks.publish(opened, rendered);
+    await finish2({ state: "completed", conclusion: decision.conclusion, usd: report.usd, savedUsd: report.savedUsd, findings: findingCounts(decision) });
+    log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${decision.findings.length} finding(s), $${report.usd.toFixed(4)}`);
+    return { status: "completed", headSha: pull.headSha, report, decision };
   } catch (error63) {
     const message = error63 instanceof Error ? error63.message : String(error63);
     log.warn(`PR #${pull.number} at ${short(pull.headSha)}: ${message}`);
@@ -91701,37 +91920,13 @@ ${message}
 > ${message.replace(/\n/g, "\n> ")}
 
 Re-run the check, or comment \`/gates rerun\`.`);
+    await finish2({ state: "errored", conclusion, usd: 0, savedUsd: 0, findings: [] }).catch(() => void 0);
     return { status: "errored", headSha: pull.headSha, message };
   }
 }
-async function runGate(request2, services, context2, onTier) {
-  const { github, checks } = services;
-  const { pull, config: config2, previous, opened } = context2;
-  const reviewer = createReviewer(config2);
-  const diff = reviewer.fromPullFiles(await github.listPullFiles(request2.pull), pull.changedFiles);
-  const kept = previous?.headSha === pull.headSha ? previous.forcedTier : void 0;
-  const forced = request2.forced && kept ? raiseTier(request2.forced, kept) : request2.forced ?? kept;
-  const input2 = { diff, text: { title: pull.title, body: pull.body }, ...forced ? { forced } : {} };
-  const report = services.model ? await reviewer.review(input2, { model: services.model, store: services.store, limiter: services.limiter, ...services.signal ? { signal: services.signal } : {} }) : reviewer.assess(input2, services.modelUnavailable ?? "no model is configured");
-  onTier(report.tier);
-  const { carried, resolved } = carryOverBlockers(previous?.openBlockers ?? [], diff, report.findings);
-  const decision = decideGate(report, carried, { failOn: config2.gate.fail_on, onError: config2.gate.on_error });
-  const current = await github.getPull(request2.pull);
-  if (current.headSha !== pull.headSha) {
-    await checks.close(opened, "cancelled", `Superseded by ${short(current.headSha)}`, `The pull request moved to ${current.headSha} while this run was working; its results were dropped. The new head gets its own run.`);
-    return { status: "superseded", headSha: pull.headSha, currentHeadSha: current.headSha };
-  }
-  const state = {
-    v: 1,
-    headSha: pull.headSha,
-    tier: report.tier,
-    ...forced ? { forcedTier: forced } : {},
-    openBlockers: recordOpenBlockers(decision.findings, diff, config2.gate.fail_on, pull.headSha)
-  };
-  const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context2.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state });
-  await checks.publish(opened, rendered);
-  services.log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${decision.findings.length} finding(s), $${report.usd.toFixed(4)}`);
-  return { status: "completed", headSha: pull.headSha, report, decision };
+async function recordInLedger(durable, services, record2) {
+  await durable.ledger.recordCall(record2);
+  services.metrics?.modelCall(record2);
 }
 
 // src/github/http-status.ts
@@ -92128,6 +92323,8 @@ function createCallLimiter(maxConcurrent) {
 import { mkdir as mkdir3, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join as join2 } from "node:path";
+
+// src/store/stored-result-schema.ts
 var count2 = external_exports.number().int().nonnegative();
 var storedResultSchema = external_exports.object({
   findings: external_exports.array(
@@ -92149,6 +92346,16 @@ var storedResultSchema = external_exports.object({
   model: external_exports.string(),
   verdicts: external_exports.array(external_exports.object({ index: count2, real: external_exports.boolean(), severity: external_exports.enum(SEVERITIES), confidence: external_exports.number().min(0).max(1), reason: external_exports.string() })).optional()
 });
+function parseStoredResult(text) {
+  try {
+    const parsed = storedResultSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/store/file-result-store.ts
 function defaultResultDirectory(env = process.env) {
   if (env.RISKGATE_DATA_DIR) return join2(env.RISKGATE_DATA_DIR, "results");
   return join2(env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "riskgate", "results");
@@ -92170,12 +92377,7 @@ var FileResultStore = class {
       if (error63.code === "ENOENT") return void 0;
       throw error63;
     }
-    try {
-      const parsed = storedResultSchema.safeParse(JSON.parse(text));
-      return parsed.success ? parsed.data : void 0;
-    } catch {
-      return void 0;
-    }
+    return parseStoredResult(text);
   }
   async put(key, result) {
     const path5 = this.pathOf(key);
@@ -92259,7 +92461,7 @@ function choice(name, allowed) {
   if (!allowed.includes(value)) throw new Error(`input ${name}: "${value}" is not one of ${allowed.join(", ")}`);
   return value;
 }
-function dollars(name) {
+function dollars2(name) {
   const value = getInput(name).trim();
   if (value === "") return void 0;
   const n = Number(value);
@@ -92289,7 +92491,7 @@ async function runAction(env = process.env) {
     const token = getInput("github-token", { required: true });
     const failOn = choice("fail-on", SEVERITIES);
     const tier = choice("tier", TIERS);
-    const maxUsd = dollars("max-usd");
+    const maxUsd = dollars2("max-usd");
     const configPath = getInput("config").trim() || void 0;
     const event = JSON.parse(await readFile3(env.GITHUB_EVENT_PATH ?? "", "utf8"));
     const pr = event.pull_request;

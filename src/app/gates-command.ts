@@ -27,6 +27,3 @@ export const GATES_HELP = [
   '- `/gates rerun`: run the gate again on the current head (a tier forced on it stays forced).',
   '- `/gates help`: this list.',
 ].join('\n');
-
-/** Roles that may spend the repository's model budget. */
-export const COMMAND_ROLES: ReadonlySet<string> = new Set(['admin', 'maintain', 'write']);

@@ -1,23 +1,35 @@
-import type { ApplicationFunction, Context, Probot } from 'probot';
-import { checkRunSink } from '../github/check-run-sink.js';
-import { gatePullRequest, type GateRequest } from '../github/gate-pull-request.js';
-import type { GitHubPort, PullRequestRef, RepoRef } from '../github/github-port.js';
-import { octokitGitHub, type RestClient } from '../github/octokit-github.js';
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from 'probot';
+import type { BudgetLimits } from '../budget/budget-limits.js';
+import type { RepoRef } from '../github/github-port.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { StructuredModel } from '../model/model-port.js';
+import type { JobData, JobQueue } from '../queue/job-queue.js';
 import { RUN_FULL_ACTION } from '../report/render-checks.js';
 import type { CallLimiter } from '../run/call-limiter.js';
-import type { ResultStore } from '../store/result-store.js';
-import { COMMAND_ROLES, GATES_HELP, parseGatesCommand } from './gates-command.js';
-import type { JobQueue } from './job-queue.js';
+import type { RiskgateStore } from '../store/riskgate-store.js';
+import { parseGatesCommand } from './gates-command.js';
+import { runJob } from './run-job.js';
 
 export interface AppDependencies {
   appId: number;
   queue: JobQueue;
   /** Absent when the App has no Anthropic key: the score still runs and the checks say why. */
   model?: StructuredModel;
-  store: ResultStore;
+  store: RiskgateStore;
   limiter: CallLimiter;
+  metrics?: Metrics;
+  /** The operator's budgets; absent = no limit beyond each run's `run.max_usd`. */
+  budgets?: BudgetLimits;
+  /** Work queued jobs in this process (default); a web-only process leaves them to workers. */
+  work?: boolean;
+  /** Overrides GATE_RUN_LEASE_MS (tests). */
+  runLeaseMs?: number;
+  /** More HTTP routes on the App's server: /metrics, /dashboard. */
+  routes?: HttpRoute;
 }
+
+/** A route on the App's HTTP server (probot's handler shape): true when it answered the request. */
+export type HttpRoute = Parameters<ApplicationFunctionOptions['addHandler']>[0];
 
 const GATED_ACTIONS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
 
@@ -26,95 +38,88 @@ function repoOf(context: Context): RepoRef {
   return { owner, repo };
 }
 
+function installationOf(context: Context): number {
+  const id = (context.payload as { installation?: { id?: number } }).installation?.id;
+  if (!id) throw new Error(`delivery ${context.id} (${context.name}) names no installation; riskgate acts only as an installed App`);
+  return id;
+}
+
 /**
- * The riskgate GitHub App. Every handler only decides and enqueues, so the webhook is answered
- * at once; the queue runs the gate. Commands come only from people who may write to the repository.
+ * The riskgate GitHub App. A webhook is answered once its job is durably queued, and not before:
+ * an answered webhook is never lost. Workers (this process, or others sharing the queue) run the
+ * jobs with installation tokens. Commands come only from people who may write to the repository.
  */
 export function riskgateApp(deps: AppDependencies): ApplicationFunction {
-  return (app: Probot) => {
-    const portFor = (context: Context) => octokitGitHub(context.octokit as unknown as RestClient, { id: deps.appId });
-
-    /** Queues a gate of the PR's head; jobs for one PR run in turn and a newer one replaces a waiting one. */
-    const enqueueGate = (context: Context, deliveryId: string, pull: PullRequestRef, request: Omit<GateRequest, 'pull'>) => {
-      const github = portFor(context);
-      const log = { info: (m: string) => context.log.info(m), warn: (m: string) => context.log.warn(m) };
-      const result = deps.queue.enqueue({
-        deliveryId,
-        key: `${pull.owner}/${pull.repo}#${pull.pullNumber}`,
-        run: async () => {
-          await gatePullRequest(
-            { pull, ...request },
-            {
-              github,
-              checks: checkRunSink(github),
-              ...(deps.model ? { model: deps.model } : { modelUnavailable: 'the riskgate App has no ANTHROPIC_API_KEY, so only the risk score ran' }),
-              store: deps.store,
-              limiter: deps.limiter,
-              offerFullRun: true,
-              log,
-            },
-          );
-        },
-      });
-      if (result === 'duplicate') context.log.info(`delivery ${deliveryId} was already accepted; ignored`);
+  return (app: Probot, options) => {
+    const enqueue = async (context: Context, data: JobData) => {
+      const result = await deps.queue.enqueue(data);
+      deps.metrics?.webhookReceived(context.name, result === 'duplicate' ? 'duplicate' : 'queued');
+      if (result === 'duplicate') context.log.info(`delivery ${data.deliveryId} was already accepted; ignored`);
     };
-
-    /**
-     * Queues a request from a person (a command, a button). It has its own key, so a refused request
-     * can never displace a maintainer's waiting gate; only once the sender's role is confirmed does
-     * it queue the gate itself.
-     */
-    const enqueueRequest = (context: Context, work: (github: GitHubPort, repo: RepoRef) => Promise<void>) => {
-      const result = deps.queue.enqueue({ deliveryId: context.id, key: `request:${context.id}`, run: () => work(portFor(context), repoOf(context)) });
-      if (result === 'duplicate') context.log.info(`delivery ${context.id} was already accepted; ignored`);
-    };
+    const ignored = (context: Context) => deps.metrics?.webhookReceived(context.name, 'ignored');
 
     app.on([...GATED_ACTIONS], async (context) => {
       const pr = context.payload.pull_request;
       const before = context.payload.action === 'synchronize' ? context.payload.before : undefined;
-      enqueueGate(context, context.id, { ...repoOf(context), pullNumber: pr.number }, { expectedHeadSha: pr.head.sha, ...(before ? { previousHeadSha: before } : {}) });
+      await enqueue(context, {
+        kind: 'gate',
+        deliveryId: context.id,
+        installationId: installationOf(context),
+        pull: { ...repoOf(context), pullNumber: pr.number },
+        headSha: pr.head.sha,
+        ...(before ? { previousHeadSha: before } : {}),
+      });
     });
 
     app.on('issue_comment.created', async (context) => {
       const { comment, issue, sender } = context.payload;
       // Only new comments on pull requests by people: edits are not replayed, and the App's own
       // replies (or another bot's) must never trigger it.
-      if (!issue.pull_request || sender.type === 'Bot' || comment.user?.type === 'Bot' || comment.performed_via_github_app) return;
-      const command = parseGatesCommand(comment.body);
-      if (!command) return;
-      enqueueRequest(context, async (github, repo) => {
-        if (!COMMAND_ROLES.has(await github.permissionOf(repo, sender.login))) {
-          await github.reactToComment(repo, comment.id, 'confused');
-          await github.commentOnPull(repo, issue.number, `@${sender.login} \`/gates\` commands need write access to this repository; riskgate did not run.`);
-          return;
-        }
-        if (command.kind === 'help' || command.kind === 'unknown') {
-          await github.reactToComment(repo, comment.id, command.kind === 'help' ? 'eyes' : 'confused');
-          await github.commentOnPull(repo, issue.number, command.kind === 'help' ? GATES_HELP : `Unknown command \`/gates ${command.word.replace(/`/g, '')}\`.\n\n${GATES_HELP}`);
-          return;
-        }
-        await github.reactToComment(repo, comment.id, 'rocket');
-        enqueueGate(context, `${context.id}:gate`, { ...repo, pullNumber: issue.number }, { explicit: true, ...(command.kind === 'full' ? { forced: 'full' as const } : {}) });
+      const command = issue.pull_request && sender.type !== 'Bot' && comment.user?.type !== 'Bot' && !comment.performed_via_github_app ? parseGatesCommand(comment.body) : undefined;
+      if (!command) return ignored(context);
+      await enqueue(context, {
+        kind: 'command',
+        deliveryId: context.id,
+        installationId: installationOf(context),
+        repo: repoOf(context),
+        issueNumber: issue.number,
+        commentId: comment.id,
+        sender: sender.login,
+        command,
       });
     });
 
     app.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
       const { check_run: run, sender } = context.payload;
       // Only runs this App made; a fork PR's check run lists no pull request, so there is nothing to re-run.
-      if (run.app?.id !== deps.appId) return;
+      if (run.app?.id !== deps.appId) return ignored(context);
       const pull = run.pull_requests[0];
       if (!pull) {
         context.log.warn(`check run ${run.id} lists no pull request (a fork PR?); not re-run`);
-        return;
+        return ignored(context);
       }
       const full = context.payload.action === 'requested_action' && context.payload.requested_action?.identifier === RUN_FULL_ACTION.identifier;
-      enqueueRequest(context, async (github, repo) => {
-        if (!COMMAND_ROLES.has(await github.permissionOf(repo, sender.login))) {
-          context.log.info(`${sender.login} may not re-run riskgate on ${repo.owner}/${repo.repo}; ignored`);
-          return;
-        }
-        enqueueGate(context, `${context.id}:gate`, { ...repo, pullNumber: pull.number }, { explicit: true, expectedHeadSha: run.head_sha, ...(full ? { forced: 'full' as const } : {}) });
+      await enqueue(context, {
+        kind: 'check-action',
+        deliveryId: context.id,
+        installationId: installationOf(context),
+        repo: repoOf(context),
+        pullNumber: pull.number,
+        headSha: run.head_sha,
+        sender: sender.login,
+        full,
       });
     });
+
+    if (deps.routes) options.addHandler(deps.routes);
+    if (deps.work !== false) {
+      deps.queue.start(
+        (job) => runJob(app, deps, job),
+        (job, error) => {
+          deps.metrics?.jobFinished(job.data.kind, 'failed');
+          app.log.error({ err: error, job: job.id, delivery: job.data.deliveryId }, `riskgate: ${job.data.kind} job ${job.id} failed on attempt ${job.attempt}`);
+        },
+      );
+    }
   };
 }

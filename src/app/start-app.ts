@@ -1,25 +1,76 @@
 import { existsSync } from 'node:fs';
-import { run } from 'probot';
+import { ProbotOctokit, run } from 'probot';
+import { z } from 'zod';
+import { budgetLimitsFromEnv, hasAnyLimit, type BudgetLimits } from '../budget/budget-limits.js';
+import { dashboardSettingsFromEnv } from '../dashboard/dashboard-auth.js';
+import { dashboardHandler } from '../dashboard/dashboard-handler.js';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { AnthropicModel } from '../model/anthropic-model.js';
+import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../queue/job-queue.js';
 import { createCallLimiter } from '../run/call-limiter.js';
-import { defaultResultDirectory, FileResultStore } from '../store/file-result-store.js';
-import { inMemoryJobQueue } from './in-memory-job-queue.js';
+import { openBackends } from './open-backends.js';
 import { riskgateApp } from './riskgate-app.js';
 
-// Model calls in flight across every PR the process gates, and PRs gated at once.
+// Model calls in flight across every PR the process gates.
 const APP_MAX_CONCURRENT_CALLS = 12;
-const APP_CONCURRENT_GATES = 4;
 
-/** Reads the App's settings from the environment; missing or unsafe ones stop the start with a message. */
-export function appSettingsFromEnv(env: NodeJS.ProcessEnv): { appId: number; apiKey?: string; baseURL?: string } {
+export interface AppSettings {
+  appId: number;
+  apiKey?: string;
+  baseURL?: string;
+  queue: QueueLimits;
+  budgets: BudgetLimits;
+  /** False for a web-only process: its jobs are worked by other processes sharing the queue. */
+  work: boolean;
+  /** False only against a local test server: GitHub asks for writes a second apart. */
+  throttle: boolean;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const parsed = z.coerce.number().int().positive().safeParse(raw.trim());
+  if (!parsed.success) {
+    problems.push(`${name} must be a whole number above 0, not "${raw}"`);
+    return fallback;
+  }
+  return parsed.data;
+}
+
+/** Reads the App's settings from the environment; missing or unsafe ones stop the start with a message naming each. */
+export function appSettingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
   const problems: string[] = [];
   const appId = Number(env.APP_ID);
   if (!Number.isInteger(appId) || appId <= 0) problems.push('APP_ID must be the numeric id of the GitHub App (its settings page shows it)');
   if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) problems.push("PRIVATE_KEY (the .pem's contents) or PRIVATE_KEY_PATH must be set");
   // probot falls back to the secret "development": anyone could then sign webhooks.
   if (!env.WEBHOOK_SECRET || env.WEBHOOK_SECRET === 'development') problems.push('WEBHOOK_SECRET must be set to the secret given when the App was registered');
+  const queue: QueueLimits = {
+    concurrency: positiveInteger(env, 'RISKGATE_CONCURRENCY', DEFAULT_QUEUE_LIMITS.concurrency, problems),
+    perRepository: positiveInteger(env, 'RISKGATE_REPO_CONCURRENCY', DEFAULT_QUEUE_LIMITS.perRepository, problems),
+    leaseMs: positiveInteger(env, 'RISKGATE_JOB_LEASE_MS', DEFAULT_QUEUE_LIMITS.leaseMs, problems),
+    maxAttempts: positiveInteger(env, 'RISKGATE_JOB_ATTEMPTS', DEFAULT_QUEUE_LIMITS.maxAttempts, problems),
+  };
+  let budgets: BudgetLimits = { installation: {}, repository: {}, outsideAuthor: {} };
+  try {
+    budgets = budgetLimitsFromEnv(env);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  for (const [name, allowed] of [['RISKGATE_WORKER', ['on', 'off']], ['RISKGATE_GITHUB_THROTTLE', ['on', 'off']]] as const) {
+    const value = env[name];
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) problems.push(`${name} must be ${allowed.join(' or ')}, not "${value}"`);
+  }
   if (problems.length > 0) throw new Error(`riskgate App cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return { appId, ...(env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY } : {}), ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}) };
+  return {
+    appId,
+    ...(env.ANTHROPIC_API_KEY ? { apiKey: env.ANTHROPIC_API_KEY } : {}),
+    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+    queue,
+    budgets,
+    work: env.RISKGATE_WORKER !== 'off',
+    throttle: env.RISKGATE_GITHUB_THROTTLE !== 'off',
+  };
 }
 
 /** No App yet: probot's registration flow from app.yml (it writes APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to .env). */
@@ -30,6 +81,7 @@ export function needsRegistration(env: NodeJS.ProcessEnv): boolean {
 /**
  * `npm start`: the App on probot's server (port from PORT, webhooks at /api/github/webhooks), with
  * `.env` read first. Without any App settings, outside production, it serves the registration page.
+ * SIGTERM and SIGINT stop taking jobs and let running ones finish before the process exits.
  */
 export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -39,15 +91,31 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
     return;
   }
   const settings = appSettingsFromEnv(env);
-  const queue = inMemoryJobQueue({ concurrency: APP_CONCURRENT_GATES, onError: (error) => console.error('riskgate: a gate job failed:', error instanceof Error ? error.message : error) });
+  const backends = await openBackends(env, settings.queue, (error) => console.error('riskgate: queue trouble:', error instanceof Error ? error.message : error));
+  console.log(`riskgate: ${backends.description}${settings.work ? '' : ' (web only: RISKGATE_WORKER=off)'}`);
   if (!settings.apiKey) console.warn('riskgate: ANTHROPIC_API_KEY is not set; pull requests get the risk score only, and their checks say so');
-  await run(
+  if (hasAnyLimit(settings.budgets)) console.log(`riskgate: budgets ${JSON.stringify(settings.budgets)}`);
+  const dashboard = dashboardSettingsFromEnv(env);
+  for (const warning of dashboard.warnings) console.warn(`riskgate: ${warning}`);
+  const metrics = new PrometheusMetrics(() => backends.queue.counts());
+  const server = await run(
     riskgateApp({
       appId: settings.appId,
-      queue,
+      queue: backends.queue,
       ...(settings.apiKey ? { model: new AnthropicModel({ apiKey: settings.apiKey, ...(settings.baseURL ? { baseURL: settings.baseURL } : {}) }) } : {}),
-      store: new FileResultStore(defaultResultDirectory(env)),
+      store: backends.store,
       limiter: createCallLimiter(APP_MAX_CONCURRENT_CALLS),
+      budgets: settings.budgets,
+      work: settings.work,
+      metrics,
+      routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, metrics }),
     }),
+    settings.throttle ? undefined : { Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })) },
   );
+  const stop = async () => {
+    await server.stop().catch(() => undefined);
+    await backends.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
 }

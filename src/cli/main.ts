@@ -21,6 +21,8 @@ Usage:
   riskgate plan [RANGE] [options]      what each tier would run, with estimated tokens and dollars
   riskgate review [RANGE] [options]    run the agents on a change and print findings, per-agent
                                        outcome, tokens, cache hits and dollars (ANTHROPIC_API_KEY)
+  riskgate spend [options]             the spend ledger summarised: dollars by repository, agent,
+                                       model and tier; savings from routing and the result cache
   riskgate config validate [FILE]      check a config file (default .github/riskgate.yml)
   riskgate config show [--config FILE] print the effective config, defaults filled in
 
@@ -35,6 +37,9 @@ Options:
   --fail-on SEV     review: the severity that fails the gate: ${SEVERITIES.join(', ')} (default blocker)
   --no-cache        review: neither read nor write the result cache
   --cache-dir DIR   review: result cache directory (default $RISKGATE_DATA_DIR/results, else ~/.cache/riskgate/results)
+  --since DATE      spend: from this UTC day, YYYY-MM-DD (default: the 1st of this month)
+  --until DATE      spend: up to and including this UTC day
+  --repo OWNER/NAME spend: one repository only
   --debug           print stack traces on errors
   -h, --help        this help
   -v, --version     riskgate's version
@@ -54,6 +59,9 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   'no-cache': { type: 'boolean' },
   'cache-dir': { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  repo: { type: 'string' },
   jsonl: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -116,6 +124,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         ...(cacheDir !== undefined ? { cacheDir } : {}),
         ...(failOnSeverity ? { failOn: failOnSeverity } : {}),
       });
+    }
+    case 'spend': {
+      if (rest.length > 0) throw new UsageError(`riskgate spend takes no arguments, got: ${rest.join(' ')}`);
+      // Loaded on demand, like the SDK: the database drivers are only for this command.
+      const { spendCommand } = await import('./commands/spend-command.js');
+      return spendCommand(io, { ...(values.json ? { json: true } : {}), ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}), ...(values.repo ? { repo: values.repo } : {}) });
     }
     case 'config':
       if (rest[0] === 'validate') return configValidateCommand(io, rest[1] ?? values.config);

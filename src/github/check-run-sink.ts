@@ -12,10 +12,6 @@ export const MAX_ANNOTATIONS_PER_REQUEST = 50;
 
 const CHECK_NAMES = [UMBRELLA_CHECK, ...AGENTS.map(agentCheckName)];
 
-interface OpenedCheckRuns extends OpenedChecks {
-  ids: Map<string, number>;
-}
-
 function batches(annotations: readonly CheckAnnotation[]): CheckAnnotation[][] {
   const out: CheckAnnotation[][] = [];
   for (let i = 0; i < annotations.length; i += MAX_ANNOTATIONS_PER_REQUEST) out.push(annotations.slice(i, i + MAX_ANNOTATIONS_PER_REQUEST));
@@ -27,7 +23,11 @@ function batches(annotations: readonly CheckAnnotation[]): CheckAnnotation[][] {
  * at a time: GitHub's secondary rate limit punishes concurrent content-creating requests.
  */
 export function checkRunSink(github: GitHubPort): CheckSink {
-  const idsOf = (opened: OpenedChecks) => (opened as OpenedCheckRuns).ids;
+  const idOf = (opened: OpenedChecks, name: string): number => {
+    const id = opened.ids?.[name];
+    if (id === undefined) throw new Error(`no ${name} check run was opened for ${opened.headSha}`);
+    return id;
+  };
 
   async function publishOne(repo: RepoRef, id: number, check: RenderedCheck): Promise<void> {
     const output = { title: check.title, summary: check.summary, ...(check.text !== undefined ? { text: check.text } : {}) };
@@ -39,30 +39,36 @@ export function checkRunSink(github: GitHubPort): CheckSink {
   }
 
   return {
-    async open(repo, headSha) {
-      const ids = new Map<string, number>();
+    async open(repo, headSha, resume) {
+      const ids: Record<string, number> = {};
+      const running = { title: 'Running', summary: 'riskgate is scoring this change and running the agents its tier calls for.' };
       try {
         for (const name of CHECK_NAMES) {
-          ids.set(name, await github.createCheckRun(repo, { name, headSha, output: { title: 'Running', summary: 'riskgate is scoring this change and running the agents its tier calls for.' } }));
+          const earlier = resume?.headSha === headSha ? resume.ids?.[name] : undefined;
+          if (earlier !== undefined) {
+            // A retry after a crash: the same check, told the run started again.
+            await github.updateCheckRun(repo, earlier, { output: { title: 'Running again', summary: 'riskgate stopped before finishing this run (a worker restarted) and is running it again.' } });
+            ids[name] = earlier;
+          } else {
+            ids[name] = await github.createCheckRun(repo, { name, headSha, output: running });
+          }
         }
       } catch (error) {
         // Never leave a check spinning: the ones already created end saying why.
         const why = error instanceof Error ? error.message : String(error);
-        for (const id of ids.values()) await github.updateCheckRun(repo, id, { conclusion: 'failure', output: { title: 'riskgate could not start', summary: fitCheckText(`Creating this run's checks failed: ${why}`) } }).catch(() => undefined);
+        for (const id of Object.values(ids)) await github.updateCheckRun(repo, id, { conclusion: 'failure', output: { title: 'riskgate could not start', summary: fitCheckText(`Creating this run's checks failed: ${why}`) } }).catch(() => undefined);
         throw error;
       }
-      const opened: OpenedCheckRuns = { repo, headSha, ids };
-      return opened;
+      return { repo, headSha, ids };
     },
 
     async publish(opened, rendered: RenderedGate) {
-      const ids = idsOf(opened);
       // The agents first: the umbrella, the check branch protection requires, concludes last.
-      for (const check of [...rendered.agents, rendered.umbrella]) await publishOne(opened.repo, ids.get(check.name)!, check);
+      for (const check of [...rendered.agents, rendered.umbrella]) await publishOne(opened.repo, idOf(opened, check.name), check);
     },
 
     async close(opened, conclusion: CheckConclusion, title, summary) {
-      for (const id of idsOf(opened).values()) await github.updateCheckRun(opened.repo, id, { conclusion, output: { title, summary: fitCheckText(summary) } });
+      for (const name of CHECK_NAMES) await github.updateCheckRun(opened.repo, idOf(opened, name), { conclusion, output: { title, summary: fitCheckText(summary) } });
     },
   };
 }

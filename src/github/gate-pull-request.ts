@@ -9,10 +9,19 @@ import { errorConclusion } from '../report/check-conclusion.js';
 import { decideGate, type GateDecision } from '../report/decide-gate.js';
 import { decodeGateState, type GateState } from '../report/gate-state.js';
 import { renderChecks, UMBRELLA_CHECK } from '../report/render-checks.js';
+import { holdRunBudget } from '../budget/hold-run-budget.js';
+import type { BudgetLimits } from '../budget/budget-limits.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { WRITE_ROLES } from './write-roles.js';
 import type { CallLimiter } from '../run/call-limiter.js';
 import { createReviewer, type ReviewReport } from '../run/review-change.js';
+import { runKeyOf } from '../run/run-key.js';
+import type { BudgetStore } from '../store/budget-store.js';
+import type { ClaimResult, GateRunResult, GateRunStore } from '../store/gate-runs.js';
+import type { CallRecord, Ledger, RunIdentity } from '../store/ledger.js';
+import type { CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
-import type { CheckSink, OpenedChecks } from './check-sink.js';
+import type { CheckSink } from './check-sink.js';
 import type { GitHubPort, PullRequest, PullRequestRef } from './github-port.js';
 
 /** One request to gate a pull request's head, from a webhook, a command or a workflow run. */
@@ -48,12 +57,28 @@ export interface GateServices {
   offerFullRun: boolean;
   log: GateLog;
   signal?: AbortSignal;
+  /** The App's durable parts: the spend ledger, gate runs (idempotency, crash recovery), budgets. */
+  durable?: DurableServices;
+  metrics?: Metrics;
+}
+
+export interface DurableServices {
+  installationId: number;
+  /** The job running this gate: a retry of the same job after its worker died takes the run over. */
+  jobId: string;
+  runs: GateRunStore;
+  ledger: Ledger;
+  budgets?: { store: BudgetStore; limits: BudgetLimits };
+  /** A run claimed longer ago than this, by a job that is not this one, is taken over. */
+  runLeaseMs: number;
 }
 
 export type GateOutcome =
   | { status: 'completed'; headSha: string; report: ReviewReport; decision: GateDecision }
   | { status: 'superseded'; headSha: string; currentHeadSha: string }
   | { status: 'skipped'; reason: string }
+  /** The same (repository, head, tier, config) was gated already, or is being gated by another job. */
+  | { status: 'duplicate'; headSha: string; runKey: string; reason: string }
   | { status: 'invalid-config'; headSha: string; message: string }
   | { status: 'errored'; headSha: string; message: string };
 
@@ -113,27 +138,13 @@ export async function gatePullRequest(request: GateRequest, services: GateServic
   }
 
   const previous = await readPreviousState(github, request, pull.headSha);
-  const opened = await checks.open(request.pull, pull.headSha);
   if (!loaded) {
+    const opened = await checks.open(request.pull, pull.headSha);
     const message = configError!.message;
     await checks.close(opened, 'failure', 'Invalid riskgate config on the base branch', `riskgate cannot gate this change until its config is fixed:\n\n\`\`\`\n${message}\n\`\`\``);
     return { status: 'invalid-config', headSha: pull.headSha, message };
   }
-
-  const config = withOverrides(loaded.config, services.overrides);
-  let tier: Tier | undefined;
-  try {
-    const outcome = await runGate(request, services, { pull, config, configSource: loaded.source, previous, opened }, (t) => (tier = t));
-    return outcome;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.warn(`PR #${pull.number} at ${short(pull.headSha)}: ${message}`);
-    // Model trouble comes back as outcomes, not here: this is GitHub or riskgate itself failing.
-    // Before the tier is known, assume the scrutiny that fails closed by default.
-    const conclusion = errorConclusion(config.gate.on_error, tier ?? 'thorough');
-    await checks.close(opened, conclusion, 'riskgate could not finish', `riskgate could not finish this run, so it cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`);
-    return { status: 'errored', headSha: pull.headSha, message };
-  }
+  return runGate(request, services, { pull, config: withOverrides(loaded.config, services.overrides), configSource: loaded.source, previous });
 }
 
 interface GateContext {
@@ -141,12 +152,32 @@ interface GateContext {
   config: RiskgateConfig;
   configSource: string;
   previous: GateState | undefined;
-  opened: OpenedChecks;
 }
 
-async function runGate(request: GateRequest, services: GateServices, context: GateContext, onTier: (tier: Tier) => void): Promise<GateOutcome> {
-  const { github, checks } = services;
-  const { pull, config, previous, opened } = context;
+/** Who the run's calls are charged to in the ledger and the budgets. */
+const identityOf = (request: GateRequest, pull: PullRequest, durable: DurableServices | undefined): RunIdentity => ({
+  installationId: durable?.installationId ?? 0,
+  repository: `${request.pull.owner}/${request.pull.repo}`,
+  pullNumber: pull.number,
+  headSha: pull.headSha,
+  author: pull.author,
+});
+
+function findingCounts(decision: GateDecision): GateRunResult['findings'] {
+  const counts = new Map<string, { agent: string; severity: Severity; count: number }>();
+  for (const f of decision.findings) {
+    const key = `${f.agent}/${f.severity}`;
+    const entry = counts.get(key) ?? { agent: f.agent, severity: f.severity, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}
+
+async function runGate(request: GateRequest, services: GateServices, context: GateContext): Promise<GateOutcome> {
+  const { github, checks, durable, log } = services;
+  const { pull, config, previous } = context;
+  const started = performance.now();
   const reviewer = createReviewer(config);
   const diff = reviewer.fromPullFiles(await github.listPullFiles(request.pull), pull.changedFiles);
 
@@ -154,31 +185,94 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : undefined;
   const forced = request.forced && kept ? raiseTier(request.forced, kept) : (request.forced ?? kept);
   const input = { diff, text: { title: pull.title, body: pull.body }, ...(forced ? { forced } : {}) };
+  const worst = reviewer.worstCase(input);
+  const identity = identityOf(request, pull, durable);
 
-  const report = services.model
-    ? await reviewer.review(input, { model: services.model, store: services.store, limiter: services.limiter, ...(services.signal ? { signal: services.signal } : {}) })
-    : reviewer.assess(input, services.modelUnavailable ?? 'no model is configured');
-  onTier(report.tier);
-
-  const { carried, resolved } = carryOverBlockers(previous?.openBlockers ?? [], diff, report.findings);
-  const decision = decideGate(report, carried, { failOn: config.gate.fail_on, onError: config.gate.on_error });
-
-  // Results for a head that is no longer the PR's are dropped, not published over the new one.
-  const current = await github.getPull(request.pull);
-  if (current.headSha !== pull.headSha) {
-    await checks.close(opened, 'cancelled', `Superseded by ${short(current.headSha)}`, `The pull request moved to ${current.headSha} while this run was working; its results were dropped. The new head gets its own run.`);
-    return { status: 'superseded', headSha: pull.headSha, currentHeadSha: current.headSha };
+  // The same (repository, head, tier, config) does its work once, whichever delivery asks.
+  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config);
+  const claim: ClaimResult = durable
+    ? await durable.runs.claimRun({ ...identity, runKey, tier: worst.wanted, owner: durable.jobId, explicit: request.explicit === true }, Date.now(), durable.runLeaseMs)
+    : { status: 'claimed' };
+  if (claim.status !== 'claimed') {
+    const reason = claim.status === 'done' ? `already gated (${claim.conclusion})` : `being gated by job ${claim.owner}`;
+    log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${reason}; nothing to do`);
+    return { status: 'duplicate', headSha: pull.headSha, runKey, reason };
   }
 
-  const state: GateState = {
-    v: 1,
-    headSha: pull.headSha,
-    tier: report.tier,
-    ...(forced ? { forcedTier: forced } : {}),
-    openBlockers: recordOpenBlockers(decision.findings, diff, config.gate.fail_on, pull.headSha),
+  const opened = await checks.open(request.pull, pull.headSha, claim.checks);
+  if (durable) await durable.runs.attachChecks(runKey, opened);
+  const finish = async (result: Omit<GateRunResult, 'durationMs'>) => {
+    const durationMs = performance.now() - started;
+    await durable?.runs.finishRun(runKey, { ...result, durationMs }, Date.now());
+    if (result.state === 'completed') services.metrics?.gateFinished(worst.wanted, result.conclusion, durationMs);
   };
-  const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state });
-  await checks.publish(opened, rendered);
-  services.log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${decision.findings.length} finding(s), $${report.usd.toFixed(4)}`);
-  return { status: 'completed', headSha: pull.headSha, report, decision };
+
+  let tier: Tier | undefined;
+  try {
+    const budget = durable?.budgets
+      ? await holdRunBudget(durable.budgets, identity, async () => WRITE_ROLES.has(await github.permissionOf(request.pull, pull.author)), worst, config.run.max_usd)
+      : undefined;
+    let report: ReviewReport;
+    try {
+      if (budget?.choice?.reason) {
+        const scope = budget.choice.binding?.scope.kind ?? 'installation';
+        services.metrics?.budgetRefused(scope, budget.choice.tier);
+        log.warn(`PR #${pull.number} at ${short(pull.headSha)}: budget: ${budget.choice.reason}`);
+      }
+      const budgetInput = { ...input, ...(budget?.ceiling ? { ceiling: budget.ceiling } : {}) };
+      const recordCall: CallRecorder | undefined = durable ? (call) => recordInLedger(durable, services, { ...identity, ...call, at: Date.now() }) : undefined;
+      report = services.model
+        ? await reviewer.review(budgetInput, {
+            model: services.model,
+            store: services.store,
+            limiter: services.limiter,
+            ...(services.signal ? { signal: services.signal } : {}),
+            ...(recordCall ? { recordCall } : {}),
+            ...(budget?.maxUsd !== undefined ? { maxUsd: budget.maxUsd } : {}),
+          })
+        : reviewer.assess(budgetInput, services.modelUnavailable ?? 'no model is configured');
+    } finally {
+      await budget?.release();
+    }
+    tier = report.tier;
+
+    const { carried, resolved } = carryOverBlockers(previous?.openBlockers ?? [], diff, report.findings);
+    const decision = decideGate(report, carried, { failOn: config.gate.fail_on, onError: config.gate.on_error });
+
+    // Results for a head that is no longer the PR's are dropped, not published over the new one.
+    const current = await github.getPull(request.pull);
+    if (current.headSha !== pull.headSha) {
+      await checks.close(opened, 'cancelled', `Superseded by ${short(current.headSha)}`, `The pull request moved to ${current.headSha} while this run was working; its results were dropped. The new head gets its own run.`);
+      await finish({ state: 'superseded', conclusion: 'cancelled', usd: report.usd, savedUsd: report.savedUsd, findings: [] });
+      return { status: 'superseded', headSha: pull.headSha, currentHeadSha: current.headSha };
+    }
+
+    const state: GateState = {
+      v: 1,
+      headSha: pull.headSha,
+      tier: report.tier,
+      ...(forced ? { forcedTier: forced } : {}),
+      openBlockers: recordOpenBlockers(decision.findings, diff, config.gate.fail_on, pull.headSha),
+    };
+    const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state });
+    await checks.publish(opened, rendered);
+    await finish({ state: 'completed', conclusion: decision.conclusion, usd: report.usd, savedUsd: report.savedUsd, findings: findingCounts(decision) });
+    log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${decision.findings.length} finding(s), $${report.usd.toFixed(4)}`);
+    return { status: 'completed', headSha: pull.headSha, report, decision };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn(`PR #${pull.number} at ${short(pull.headSha)}: ${message}`);
+    // Model trouble comes back as outcomes, not here: this is GitHub or riskgate itself failing.
+    // Before the tier is known, assume the scrutiny that fails closed by default.
+    const conclusion = errorConclusion(config.gate.on_error, tier ?? 'thorough');
+    await checks.close(opened, conclusion, 'riskgate could not finish', `riskgate could not finish this run, so it cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`);
+    await finish({ state: 'errored', conclusion, usd: 0, savedUsd: 0, findings: [] }).catch(() => undefined);
+    return { status: 'errored', headSha: pull.headSha, message };
+  }
+}
+
+/** One call into the ledger, then the metrics. */
+async function recordInLedger(durable: DurableServices, services: GateServices, record: CallRecord): Promise<void> {
+  await durable.ledger.recordCall(record);
+  services.metrics?.modelCall(record);
 }

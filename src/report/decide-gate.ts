@@ -36,7 +36,7 @@ export interface GateDecision {
 export function decideGate(report: ReviewReport, carried: readonly Finding[], policy: GatePolicy): GateDecision {
   const findings = [...report.findings, ...carried];
   const tier: Tier = report.tier;
-  const verdict = gateVerdict({ findings, agents: report.agents, budgetLimited: report.budgetLimited }, policy.failOn);
+  const verdict = gateVerdict({ findings, agents: report.agents, budgetLimited: report.budgetLimited, ...(report.budgetLowered ? { budgetLowered: report.budgetLowered } : {}) }, policy.failOn);
   const agents = report.agents.map((run): AgentCheck => {
     const own = findings.filter((f) => f.agent === run.agent);
     const agentVerdict = gateVerdict({ findings: own, agents: [run], budgetLimited: run.outcome === 'budget_limited' }, policy.failOn);

@@ -15,6 +15,8 @@ export interface GateEvidence {
   agents: readonly Pick<AgentRun, 'agent' | 'outcome' | 'reason'>[];
   /** A call was refused by the run's budget. */
   budgetLimited: boolean;
+  /** Why the operator's budgets ran the change at a lower tier than its risk calls for. */
+  budgetLowered?: string;
 }
 
 export function reachesSeverity(finding: Finding, failOn: Severity): boolean {
@@ -33,6 +35,8 @@ export function gateVerdict(evidence: GateEvidence, failOn: Severity = 'blocker'
   const troubled = evidence.agents.filter((a) => a.outcome !== 'ok' && a.outcome !== 'skipped');
   const reasons = troubled.map((a) => `${a.agent} ${a.outcome}${a.reason ? `: ${a.reason}` : ''}`);
   if (evidence.budgetLimited && !troubled.some((a) => a.outcome === 'budget_limited')) reasons.push("the run's budget stopped further calls");
+  // Less scrutiny than the risk calls for is not a pass, however clean the lower tier's answer.
+  if (evidence.budgetLowered) reasons.push(`the budget lowered the tier: ${evidence.budgetLowered}`);
   if (reasons.length > 0) return { verdict: 'error', reasons };
   return { verdict: 'pass', reasons: [`no finding at ${failOn} or above`] };
 }

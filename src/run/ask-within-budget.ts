@@ -1,5 +1,6 @@
 import { ModelError, ZERO_USAGE, type ModelAnswer, type ModelCall, type Usage } from '../model/model-port.js';
 import { callCostUsd, usageCostUsd, usageTokens, type TokenEstimate } from '../plan/estimate-cost.js';
+import { recordCall } from './record-call.js';
 import type { AgentOutcome, RunDependencies } from './run-agents.js';
 
 export type BudgetedAnswer<T> =
@@ -12,10 +13,12 @@ type Call<T> = Omit<ModelCall<T>, 'maxOutputTokens' | 'timeoutMs' | 'signal'>;
 /**
  * One model call under the run's budget: reserves its worst case (every output token, so an
  * estimate can never let a run overspend), asks through the process-wide limiter, and settles
- * with the real cost, including what a truncated or refused answer was billed.
+ * with the real cost, including what a truncated or refused answer was billed. Every call that
+ * was sent lands in the spend ledger under `agent`.
  */
 export async function askWithinBudget<T>(
-  deps: Pick<RunDependencies, 'model' | 'limiter' | 'budget' | 'prices' | 'timeoutMs' | 'maxOutputTokens' | 'signal'>,
+  deps: Pick<RunDependencies, 'model' | 'limiter' | 'budget' | 'prices' | 'timeoutMs' | 'maxOutputTokens' | 'signal' | 'recordCall' | 'strongModel' | 'tier' | 'warnings'>,
+  agent: string,
   prompt: Omit<TokenEstimate, 'output'>,
   call: Call<T>,
 ): Promise<BudgetedAnswer<T>> {
@@ -30,12 +33,16 @@ export async function askWithinBudget<T>(
     );
     const usd = usageCostUsd(price, answer.usage);
     deps.budget.settle(reservation, usd, usageTokens(answer.usage));
+    await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome: 'ok', usage: answer.usage, usd, savedUsd: 0, latencyMs: answer.latencyMs });
     return { kind: 'answered', answer, usd };
   } catch (error) {
     if (!(error instanceof ModelError)) throw error;
     const usage = error.usage ?? ZERO_USAGE;
     const usd = usageCostUsd(price, usage);
     deps.budget.settle(reservation, usd, usageTokens(usage));
-    return { kind: 'failed', outcome: error.kind === 'timeout' ? 'timed_out' : 'failed', reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries };
+    const outcome = error.kind === 'timeout' ? 'timed_out' : 'failed';
+    // A call that failed before any token was billed (refused at the door, cancelled) cost nothing to record.
+    if (usd > 0 || error.kind === 'timeout') await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome, usage, usd, savedUsd: 0, latencyMs: 0 });
+    return { kind: 'failed', outcome, reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries };
   }
 }

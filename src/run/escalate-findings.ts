@@ -7,6 +7,7 @@ import type { PathMatcher } from '../risk/match-paths.js';
 import type { AgentRun, RunDependencies } from './run-agents.js';
 import { askWithinBudget } from './ask-within-budget.js';
 import { readCached, writeCached } from './cached-results.js';
+import { recordCall } from './record-call.js';
 
 // Raise when the verification instructions change: cached verdicts depend on them.
 export const VERIFY_PROMPT_VERSION = 1;
@@ -92,11 +93,13 @@ ${policy.fence('findings', listed)}`;
   const stored = await readCached(deps, key, 'the re-check');
   if (stored?.verdicts) {
     verdicts = { verdicts: stored.verdicts };
+    await recordCall(deps, { tier: deps.tier, agent: 'verify', model: policy.strongModel, outcome: 'cached', usage: ZERO_USAGE, usd: 0, savedUsd: stored.usd, latencyMs: 0 });
     run = { ...base, outcome: 'ok', fromCache: true, savedUsd: stored.usd, usage: ZERO_USAGE, usd: 0 };
   } else {
     const prefixTokens = tokensForChars(prefix.reduce((n, b) => n + b.length, 0));
     const asked = await askWithinBudget(
       deps,
+      'verify',
       // The strong model has its own cache entry: this call writes the prefix.
       { input: tokensForChars(instructions.length), cacheWrite: prefixTokens, cacheRead: 0 },
       { model: policy.strongModel, cachedPrefix: [...prefix], instructions, schema: verdictSchema },

@@ -11,15 +11,16 @@ import { anchorFindings } from '../findings/anchor-findings.js';
 import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
 import { quietFindings } from '../findings/quiet-findings.js';
 import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
-import { promptTokens, tokensForChars } from '../plan/estimate-cost.js';
+import { callCostUsd, promptTokens, tokensForChars } from '../plan/estimate-cost.js';
 import { costAgents, EXPECTED_OUTPUT_SHARE, type Plan } from '../plan/plan-tier.js';
 import { DEFAULT_PRICES } from '../plan/prices.js';
-import { AGENTS, type AgentName, type Tier } from '../plan/tier.js';
+import { AGENTS, TIERS, tierRank, type AgentName, type Tier } from '../plan/tier.js';
 import { compileGlobs } from '../risk/match-paths.js';
 import { visibleExcerpt } from '../risk/factors/dangerous-patterns.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
+import type { CallRecorder } from './record-call.js';
 import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
 import { packFiles, type NotReviewed, type PackedFiles } from './pack-files.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
@@ -31,6 +32,17 @@ export interface ReviewInput {
   text?: UntrustedText;
   /** A tier asked for by a maintainer or `--tier`: raises, never lowers. */
   forced?: Tier;
+  /**
+   * The highest tier the budgets allow, and why: the operator's limit, the one thing that lowers
+   * a tier. `none`: not even the lowest tier fits, so no agent runs and the run is budget-limited.
+   */
+  ceiling?: { tier: Tier | 'none'; reason: string };
+}
+
+/** The most a run at each tier may cost (every call at its output cap), highest tier first. */
+export interface WorstCase {
+  wanted: Tier;
+  byTier: Array<{ tier: Tier; usd: number }>;
 }
 
 /** What the models will be shown and what it should cost, before any call: `--dry-run`. */
@@ -65,6 +77,8 @@ export interface ReviewReport {
   injectionAttempted: boolean;
   /** A call was refused by the run's budget: findings are partial. */
   budgetLimited: boolean;
+  /** The operator's budgets lowered the tier; why. The verdict cannot be a pass. */
+  budgetLowered?: string;
   usage: Usage;
   usd: number;
   /** Dollars the result cache saved this run. */
@@ -82,12 +96,18 @@ export interface ReviewDependencies {
   signal?: AbortSignal;
   /** How long agents wait for the first call to write the shared prefix (default 20 s). */
   maxWaitForWriterMs?: number;
+  /** Every call and cache hit, for the spend ledger. */
+  recordCall?: CallRecorder;
+  /** Lowers `run.max_usd` for this run: what the budget hold set aside. */
+  maxUsd?: number;
 }
 
 export interface Reviewer {
   parse(diffText: string): Diff;
   fromPullFiles: ChangeScorer['fromPullFiles'];
   prepare(input: ReviewInput): ReviewPreparation;
+  /** What a run could cost at the tier it calls for and each tier below: what budgets are checked against. */
+  worstCase(input: ReviewInput): WorstCase;
   review(input: ReviewInput, deps: ReviewDependencies): Promise<ReviewReport>;
   /**
    * The report without any model call: the score, the tier and riskgate's own checks, with each
@@ -144,7 +164,31 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     if (injection.attempted) {
       score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, 'content addressed to the reviewing model was found (prompt injection)'] } };
     }
+    const ceiling = input.ceiling;
+    if (ceiling && ceiling.tier !== 'none' && tierRank(ceiling.tier) < tierRank(score.plan.tier)) {
+      const lowered = scorer.planAt(input.diff, ceiling.tier);
+      score = { ...score, plan: { ...lowered, reasons: [...score.plan.reasons, `lowered from ${score.plan.tier} to ${ceiling.tier}: ${ceiling.reason}`] } };
+    }
     return { injection, score, ...packAndPrefix(input, score, score.plan, boundary) };
+  };
+
+  const worstCase = (input: ReviewInput): WorstCase => {
+    const { score } = prepareWith({ ...input, ceiling: undefined }, 'x'.repeat(16));
+    const wanted = score.plan.tier;
+    const byTier = TIERS.slice(0, tierRank(wanted) + 1)
+      .reverse()
+      .map((tier) => {
+        const plan = scorer.planAt(input.diff, tier);
+        const { prefix } = packAndPrefix(input, score, plan, 'x'.repeat(16));
+        const prefixTokens = tokensForChars(prefix.join('').length);
+        const agents = costAgents(plan.agents, prefixTokens, plan.maxOutputTokens, prices);
+        // A fast model's blocker is re-checked by the strong model on the same prefix: one more call.
+        const verify = plan.agents.some((a) => a.modelClass === 'fast')
+          ? callCostUsd(prices[config.models.strong]!, { input: 0, cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens })
+          : 0;
+        return { tier, usd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) + verify };
+      });
+    return { wanted, byTier };
   };
 
   const packAndPrefix = (input: ReviewInput, score: ScoreResult, plan: Plan, boundary: string) => {
@@ -173,7 +217,8 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     const started = performance.now();
     const boundary = randomBytes(8).toString('hex');
     const warnings: string[] = [];
-    const budget = new RunBudget({ maxUsd: config.run.max_usd, maxTokens: config.run.max_tokens });
+    if (input.ceiling?.tier === 'none') return withoutAgents({ ...input, ceiling: undefined }, 'budget_limited', input.ceiling.reason, started);
+    const budget = new RunBudget({ maxUsd: Math.min(config.run.max_usd, deps.maxUsd ?? Infinity), maxTokens: config.run.max_tokens });
     const prepared = prepareWith(input, boundary);
     const { injection, fenceRun } = prepared;
     let { score, packed, prefix } = prepared;
@@ -195,6 +240,8 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
         timeoutMs: config.run.agent_timeout_seconds * 1000,
         maxOutputTokens: current.maxOutputTokens,
         warnings,
+        tier: current.tier,
+        strongModel: config.models.strong,
       };
       return { runs: await runAgents(jobs, prefixBlocks, runDeps), runDeps, fileHashes };
     };
@@ -224,7 +271,9 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
       // riskgate's own check may have found the same line already.
       if (!deterministic.some((f) => f.path === finding.path && f.startLine === finding.startLine)) deterministic.push(finding);
     }
-    if (reported.length > 0 && plan.tier !== 'full') {
+    // Under a budget ceiling the re-run at full cannot be paid for; the finding above still says why.
+    const fullAllowed = !input.ceiling || input.ceiling.tier === 'full';
+    if (reported.length > 0 && plan.tier !== 'full' && fullAllowed) {
       score = scorer.scoreDiff(input.diff, input.text, 'full');
       score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection)`] } };
       plan = score.plan;
@@ -268,6 +317,7 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
       notReviewed: packed.notReviewed,
       injectionAttempted: injection.attempted || reported.length > 0,
       budgetLimited: budget.limited,
+      ...(input.ceiling && tierRank(input.ceiling.tier) < tierRank(score.tier) ? { budgetLowered: input.ceiling.reason } : {}),
       usage,
       usd: spent.reduce((sum, r) => sum + r.usd, 0),
       savedUsd: spent.reduce((sum, r) => sum + r.savedUsd, 0),
@@ -277,13 +327,11 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     };
   };
 
-  const assess = (input: ReviewInput, unavailableBecause: string): ReviewReport => {
-    const started = performance.now();
+  /** The report of a run whose agents could not be called: `unavailable` (no key) or `budget_limited`. */
+  const withoutAgents = (input: ReviewInput, outcome: 'unavailable' | 'budget_limited', why: string, started: number): ReviewReport => {
     const { score, packed, injection } = prepareWith(input, randomBytes(8).toString('hex'));
     const planned = new Set(score.plan.agents.map((a) => a.agent));
-    const agents = AGENTS.map((name): AgentRun =>
-      planned.has(name) ? { ...skippedRun(name, score.plan.tier), outcome: 'unavailable', reason: unavailableBecause } : skippedRun(name, score.plan.tier),
-    );
+    const agents = AGENTS.map((name): AgentRun => (planned.has(name) ? { ...skippedRun(name, score.plan.tier), outcome, reason: why } : skippedRun(name, score.plan.tier)));
     return {
       score,
       tier: score.plan.tier,
@@ -294,7 +342,7 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
       dropped: NO_DROPS,
       notReviewed: packed.notReviewed,
       injectionAttempted: injection.attempted,
-      budgetLimited: false,
+      budgetLimited: outcome === 'budget_limited',
       usage: ZERO_USAGE,
       usd: 0,
       savedUsd: 0,
@@ -304,5 +352,7 @@ export function createReviewer(config: RiskgateConfig): Reviewer {
     };
   };
 
-  return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, review, assess };
+  const assess = (input: ReviewInput, unavailableBecause: string) => withoutAgents(input, 'unavailable', unavailableBecause, performance.now());
+
+  return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, worstCase, review, assess };
 }

@@ -3,12 +3,13 @@ import { modelFindingsSchema, toFindings, type Finding } from '../findings/findi
 import { tokensForChars } from '../plan/estimate-cost.js';
 import type { PlannedAgent } from '../plan/plan-tier.js';
 import type { ModelPrice } from '../plan/prices.js';
-import type { AgentName, ModelClass } from '../plan/tier.js';
+import type { AgentName, ModelClass, Tier } from '../plan/tier.js';
 import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
 import type { ResultStore, StoredResult } from '../store/result-store.js';
 import { askWithinBudget } from './ask-within-budget.js';
 import { readCached, writeCached } from './cached-results.js';
 import type { CallLimiter } from './call-limiter.js';
+import { recordCall, type CallRecorder } from './record-call.js';
 import type { RunBudget } from './run-budget.js';
 
 // `skipped`: the tier does not call for the agent. `unavailable`: it should have run and could not
@@ -70,6 +71,12 @@ export interface RunDependencies {
   warnings: string[];
   /** Overrides MAX_WAIT_FOR_CACHE_WRITER_MS (tests). */
   maxWaitForWriterMs?: number;
+  /** The tier the calls are made at, for the ledger. */
+  tier: Tier;
+  /** Where every call and cache hit is recorded (the spend ledger); absent = nowhere. */
+  recordCall?: CallRecorder;
+  /** The strong model's id: the ledger prices each call on it too. */
+  strongModel?: string;
 }
 
 /** A promise with its resolver, for "start the others once the first answer begins". */
@@ -104,6 +111,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     const { planned } = job;
     const base = { agent: planned.agent, model: planned.model, modelClass: planned.modelClass, retries: 0, latencyMs: 0 };
     if (stored) {
+      await recordCall(deps, { tier: deps.tier, agent: planned.agent, model: planned.model, outcome: 'cached', usage: ZERO_USAGE, usd: 0, savedUsd: stored.usd, latencyMs: 0 });
       return { ...base, outcome: 'ok', fromCache: true, savedUsd: stored.usd, usage: ZERO_USAGE, usd: 0, findings: stored.findings, ...(stored.injection ? { injection: stored.injection } : {}) };
     }
     const empty = { ...base, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0, findings: [] };
@@ -119,6 +127,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     try {
       const result = await askWithinBudget(
         deps,
+        planned.agent,
         // Followers read what the first call wrote, unless the prefix is too short to be cached.
         { input: tokensForChars(job.brief.length), cacheWrite: leader && cacheable ? 0 : prefixTokens, cacheRead: leader && cacheable ? prefixTokens : 0 },
         { model: planned.model, cachedPrefix: [...prefix], instructions: job.brief, schema: modelFindingsSchema, onAnswerStarted: mine.fire },

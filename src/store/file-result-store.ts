@@ -1,35 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { AGENTS } from '../plan/tier.js';
-import { SEVERITIES } from '../findings/finding.js';
 import type { ResultStore, StoredResult } from './result-store.js';
-
-const count = z.number().int().nonnegative();
-// What is read back is checked: a truncated or edited file is a miss, never a crash or a lie.
-const storedResultSchema = z.object({
-  findings: z.array(
-    z.object({
-      agent: z.enum(AGENTS),
-      severity: z.enum(SEVERITIES),
-      confidence: z.number().min(0).max(1),
-      path: z.string(),
-      startLine: count,
-      endLine: count,
-      title: z.string(),
-      explanation: z.string(),
-      suggestedFix: z.string().optional(),
-    }),
-  ),
-  injection: z.object({ path: z.string().optional(), line: count.optional(), quote: z.string().optional() }).optional(),
-  usage: z.object({ inputTokens: count, outputTokens: count, cacheWrite5mTokens: count, cacheWrite1hTokens: count, cacheReadTokens: count }),
-  usd: z.number().nonnegative(),
-  model: z.string(),
-  verdicts: z
-    .array(z.object({ index: count, real: z.boolean(), severity: z.enum(SEVERITIES), confidence: z.number().min(0).max(1), reason: z.string() }))
-    .optional(),
-});
+import { parseStoredResult } from './stored-result-schema.js';
 
 /** Where results are kept when nothing else is configured: RISKGATE_DATA_DIR, else the user's cache directory. */
 export function defaultResultDirectory(env: NodeJS.ProcessEnv = process.env): string {
@@ -54,12 +27,7 @@ export class FileResultStore implements ResultStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    try {
-      const parsed = storedResultSchema.safeParse(JSON.parse(text));
-      return parsed.success ? (parsed.data as StoredResult) : undefined;
-    } catch {
-      return undefined;
-    }
+    return parseStoredResult(text);
   }
 
   async put(key: string, result: StoredResult): Promise<void> {

@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inMemoryJobQueue } from '../../src/app/in-memory-job-queue.js';
-import type { JobQueue } from '../../src/app/job-queue.js';
-import { riskgateApp } from '../../src/app/riskgate-app.js';
+import { riskgateApp, type AppDependencies } from '../../src/app/riskgate-app.js';
+import { SqliteJobQueue } from '../../src/queue/sqlite-job-queue.js';
 import { AnthropicModel } from '../../src/model/anthropic-model.js';
+import { parseConfig } from '../../src/config/load-config.js';
 import { decodeGateState } from '../../src/report/gate-state.js';
+import { createReviewer } from '../../src/run/review-change.js';
 import { createCallLimiter } from '../../src/run/call-limiter.js';
-import { FileResultStore } from '../../src/store/file-result-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
@@ -29,9 +30,11 @@ let github: GitHubServer;
 const anthropic = new AnthropicTestServer();
 let probot: Server;
 let appUrl: string;
-let queue: JobQueue;
+let queue: SqliteJobQueue;
 const jobErrors: unknown[] = [];
 let dataDir: string;
+let deps: AppDependencies;
+let storeNumber = 0;
 
 
 function seedPull(headSha: string, files: SeedPullFile[], extra: { changedFiles?: number; draft?: boolean } = {}) {
@@ -72,7 +75,17 @@ beforeAll(async () => {
   github = await startGitHubServer({ appId: APP_ID });
   await anthropic.start();
   dataDir = mkdtempSync(join(tmpdir(), 'riskgate-app-'));
-  queue = inMemoryJobQueue({ concurrency: 2, onError: (e) => jobErrors.push(e) });
+  queue = new SqliteJobQueue({ path: join(dataDir, 'riskgate.db'), limits: { concurrency: 2 }, onError: (e) => jobErrors.push(e) });
+  deps = {
+    appId: APP_ID,
+    queue,
+    model: new AnthropicModel({ apiKey: 'sk-test', baseURL: anthropic.url, maxRetries: 1 }),
+    store: new SqliteStore(join(dataDir, 'store-0.db')),
+    limiter: createCallLimiter(8),
+  };
+  // A job that throws is a failed test, like an error the queue could not hand to a job.
+  const start = queue.start.bind(queue);
+  queue.start = (handler, onFailed) => start(handler, (job, error) => (jobErrors.push(error), onFailed(job, error)));
   // Probot's own logger at "fatal": the server's request log and the refused signatures stay quiet.
   const log = new Probot({ appId: APP_ID, privateKey, logLevel: 'fatal' }).log;
   probot = new Server({
@@ -91,21 +104,15 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
   });
-  await probot.load(
-    riskgateApp({
-      appId: APP_ID,
-      queue,
-      model: new AnthropicModel({ apiKey: 'sk-test', baseURL: anthropic.url, maxRetries: 1 }),
-      store: new FileResultStore(join(dataDir, 'results')),
-      limiter: createCallLimiter(8),
-    }),
-  );
+  await probot.load(riskgateApp(deps));
   const http = await probot.start();
   appUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   await probot.stop();
+  await queue.close();
+  await deps.store.close();
   await github.close();
   await anthropic.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -117,7 +124,9 @@ beforeEach(() => {
   jobErrors.length = 0;
   github.addRepo(REPO);
   github.setPermission(REPO, 'Codertocat', 'write');
-  rmSync(join(dataDir, 'results'), { recursive: true, force: true });
+  // Each scenario starts with an empty result cache and no gate runs: they reuse the same heads.
+  void deps.store.close();
+  deps.store = new SqliteStore(join(dataDir, `store-${++storeNumber}.db`));
 });
 
 afterEach(async () => {
@@ -360,5 +369,127 @@ describe('riskgate App, end to end over HTTP', () => {
     expect([unsigned.status, wrong.status].every((s) => s >= 400 && s < 500)).toBe(true);
     await queue.idle();
     expect(github.requests).toEqual([]);
+  });
+});
+
+describe('riskgate App: the spend ledger, idempotency and budgets', () => {
+  const worstCase = () => {
+    const reviewer = createReviewer(parseConfig(STANDARD_CONFIG, 'test'));
+    return reviewer.worstCase({ diff: reviewer.fromPullFiles([AUTH_FILE]), text: { title: 'Add login', body: 'Adds a login function.' } });
+  };
+  const spentToday = (usd: number, author = 'Codertocat') =>
+    deps.store.recordCall({
+      installationId: 1,
+      repository: REPO,
+      pullNumber: 1,
+      headSha: BASE_SHA,
+      author,
+      at: Date.now(),
+      tier: 'standard',
+      agent: 'review',
+      model: 'claude-haiku-5-5',
+      outcome: 'ok',
+      usage: { inputTokens: 1, outputTokens: 1, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 },
+      usd,
+      strongUsd: usd,
+      savedUsd: 0,
+      latencyMs: 1,
+    });
+
+  afterEach(() => {
+    delete deps.budgets;
+  });
+
+  it('records every paid call in the ledger; the same head, tier and config is gated once, whatever the delivery', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    anthropic.respond = FOUND_SQL;
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const calls = anthropic.requests.length;
+    expect(calls).toBe(4); // three agents and the strong model's re-check
+
+    const byAgent = await deps.store.spend({ by: ['agent', 'outcome'] });
+    expect(byAgent.map((r) => [r.group.agent, r.group.outcome, r.paidCalls])).toEqual([
+      ['review', 'ok', 1],
+      ['security', 'ok', 1],
+      ['tests', 'ok', 1],
+      ['verify', 'ok', 1],
+    ]);
+    const [total] = await deps.store.spend({ by: ['repository'] });
+    expect(total!.group.repository).toBe(REPO);
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.output.summary).toContain(`$${total!.usd.toFixed(4)}`);
+    // Fast-model routing against everything on the strong model.
+    expect(total!.strongUsd).toBeGreaterThan(total!.usd);
+
+    // Another delivery for the same head (reopened, say): nothing new is created or paid.
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    expect(checksOn(HEAD_SHA)).toHaveLength(4);
+    expect(anthropic.requests).toHaveLength(calls);
+
+    // A maintainer's rerun runs again on purpose, from the result cache: the ledger shows the hits, no new payment.
+    await send('issue_comment', commentEvent('/gates rerun', 'Codertocat'));
+    await queue.idle();
+    expect(checksOn(HEAD_SHA)).toHaveLength(8);
+    expect(anthropic.requests).toHaveLength(calls);
+    const cached = await deps.store.spend({ by: ['outcome'] });
+    expect(cached.find((r) => r.group.outcome === 'cached')).toMatchObject({ calls: 4, paidCalls: 0, usd: 0 });
+    expect(cached.find((r) => r.group.outcome === 'cached')!.savedUsd).toBeCloseTo(total!.usd, 10);
+    expect((await deps.store.listRuns({ limit: 10 })).map((r) => [r.state, r.conclusion])).toEqual([['completed', 'failure']]);
+  });
+
+  it("a repository budget nearly spent lowers the tier and says so on the check run", async () => {
+    const worst = worstCase();
+    const standard = worst.byTier.find((t) => t.tier === 'standard')!.usd;
+    const minimal = worst.byTier.find((t) => t.tier === 'minimal')!.usd;
+    expect(minimal).toBeLessThan(standard);
+    deps.budgets = { installation: {}, repository: { day: 10 }, outsideAuthor: {} };
+    // Left: between what a minimal and a standard run may cost.
+    await spentToday(10 - (minimal + standard) / 2);
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    anthropic.respond = FOUND_SQL;
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    // Markdown escapes the parentheses.
+    const lowered = /lowered from standard to minimal: Codertocat\/Hello-World's daily budget \\\(\$10\\\) has \$0\.\d\d left, and a standard run may cost up to \$0\.\d\d/;
+    expect(umbrella.output.summary).toMatch(new RegExp(`\\*\\*minimal\\*\\* tier: .*${lowered.source}`));
+    // Less scrutiny than the change called for is never a pass: "could not decide", neutral at this tier.
+    expect(umbrella.conclusion).toBe('neutral');
+    expect(umbrella.output.summary).toMatch(new RegExp(`^\\*\\*neutral\\*\\*: the budget lowered the tier: ${lowered.source.replace('lowered from standard to minimal: ', '')}`));
+    expect(check(HEAD_SHA, 'riskgate / security').conclusion).toBe('skipped');
+    // Only the minimal tier's agent (and its re-check, if any) was paid for.
+    expect(anthropic.requests.length).toBeGreaterThan(0);
+    expect(anthropic.requests.every((r) => roleOf(r.body) === 'review' || roleOf(r.body) === 'verify')).toBe(true);
+  });
+
+  it('a spent budget runs no agent and never passes; an outside author has a cap of their own', async () => {
+    deps.budgets = { installation: { day: 50 }, repository: {}, outsideAuthor: { day: 0.01 } };
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setPull(REPO, { number: PR, headSha: HEAD_SHA, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'stranger' } });
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+
+    expect(anthropic.requests).toHaveLength(0);
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    // Standard tier: "could not decide" is neutral by default, never success.
+    expect(umbrella.conclusion).toBe('neutral');
+    const review = check(HEAD_SHA, 'riskgate / review');
+    expect(review.conclusion).toBe('neutral');
+    expect(review.output.summary).toContain('**stopped by budget**: the daily cap for stranger, who has no write access \\($0.01\\) has $0.01 left, and even a minimal run may cost up to $0.');
+    expect(review.output.summary).toContain('no agent ran');
+
+    // A writer's PR is not held to the outside author's cap.
+    seedPull(NEXT_SHA, [AUTH_FILE]);
+    anthropic.respond = FOUND_SQL;
+    await send('pull_request', prEvent('synchronize', NEXT_SHA, HEAD_SHA));
+    await queue.idle();
+    expect(check(NEXT_SHA, 'riskgate').conclusion).toBe('failure');
+    expect(anthropic.requests.length).toBeGreaterThan(0);
   });
 });

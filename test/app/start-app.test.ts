@@ -23,9 +23,38 @@ describe('npm start', () => {
     expect(needsRegistration({ APP_ID: '1' })).toBe(false);
   });
 
-  it('reads a complete environment; the Anthropic key is optional', () => {
-    expect(appSettingsFromEnv({ APP_ID: '42', PRIVATE_KEY: 'pem', WEBHOOK_SECRET: 's3cret' })).toEqual({ appId: 42 });
-    expect(appSettingsFromEnv({ APP_ID: '42', PRIVATE_KEY_PATH: 'k.pem', WEBHOOK_SECRET: 's3cret', ANTHROPIC_API_KEY: 'sk', ANTHROPIC_BASE_URL: 'http://gw' })).toEqual({ appId: 42, apiKey: 'sk', baseURL: 'http://gw' });
+  it('reads a complete environment; the Anthropic key, queue limits and budgets are optional', () => {
+    const base = { APP_ID: '42', PRIVATE_KEY: 'pem', WEBHOOK_SECRET: 's3cret' };
+    expect(appSettingsFromEnv(base)).toEqual({
+      appId: 42,
+      queue: { concurrency: 4, perRepository: 2, leaseMs: 30_000, maxAttempts: 3 },
+      budgets: { installation: {}, repository: {}, outsideAuthor: {} },
+      work: true,
+      throttle: true,
+    });
+    const tuned = appSettingsFromEnv({
+      ...base,
+      PRIVATE_KEY_PATH: 'k.pem',
+      ANTHROPIC_API_KEY: 'sk',
+      ANTHROPIC_BASE_URL: 'http://gw',
+      RISKGATE_CONCURRENCY: '8',
+      RISKGATE_REPO_CONCURRENCY: '1',
+      RISKGATE_BUDGET_INSTALLATION_MONTH_USD: '500',
+      RISKGATE_WORKER: 'off',
+    });
+    expect(tuned).toMatchObject({ apiKey: 'sk', baseURL: 'http://gw', queue: { concurrency: 8, perRepository: 1 }, budgets: { installation: { month: 500 } }, work: false });
     expect(() => appSettingsFromEnv({ APP_ID: 'abc', PRIVATE_KEY: 'pem', WEBHOOK_SECRET: 's' })).toThrow(/APP_ID must be the numeric id/);
+  });
+
+  it('names every bad queue, budget or switch setting with what it allows', () => {
+    const bad = { APP_ID: '42', PRIVATE_KEY: 'pem', WEBHOOK_SECRET: 's3cret', RISKGATE_CONCURRENCY: '0', RISKGATE_BUDGET_REPOSITORY_DAY_USD: 'ten', RISKGATE_WORKER: 'maybe' };
+    expect(() => appSettingsFromEnv(bad)).toThrow(
+      [
+        'riskgate App cannot start:',
+        '  - RISKGATE_CONCURRENCY must be a whole number above 0, not "0"',
+        '  - RISKGATE_BUDGET_REPOSITORY_DAY_USD must be a number of US dollars, 0 or more (for example 25 or 2.50), not "ten"',
+        '  - RISKGATE_WORKER must be on or off, not "maybe"',
+      ].join('\n'),
+    );
   });
 });

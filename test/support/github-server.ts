@@ -175,6 +175,8 @@ export interface GitHubServer {
   readonly comments: RecordedComment[];
   readonly reactions: RecordedReaction[];
   readonly contentReads: ContentRead[];
+  /** Milliseconds every answer waits, as a real API's round trip does (benchmarks). */
+  latencyMs: number;
   addRepo(fullName: string, repo?: SeedRepo): void;
   setPull(fullName: string, pull: SeedPull): void;
   /** Moves a PR's head, as a push while a run is in progress would. */
@@ -765,6 +767,7 @@ class FakeGitHub implements GitHubServer {
   readonly comments: RecordedComment[] = [];
   readonly reactions: RecordedReaction[] = [];
   readonly contentReads: ContentRead[] = [];
+  latencyMs = 0;
   private readonly repos = new Map<string, RepoState>();
   private readonly runs: CheckRunRecord[] = [];
   private readonly faults: Fault[] = [];
@@ -896,6 +899,8 @@ class FakeGitHub implements GitHubServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = new URL(req.url ?? '/', this.url);
+    // GitHub Enterprise Server serves the same API under /api/v3 (probot's GHE_HOST).
+    if (rawUrl.pathname.startsWith('/api/v3/')) rawUrl.pathname = rawUrl.pathname.slice('/api/v3'.length);
     const method = (req.method ?? 'GET').toUpperCase();
     const text = await readBody(req);
     const entry: RecordedRequest = {
@@ -916,6 +921,7 @@ class FakeGitHub implements GitHubServer {
       reply = { status: 500, body: { message: 'Server Error' } };
     }
     entry.status = reply.status;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (res.destroyed) return;
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': `FAKE:${this.requests.length}`, ...reply.headers });
     res.end(reply.status === 204 || reply.body === undefined ? undefined : JSON.stringify(reply.body));

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { openStore } from '../../store/open-store.js';
+import type { RiskgateStore } from '../../store/riskgate-store.js';
 import type { Severity } from '../../findings/finding.js';
 import { AnthropicModel } from '../../model/anthropic-model.js';
 import type { Tier } from '../../plan/tier.js';
@@ -25,6 +27,16 @@ const CLI_MAX_CONCURRENT_CALLS = 4;
 
 const EXIT: Record<'pass' | 'fail' | 'error', number> = { pass: 0, fail: 1, error: 2 };
 
+/** The spend ledger `riskgate spend` reads; a review goes on without it, saying why. */
+async function openLedger(io: CliIo): Promise<{ store: RiskgateStore } | undefined> {
+  try {
+    return await openStore(io.env);
+  } catch (error) {
+    io.stderr.write(`riskgate: the spend ledger could not be opened, so this review is not recorded: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
 /** The whole pipeline on a local change; the exit status is the gate's verdict. */
 export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<number> {
   const input = await readChangeInput(io, options);
@@ -49,11 +61,19 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
     );
   }
   const store = options.noCache ? NO_RESULT_STORE : new FileResultStore(options.cacheDir ? resolve(io.cwd, options.cacheDir) : defaultResultDirectory(io.env));
-  const report = await reviewer.review(reviewInput, {
-    model: new AnthropicModel({ apiKey, ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}) }),
-    store,
-    limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
-  });
+  const ledger = await openLedger(io);
+  const identity = { installationId: 0, repository: basename(io.cwd), pullNumber: 0, headSha: input.label, author: io.env.USER ?? 'local' };
+  let report;
+  try {
+    report = await reviewer.review(reviewInput, {
+      model: new AnthropicModel({ apiKey, ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}) }),
+      store,
+      limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
+      ...(ledger ? { recordCall: (call) => ledger.store.recordCall({ ...identity, ...call, at: Date.now() }) } : {}),
+    });
+  } finally {
+    await ledger?.store.close();
+  }
   const verdict = gateVerdict(report, options.failOn ?? input.resolved.config.gate.fail_on);
   if (options.json) {
     await writeLine(

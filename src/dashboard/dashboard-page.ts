@@ -1,0 +1,123 @@
+/** Escapes text for HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export const ASSET_PATHS = {
+  chart: '/dashboard/assets/chart.js',
+  script: '/dashboard/assets/dashboard.js',
+  style: '/dashboard/assets/dashboard.css',
+} as const;
+
+// An empty favicon: the browser would otherwise ask for /favicon.ico, which nobody serves.
+function head(title: string, scripts: readonly string[]): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${escapeHtml(title)}</title>`,
+    '<link rel="icon" href="data:,">',
+    `<link rel="stylesheet" href="${ASSET_PATHS.style}">`,
+    ...scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`),
+    '</head>',
+  ].join('\n');
+}
+
+/** The sign-in form; `failed` after a wrong token (which says no more than that). */
+export function loginPage(failed: boolean): string {
+  return `${head('riskgate · sign in', [])}
+<body class="login">
+<main>
+<h1>riskgate</h1>
+<form method="post" action="/dashboard/login">
+<label for="token">Dashboard token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<button type="submit">Sign in</button>
+${failed ? '<p class="error" role="alert">Not signed in.</p>' : ''}
+</form>
+<p class="hint">The token is the App's <code>DASHBOARD_TOKEN</code>.</p>
+</main>
+</body>
+</html>
+`;
+}
+
+interface Figure {
+  id: string;
+  label: string;
+}
+
+const FIGURES: readonly Figure[] = [
+  { id: 'total-spend', label: 'Spend' },
+  { id: 'total-saved-vs-strong', label: 'Saved vs all-strong' },
+  { id: 'total-strong', label: 'All on the strong model' },
+  { id: 'total-cache-saved', label: 'Result cache saved' },
+  { id: 'total-runs', label: 'Gate runs' },
+  { id: 'total-calls', label: 'Model calls' },
+  { id: 'total-cache-hit-ratio', label: 'Prompt cache hit ratio' },
+];
+
+interface ChartSlot {
+  id: string;
+  title: string;
+  wide?: boolean;
+}
+
+const CHARTS: readonly ChartSlot[] = [
+  { id: 'chart-spend', title: 'Spend per day', wide: true },
+  { id: 'chart-models', title: 'Model mix (dollars)' },
+  { id: 'chart-tiers', title: 'Gate runs per tier' },
+  { id: 'chart-cache', title: 'Prompt cache hit ratio per day' },
+  { id: 'chart-findings', title: 'Findings by agent and severity' },
+];
+
+const WINDOWS_DAYS = [7, 30, 90];
+
+// Numbers align right, as their cells do.
+const SLOW_RUN_COLUMNS = [
+  { title: 'Repository', numeric: false },
+  { title: 'PR', numeric: true },
+  { title: 'Head', numeric: false },
+  { title: 'Tier', numeric: false },
+  { title: 'Duration', numeric: true },
+  { title: 'Cost', numeric: true },
+  { title: 'Conclusion', numeric: false },
+];
+
+/** The dashboard: a static shell; the served script fetches the summary and fills it (user data never passes through HTML). */
+export function dashboardPage(): string {
+  const figures = FIGURES.map((f) => `<div class="figure"><span class="figure-label">${escapeHtml(f.label)}</span><span class="figure-value" id="${f.id}">–</span></div>`).join('\n');
+  const charts = CHARTS.map(
+    (c) => `<figure class="chart${c.wide ? ' wide' : ''}"><figcaption>${escapeHtml(c.title)}</figcaption><div class="canvas-box"><canvas id="${c.id}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></div></figure>`,
+  ).join('\n');
+  const windows = WINDOWS_DAYS.map((d) => `<option value="${d}">${d} days</option>`).join('');
+  const columns = SLOW_RUN_COLUMNS.map((c) => `<th scope="col"${c.numeric ? ' class="number"' : ''}>${escapeHtml(c.title)}</th>`).join('');
+  return `${head('riskgate · spend', [ASSET_PATHS.chart, ASSET_PATHS.script])}
+<body>
+<header>
+<h1>riskgate spend</h1>
+<span id="window-label" class="window-label"></span>
+<label class="window">Window <select id="days">${windows}</select></label>
+<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>
+</header>
+<p id="status" class="status" role="status">Loading…</p>
+<section class="figures" aria-label="Totals">
+${figures}
+</section>
+<section class="charts">
+${charts}
+</section>
+<section class="slowest">
+<h2>Slowest runs</h2>
+<table id="slowest-runs">
+<thead><tr>${columns}</tr></thead>
+<tbody></tbody>
+</table>
+</section>
+</body>
+</html>
+`;
+}

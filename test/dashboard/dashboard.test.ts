@@ -1,0 +1,451 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardSettingsFromEnv, readTokenSetting } from '../../src/dashboard/dashboard-auth.js';
+import type { DashboardSummary } from '../../src/dashboard/dashboard-data.js';
+import type { DashboardHandlerOptions } from '../../src/dashboard/dashboard-handler.js';
+import { dashboardHandler } from '../../src/dashboard/dashboard-handler.js';
+import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics.js';
+import type { Tier } from '../../src/plan/tier.js';
+import type { GateRunResult } from '../../src/store/gate-runs.js';
+import type { CallOutcome, CallRecord } from '../../src/store/ledger.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+const TOKEN = 'correct-horse-battery-staple-0123456789';
+const METRICS_TOKEN = 'metrics-scraper-secret-abcdefghijkl';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = 'test-artifacts/dashboard.png';
+// A name no GitHub repository can have, but the ledger stores whatever it is given: the page must show it as text.
+const HOSTILE_REPOSITORY = 'evil/<img src=x onerror=alert(1)>';
+
+interface SeedCall {
+  daysAgo: number;
+  repository: string;
+  model: string;
+  outcome: CallOutcome;
+  usd: number;
+  strongUsd: number;
+  savedUsd: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+}
+
+const HAIKU = 'claude-haiku-4-5';
+const SONNET = 'claude-sonnet-4-5';
+
+const CALLS: SeedCall[] = [
+  { daysAgo: 3, repository: 'acme/api', model: HAIKU, outcome: 'ok', usd: 0.0125, strongUsd: 0.0375, savedUsd: 0, inputTokens: 8000, cacheReadTokens: 0 },
+  { daysAgo: 3, repository: 'acme/api', model: SONNET, outcome: 'ok', usd: 0.084, strongUsd: 0.084, savedUsd: 0, inputTokens: 2000, cacheReadTokens: 6000 },
+  { daysAgo: 2, repository: 'acme/web', model: HAIKU, outcome: 'ok', usd: 0.021, strongUsd: 0.063, savedUsd: 0, inputTokens: 1000, cacheReadTokens: 3000 },
+  { daysAgo: 2, repository: 'acme/web', model: HAIKU, outcome: 'cached', usd: 0, strongUsd: 0, savedUsd: 0.0125, inputTokens: 0, cacheReadTokens: 0 },
+  { daysAgo: 1, repository: HOSTILE_REPOSITORY, model: SONNET, outcome: 'ok', usd: 0.15, strongUsd: 0.15, savedUsd: 0, inputTokens: 5000, cacheReadTokens: 5000 },
+  { daysAgo: 1, repository: 'acme/api', model: HAIKU, outcome: 'failed', usd: 0.0015, strongUsd: 0.0045, savedUsd: 0, inputTokens: 1000, cacheReadTokens: 0 },
+  { daysAgo: 0, repository: 'acme/api', model: HAIKU, outcome: 'ok', usd: 0.033, strongUsd: 0.099, savedUsd: 0, inputTokens: 3000, cacheReadTokens: 1000 },
+  // Before the 30-day window: counted nowhere.
+  { daysAgo: 40, repository: 'acme/api', model: SONNET, outcome: 'ok', usd: 5, strongUsd: 5, savedUsd: 0, inputTokens: 100000, cacheReadTokens: 0 },
+];
+
+// By hand from CALLS inside the window: spend 0.0125 + 0.084 + 0.021 + 0.15 + 0.0015 + 0.033 = 0.302;
+// all-strong 0.0375 + 0.084 + 0.063 + 0.15 + 0.0045 + 0.099 = 0.438; saved 0.438 - 0.302 = 0.136.
+const EXPECTED_SPEND = '$0.302';
+const EXPECTED_STRONG = '$0.438';
+const EXPECTED_SAVED_VS_STRONG = '$0.136';
+const EXPECTED_CACHE_SAVED = '$0.0125';
+// Prompt tokens 20000 + 15000 cache reads = 35000; 15000 / 35000 = 42.9 %.
+const EXPECTED_HIT_RATIO = 15000 / 35000;
+
+interface SeedRun {
+  daysAgo: number;
+  repository: string;
+  pullNumber: number;
+  headSha: string;
+  tier: Tier;
+  result?: Omit<GateRunResult, 'state'>;
+}
+
+const RUNS: SeedRun[] = [
+  {
+    daysAgo: 3,
+    repository: 'acme/api',
+    pullNumber: 12,
+    headSha: 'abc1234def5678abc1234def5678abc1234def56',
+    tier: 'thorough',
+    result: { conclusion: 'failure', durationMs: 245_000, usd: 0.0965, savedUsd: 0, findings: [{ agent: 'review', severity: 'warning', count: 2 }, { agent: 'security', severity: 'blocker', count: 1 }] },
+  },
+  {
+    daysAgo: 2,
+    repository: 'acme/web',
+    pullNumber: 7,
+    headSha: 'fedcba98765432100123456789abcdeffedcba98',
+    tier: 'standard',
+    result: { conclusion: 'success', durationMs: 61_000, usd: 0.021, savedUsd: 0.0125, findings: [{ agent: 'review', severity: 'note', count: 3 }, { agent: 'tests', severity: 'warning', count: 1 }] },
+  },
+  { daysAgo: 1, repository: HOSTILE_REPOSITORY, pullNumber: 1, headSha: '1111111222222233333334444444555555566666', tier: 'minimal', result: { conclusion: 'success', durationMs: 4_000, usd: 0.15, savedUsd: 0, findings: [] } },
+  {
+    daysAgo: 1,
+    repository: 'acme/api',
+    pullNumber: 13,
+    headSha: '0000000aaaaaaabbbbbbbcccccccdddddddeeeee',
+    tier: 'full',
+    result: { conclusion: 'neutral', durationMs: 180_000, usd: 0.0015, savedUsd: 0, findings: [{ agent: 'security', severity: 'blocker', count: 2 }, { agent: 'security', severity: 'warning', count: 1 }] },
+  },
+  // Still running: a tier to count, no duration to rank.
+  { daysAgo: 0, repository: 'acme/web', pullNumber: 8, headSha: '9999999888888877777776666666555555544444', tier: 'standard' },
+  { daysAgo: 40, repository: 'acme/api', pullNumber: 2, headSha: 'ffffffffffffffffffffffffffffffffffffffff', tier: 'full', result: { conclusion: 'success', durationMs: 590_000, usd: 5, savedUsd: 0, findings: [] } },
+];
+
+const at = (daysAgo: number) => NOW - daysAgo * DAY_MS;
+
+function callRecord(seed: SeedCall): CallRecord {
+  return {
+    installationId: 42,
+    repository: seed.repository,
+    pullNumber: 1,
+    headSha: 'a'.repeat(40),
+    author: 'dev',
+    at: at(seed.daysAgo),
+    tier: 'standard',
+    agent: 'review',
+    model: seed.model,
+    outcome: seed.outcome,
+    usage: { inputTokens: seed.inputTokens, outputTokens: 500, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: seed.cacheReadTokens },
+    usd: seed.usd,
+    strongUsd: seed.strongUsd,
+    savedUsd: seed.savedUsd,
+    latencyMs: 1200,
+  };
+}
+
+async function seed(store: SqliteStore): Promise<void> {
+  for (const call of CALLS) await store.recordCall(callRecord(call));
+  for (const [index, run] of RUNS.entries()) {
+    const runKey = `run-${index}`;
+    const claimed = await store.claimRun(
+      { runKey, installationId: 42, repository: run.repository, pullNumber: run.pullNumber, headSha: run.headSha, author: 'dev', tier: run.tier, owner: `job-${index}`, explicit: false },
+      at(run.daysAgo),
+      60_000,
+    );
+    expect(claimed.status).toBe('claimed');
+    if (run.result) await store.finishRun(runKey, { state: 'completed', ...run.result }, at(run.daysAgo) + run.result.durationMs);
+  }
+}
+
+interface Running {
+  base: string;
+  close(): Promise<void>;
+}
+
+/** The handler on a real server; a request it declines gets 418, so the test sees it declined. */
+async function serve(options: DashboardHandlerOptions): Promise<Running> {
+  const handler = dashboardHandler(options);
+  const server: Server = createServer((req, res) => {
+    handler(req, res).then(
+      (handled) => {
+        if (!handled) res.writeHead(418).end('not mine');
+      },
+      (error: unknown) => res.writeHead(500).end(String(error)),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function form(token: string): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString(), redirect: 'manual' };
+}
+
+async function waitForFile(path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+describe('the cost dashboard', () => {
+  let directory: string;
+  let store: SqliteStore;
+  let metrics: PrometheusMetrics;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'riskgate-dashboard-'));
+    store = new SqliteStore(join(directory, 'riskgate.db'));
+    await seed(store);
+    metrics = new PrometheusMetrics(async () => ({ queued: 2, running: 1, completed: 9, failed: 0, superseded: 1 }));
+    for (const call of CALLS) metrics.modelCall(callRecord(call));
+  });
+
+  afterAll(async () => {
+    await store.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const enabled = (): DashboardHandlerOptions => ({ source: store, dashboardToken: readTokenSetting('DASHBOARD_TOKEN', TOKEN), metrics, now: () => NOW });
+
+  describe('without a token', () => {
+    it('answers 404 with how to enable it, and still serves /metrics', async () => {
+      const server = await serve({ source: store, dashboardToken: readTokenSetting('DASHBOARD_TOKEN', undefined), metrics, now: () => NOW });
+      try {
+        for (const path of ['/dashboard', '/dashboard/login', '/dashboard/api/summary', '/dashboard/assets/chart.js']) {
+          const response = await fetch(`${server.base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+          expect(response.status, path).toBe(404);
+          expect(await response.text()).toMatch(/set DASHBOARD_TOKEN to a random secret of at least 24 characters/);
+        }
+        const scraped = await fetch(`${server.base}/metrics`);
+        expect(scraped.status).toBe(200);
+        expect(scraped.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+        expect(await scraped.text()).toMatch(/^riskgate_jobs\{state="queued"\} 2$/m);
+        // Paths it does not own are left to the next handler.
+        expect((await fetch(`${server.base}/api/github/webhooks`)).status).toBe(418);
+        expect((await fetch(`${server.base}/dashboards`)).status).toBe(418);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('refuses a token shorter than 24 characters, with a message, and stays shut', async () => {
+      const settings = dashboardSettingsFromEnv({ DASHBOARD_TOKEN: 'too-short-secret', METRICS_TOKEN: 'also-short' });
+      expect(settings.dashboardToken.state).toBe('refused');
+      expect(settings.warnings).toEqual([expect.stringMatching(/^DASHBOARD_TOKEN is shorter than 24 characters/), expect.stringMatching(/^METRICS_TOKEN is shorter than 24 characters/)]);
+      const server = await serve({ source: store, dashboardToken: settings.dashboardToken, metrics, metricsToken: settings.metricsToken });
+      try {
+        const response = await fetch(`${server.base}/dashboard/api/summary`, { headers: { authorization: 'Bearer too-short-secret' } });
+        expect(response.status).toBe(404);
+        expect(await response.text()).toMatch(/DASHBOARD_TOKEN is shorter than 24 characters/);
+        // A refused METRICS_TOKEN shuts /metrics rather than leaving it open.
+        expect((await fetch(`${server.base}/metrics`)).status).toBe(404);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  describe('with a token', () => {
+    let server: Running;
+    beforeAll(async () => {
+      server = await serve({ ...enabled(), metricsToken: readTokenSetting('METRICS_TOKEN', METRICS_TOKEN) });
+    });
+    afterAll(() => server.close());
+
+    it('shows a login form without a session, with strict security headers', async () => {
+      const response = await fetch(`${server.base}/dashboard`);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toMatch(/<form method="post" action="\/dashboard\/login">/);
+      expect(html).toMatch(/<input id="token" name="token" type="password"/);
+      expect(html).not.toMatch(/<canvas/);
+      expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      expect(response.headers.get('content-security-policy')).not.toMatch(/unsafe-inline/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    });
+
+    it('refuses a wrong token with 401 and no hint, and everything behind the login', async () => {
+      const wrong = await fetch(`${server.base}/dashboard/login`, form(`${TOKEN}x`));
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers.get('set-cookie')).toBeNull();
+      const body = await wrong.text();
+      expect(body).toMatch(/Not signed in\./);
+      expect(body).not.toMatch(/length|characters|expected|close/i);
+
+      expect((await fetch(`${server.base}/dashboard/api/summary`)).status).toBe(401);
+      expect((await fetch(`${server.base}/dashboard/api/summary`, { headers: { authorization: 'Bearer not-the-token-at-all-123456' } })).status).toBe(401);
+      expect((await fetch(`${server.base}/dashboard/assets/chart.js`)).status).toBe(401);
+      expect((await fetch(`${server.base}/dashboard/assets/dashboard.js`)).status).toBe(401);
+      // A forged session: right shape, wrong signature.
+      const forged = `${Buffer.from(JSON.stringify({ subject: 'token', expiresAt: NOW + DAY_MS })).toString('base64url')}.${Buffer.alloc(32).toString('base64url')}`;
+      expect((await fetch(`${server.base}/dashboard/api/summary`, { headers: { cookie: `riskgate_dashboard=${forged}` } })).status).toBe(401);
+    });
+
+    it('logs in with the token: a signed, HttpOnly, SameSite=Strict session cookie that opens the page and the API', async () => {
+      const login = await fetch(`${server.base}/dashboard/login`, form(TOKEN));
+      expect(login.status).toBe(303);
+      expect(login.headers.get('location')).toBe('/dashboard');
+      const setCookie = login.headers.get('set-cookie') ?? '';
+      expect(setCookie).toMatch(/^riskgate_dashboard=[\w-]+\.[\w-]+; /);
+      expect(setCookie).toMatch(/; HttpOnly/);
+      expect(setCookie).toMatch(/; SameSite=Strict/);
+      expect(setCookie).toMatch(/; Path=\/dashboard/);
+      expect(setCookie).toMatch(/; Max-Age=43200/);
+      expect(setCookie).not.toContain(TOKEN);
+      const cookie = setCookie.split(';')[0] ?? '';
+
+      const page = await fetch(`${server.base}/dashboard`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html.match(/<canvas /g)).toHaveLength(5);
+      // Every script is a file: the CSP allows no inline one.
+      expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="/dashboard/assets/chart.js" defer>', '<script src="/dashboard/assets/dashboard.js" defer>']);
+      const chart = await fetch(`${server.base}/dashboard/assets/chart.js`, { headers: { cookie } });
+      expect(chart.status).toBe(200);
+      expect(chart.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(await chart.text()).toMatch(/Chart\.js v4\.6\.1/);
+      expect((await fetch(`${server.base}/dashboard/api/summary`, { headers: { cookie } })).status).toBe(200);
+
+      const logout = await fetch(`${server.base}/dashboard/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+      expect(logout.status).toBe(303);
+      expect(logout.headers.get('set-cookie')).toMatch(/^riskgate_dashboard=; Path=\/dashboard; HttpOnly; SameSite=Strict; Max-Age=0/);
+
+      // The session is HMAC-signed with an expiry: 12 hours later the same cookie no longer opens anything.
+      const later = await serve({ ...enabled(), now: () => NOW + 12 * 60 * 60 * 1000 + 1 });
+      try {
+        expect((await fetch(`${later.base}/dashboard/api/summary`, { headers: { cookie } })).status).toBe(401);
+      } finally {
+        await later.close();
+      }
+    });
+
+    it('serves the summary to a bearer token, computed from the ledger and the runs', async () => {
+      const response = await fetch(`${server.base}/dashboard/api/summary?days=30`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(response.status).toBe(200);
+      const summary = (await response.json()) as DashboardSummary;
+      expect(summary.days).toBe(30);
+      expect(summary.since).toBe('2025-12-17');
+      expect(summary.totals.usd).toBeCloseTo(0.302, 10);
+      expect(summary.totals.strongUsd).toBeCloseTo(0.438, 10);
+      expect(summary.totals.savedVsStrongUsd).toBeCloseTo(0.136, 10);
+      expect(summary.totals.cacheSavedUsd).toBeCloseTo(0.0125, 10);
+      expect(summary.totals.calls).toBe(7);
+      expect(summary.totals.runs).toBe(5);
+      expect(summary.totals.cacheHitRatio).toBeCloseTo(EXPECTED_HIT_RATIO, 10);
+
+      expect(summary.daily).toHaveLength(30);
+      expect(summary.daily.at(-1)?.day).toBe('2026-01-15');
+      const day = (d: string) => summary.daily.find((entry) => entry.day === d);
+      expect(day('2026-01-12')).toMatchObject({ calls: 2 });
+      expect(day('2026-01-12')?.usd).toBeCloseTo(0.0965, 10);
+      expect(day('2026-01-12')?.cacheHitRatio).toBeCloseTo(6000 / 16000, 10);
+      expect(day('2026-01-13')?.savedUsd).toBeCloseTo(0.0125, 10);
+      expect(day('2026-01-01')).toEqual({ day: '2026-01-01', usd: 0, strongUsd: 0, savedUsd: 0, calls: 0, cacheHitRatio: 0 });
+
+      expect(summary.models.map((m) => [m.model, m.calls])).toEqual([
+        [SONNET, 2],
+        [HAIKU, 5],
+      ]);
+      expect(summary.models[0]?.usd).toBeCloseTo(0.234, 10);
+      expect(summary.tiers).toEqual([
+        { tier: 'minimal', runs: 1 },
+        { tier: 'standard', runs: 2 },
+        { tier: 'thorough', runs: 1 },
+        { tier: 'full', runs: 1 },
+      ]);
+      expect(summary.findings).toEqual([
+        { agent: 'review', blocker: 0, warning: 2, note: 3 },
+        { agent: 'security', blocker: 3, warning: 1, note: 0 },
+        { agent: 'tests', blocker: 0, warning: 1, note: 0 },
+      ]);
+      expect(summary.slowestRuns.map((r) => [r.repository, r.pullNumber, r.durationMs])).toEqual([
+        ['acme/api', 12, 245_000],
+        ['acme/api', 13, 180_000],
+        ['acme/web', 7, 61_000],
+        [HOSTILE_REPOSITORY, 1, 4_000],
+      ]);
+      expect(summary.slowestRuns[0]).toMatchObject({ headSha: 'abc1234', tier: 'thorough', conclusion: 'failure', usd: 0.0965 });
+
+      const week = (await (await fetch(`${server.base}/dashboard/api/summary?days=7`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as DashboardSummary;
+      expect(week.daily).toHaveLength(7);
+      expect((await fetch(`${server.base}/dashboard/api/summary?days=0`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(400);
+      expect((await fetch(`${server.base}/dashboard/api/summary?days=abc`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(400);
+    });
+
+    it('serves /metrics to the metrics token only', async () => {
+      expect((await fetch(`${server.base}/metrics`)).status).toBe(401);
+      // The dashboard token is not the metrics token.
+      expect((await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(401);
+      const scraped = await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(scraped.status).toBe(200);
+      const text = await scraped.text();
+      expect(text).toMatch(/^riskgate_model_calls_total\{model="claude-haiku-4-5",outcome="cached"\} 1$/m);
+      expect(text).toMatch(/^riskgate_cache_saved_usd_total 0\.0125$/m);
+    });
+  });
+
+  describe('in a browser', () => {
+    let server: Running;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      server = await serve(enabled());
+      await waitForFile(CHROMIUM, 300_000);
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    }, 330_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('logs in through the form and draws the seeded spend, five charts and the slowest runs', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const consoleErrors: string[] = [];
+      const dialogs: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      // Test-side code in the page, as text: this project compiles without the DOM's types.
+      await page.addInitScript({
+        content: "window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
+      });
+
+      await page.goto(`${server.base}/dashboard`);
+      await page.fill('#token', TOKEN);
+      await Promise.all([page.waitForURL(`${server.base}/dashboard`), page.click('button[type=submit]')]);
+      await page.waitForSelector('body[data-ready]', { timeout: 15_000 });
+      expect(await page.getAttribute('body', 'data-ready')).toBe('true');
+
+      expect(await page.textContent('#total-spend')).toBe(EXPECTED_SPEND);
+      expect(await page.textContent('#total-saved-vs-strong')).toBe(EXPECTED_SAVED_VS_STRONG);
+      expect(await page.textContent('#total-strong')).toBe(EXPECTED_STRONG);
+      expect(await page.textContent('#total-cache-saved')).toBe(EXPECTED_CACHE_SAVED);
+      expect(await page.textContent('#total-runs')).toBe('5');
+      expect(await page.textContent('#total-calls')).toBe('7');
+      expect(await page.textContent('#total-cache-hit-ratio')).toBe('42.9%');
+
+      // Five canvases, each with pixels drawn on it.
+      const drawn = await page.$$eval('canvas', (canvases) =>
+        canvases.map((canvas) => {
+          const context = canvas.getContext('2d');
+          if (!context || canvas.width === 0 || canvas.height === 0) return 0;
+          const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+          let painted = 0;
+          for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 0) painted++;
+          return painted;
+        }),
+      );
+      expect(drawn).toHaveLength(5);
+      for (const painted of drawn) expect(painted).toBeGreaterThan(500);
+
+      const rows = await page.$$eval('#slowest-runs tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      expect(rows).toHaveLength(4);
+      expect(rows[0]).toEqual(['acme/api', '#12', 'abc1234', 'thorough', '245.0 s', '$0.0965', 'failure']);
+      // The hostile repository name is text, not markup.
+      expect(rows[3]?.[0]).toBe(HOSTILE_REPOSITORY);
+      expect(await page.$$('#slowest-runs img')).toHaveLength(0);
+      expect(dialogs).toEqual([]);
+
+      expect(await page.evaluate('window.cspViolations')).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      await page.close();
+    }, 60_000);
+  });
+});
