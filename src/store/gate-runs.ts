@@ -50,7 +50,7 @@ export interface GateRunRecord extends RunIdentity {
 }
 
 export interface GateRunStore {
-  /** Atomically: claims the run for `owner`, or says it is done or taken. A running claim older than `leaseMs` may be taken over. */
+  /** Atomically: claims the run for `owner`, or says it is done (completed) or taken. A running claim older than `leaseMs` may be taken over; an errored or superseded run is claimed again. */
   claimRun(claim: GateRunClaim, now: number, leaseMs: number): Promise<ClaimResult>;
   /** Keeps the checks a run opened, so a retry after a crash finishes those same checks. */
   attachChecks(runKey: string, checks: OpenedChecks): Promise<void>;

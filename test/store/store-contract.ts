@@ -311,8 +311,20 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect(run).toMatchObject({ runKey: claim.runKey, state: 'running', startedAt: t });
       });
 
-      it('answers a finished run with its conclusion, unless claimed again on purpose', async () => {
-        for (const state of ['completed', 'superseded', 'errored'] as const) {
+      it('gives an errored or superseded run to the next claim: only a completed run is done', async () => {
+        for (const state of ['superseded', 'errored'] as const) {
+          const t = epoch();
+          const claim = claimOf();
+          await store.claimRun(claim, t, LEASE_MS);
+          await store.attachChecks(claim.runKey, CHECKS);
+          await store.finishRun(claim.runKey, resultOf({ state, conclusion: `${state}-conclusion` }), t + 5000);
+          expect(await store.claimRun({ ...claim, owner: 'job-2' }, t + 6000, LEASE_MS)).toEqual({ status: 'claimed' });
+          expect(await store.claimRun({ ...claim, owner: 'job-3' }, t + 6001, LEASE_MS)).toEqual({ status: 'busy', owner: 'job-2' });
+        }
+      });
+
+      it('answers a completed run with its conclusion, unless claimed again on purpose', async () => {
+        for (const state of ['completed'] as const) {
           const t = epoch();
           const claim = claimOf();
           await store.claimRun(claim, t, LEASE_MS);

@@ -21,6 +21,8 @@ export function decideClaim(row: GateRunRow | undefined, claim: GateRunClaim, no
     }
     return { result: { status: 'busy', owner: row.owner } };
   }
-  if (claim.explicit) return { write: 'restart', result: { status: 'claimed' } };
+  // Only a completed run is done: one that errored (GitHub or riskgate failing) or was superseded
+  // is worth another delivery's attempt.
+  if (claim.explicit || row.state !== 'completed') return { write: 'restart', result: { status: 'claimed' } };
   return { result: { status: 'done', conclusion: row.conclusion ?? row.state } };
 }
