@@ -90,6 +90,13 @@ async function killMidRunAndRestart(env: Record<string, string>, store: Riskgate
     await waitFor('the gate to complete', () => umbrella()[0]?.status === 'completed', second);
     // Give a duplicate time to show itself, were there one.
     await new Promise((resolve) => setTimeout(resolve, 500));
+    // The restarted process's own metrics saw the finished gate and the answers it reused;
+    // the dashboard is shut without a token.
+    const metrics = await (await fetch(`${second.url}/metrics`)).text();
+    expect(metrics).toMatch(/^riskgate_gates_total\{tier="standard",conclusion="failure"\} 1$/m);
+    expect(metrics).toMatch(/^riskgate_model_calls_total\{model="[^"]+",outcome="cached"\} 2$/m);
+    expect(metrics).toMatch(/^riskgate_jobs_finished_total\{kind="gate",state="completed"\} 1$/m);
+    expect((await fetch(`${second.url}/dashboard`)).status).toBe(404);
   } finally {
     await second.stop();
   }
