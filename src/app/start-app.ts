@@ -13,6 +13,9 @@ import { riskgateApp } from './riskgate-app.js';
 
 // Model calls in flight across every PR the process gates.
 const APP_MAX_CONCURRENT_CALLS = 12;
+// Cached answers unused this long are evicted (a rebase a month later pays again), checked this often.
+const RESULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const RESULT_PRUNE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export interface AppSettings {
   appId: number;
@@ -112,6 +115,13 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
     }),
     settings.throttle ? undefined : { Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })) },
   );
+  const prune = () =>
+    backends.store.pruneResults(RESULT_RETENTION_MS).then(
+      (n) => n > 0 && console.log(`riskgate: evicted ${n} cached result(s) unused for 30 days`),
+      (error: unknown) => console.warn('riskgate: the result cache could not be pruned:', error instanceof Error ? error.message : error),
+    );
+  void prune();
+  setInterval(() => void prune(), RESULT_PRUNE_INTERVAL_MS).unref();
   const stop = async () => {
     await server.stop().catch(() => undefined);
     await backends.close();

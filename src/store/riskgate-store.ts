@@ -8,5 +8,7 @@ import type { ResultStore } from './result-store.js';
  * Embedded in SQLite on one machine, or on PostgreSQL shared by many.
  */
 export interface RiskgateStore extends ResultStore, Ledger, GateRunStore, BudgetStore {
+  /** Evicts cached results not used for `olderThanMs`; returns how many went. */
+  pruneResults(olderThanMs: number): Promise<number>;
   close(): Promise<void>;
 }
