@@ -91847,7 +91847,20 @@ async function runGate(request2, services, context2) {
   const { pull, config: config2, previous } = context2;
   const started = performance.now();
   const reviewer = createReviewer(config2);
-  const diff = reviewer.fromPullFiles(await github.listPullFiles(request2.pull), pull.changedFiles);
+  let rows;
+  try {
+    rows = await github.listPullFiles(request2.pull);
+  } catch (error63) {
+    const message = error63 instanceof Error ? error63.message : String(error63);
+    const opened2 = await checks.open(request2.pull, pull.headSha);
+    await checks.close(opened2, errorConclusion(config2.gate.on_error, "thorough"), "riskgate could not read the change", `GitHub did not list this pull request's files, so riskgate cannot vouch for the change:
+
+> ${message.replace(/\n/g, "\n> ")}
+
+Re-run the check, or comment \`/gates rerun\`.`);
+    return { status: "errored", headSha: pull.headSha, message };
+  }
+  const diff = reviewer.fromPullFiles(rows, pull.changedFiles);
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : void 0;
   const forced = request2.forced && kept ? raiseTier(request2.forced, kept) : request2.forced ?? kept;
   const input2 = { diff, text: { title: pull.title, body: pull.body }, ...forced ? { forced } : {} };
@@ -91862,12 +91875,12 @@ async function runGate(request2, services, context2) {
   }
   const opened = await checks.open(request2.pull, pull.headSha, claim2.checks);
   if (durable) await durable.runs.attachChecks(runKey, opened);
+  let tier;
   const finish2 = async (result) => {
     const durationMs = performance.now() - started;
     await durable?.runs.finishRun(runKey, { ...result, durationMs }, Date.now());
-    if (result.state === "completed") services.metrics?.gateFinished(worst.wanted, result.conclusion, durationMs);
+    if (result.state === "completed") services.metrics?.gateFinished(tier ?? worst.wanted, result.conclusion, durationMs);
   };
-  let tier;
   try {
     const budget = durable?.budgets ? await holdRunBudget(durable.budgets, identity, async () => WRITE_ROLES.has(await github.permissionOf(request2.pull, pull.author)), worst, config2.run.max_usd) : void 0;
     let report;

@@ -179,7 +179,17 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   const { pull, config, previous } = context;
   const started = performance.now();
   const reviewer = createReviewer(config);
-  const diff = reviewer.fromPullFiles(await github.listPullFiles(request.pull), pull.changedFiles);
+  let rows;
+  try {
+    rows = await github.listPullFiles(request.pull);
+  } catch (error) {
+    // Before any run is claimed: the checks still say why nothing could be gated.
+    const message = error instanceof Error ? error.message : String(error);
+    const opened = await checks.open(request.pull, pull.headSha);
+    await checks.close(opened, errorConclusion(config.gate.on_error, 'thorough'), 'riskgate could not read the change', `GitHub did not list this pull request's files, so riskgate cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`);
+    return { status: 'errored', headSha: pull.headSha, message };
+  }
+  const diff = reviewer.fromPullFiles(rows, pull.changedFiles);
 
   // A tier forced on this head earlier stays forced: a rerun never lowers it.
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : undefined;
@@ -201,13 +211,13 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
 
   const opened = await checks.open(request.pull, pull.headSha, claim.checks);
   if (durable) await durable.runs.attachChecks(runKey, opened);
+  let tier: Tier | undefined;
   const finish = async (result: Omit<GateRunResult, 'durationMs'>) => {
     const durationMs = performance.now() - started;
     await durable?.runs.finishRun(runKey, { ...result, durationMs }, Date.now());
-    if (result.state === 'completed') services.metrics?.gateFinished(worst.wanted, result.conclusion, durationMs);
+    if (result.state === 'completed') services.metrics?.gateFinished(tier ?? worst.wanted, result.conclusion, durationMs);
   };
 
-  let tier: Tier | undefined;
   try {
     const budget = durable?.budgets
       ? await holdRunBudget(durable.budgets, identity, async () => WRITE_ROLES.has(await github.permissionOf(request.pull, pull.author)), worst, config.run.max_usd)

@@ -350,6 +350,18 @@ describe('riskgate App, end to end over HTTP', () => {
     expect(check(HEAD_SHA, 'riskgate / review').output.summary).toMatch(/failed/);
   });
 
+  it("GitHub failing to list the PR's files ends the checks saying so, instead of leaving no check at all", async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.failNext('GET', /\/pulls\/2\/files/, 422, { message: 'Server Error' });
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect([umbrella.status, umbrella.conclusion]).toEqual(['completed', 'failure']);
+    expect(umbrella.output.title).toBe('riskgate could not read the change');
+    expect(umbrella.output.summary).toContain("GitHub did not list this pull request's files");
+    expect(anthropic.requests).toHaveLength(0);
+  });
+
   it('an invalid config on the base branch fails the gate and names the key', async () => {
     seedPull(HEAD_SHA, [AUTH_FILE]);
     github.setFile(REPO, 'main', '.github/riskgate.yml', 'gate:\n  fail_on: critical\n');
