@@ -91762,6 +91762,22 @@ function createReviewer(config2) {
   return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, worstCase, review, assess };
 }
 
+// src/run/cached-reviewer.ts
+var KEPT_REVIEWERS = 64;
+var reviewers = /* @__PURE__ */ new Map();
+function cachedReviewer(config2) {
+  const key = JSON.stringify(config2);
+  let reviewer = reviewers.get(key);
+  if (reviewer) {
+    reviewers.delete(key);
+  } else {
+    reviewer = createReviewer(config2);
+    if (reviewers.size >= KEPT_REVIEWERS) reviewers.delete(reviewers.keys().next().value);
+  }
+  reviewers.set(key, reviewer);
+  return reviewer;
+}
+
 // src/run/run-key.ts
 import { createHash as createHash5 } from "node:crypto";
 function runKeyOf(repository, headSha, tier, config2) {
@@ -91846,7 +91862,7 @@ async function runGate(request2, services, context2) {
   const { github, checks, durable, log } = services;
   const { pull, config: config2, previous } = context2;
   const started = performance.now();
-  const reviewer = createReviewer(config2);
+  const reviewer = cachedReviewer(config2);
   let rows;
   try {
     rows = await github.listPullFiles(request2.pull);

@@ -14,7 +14,8 @@ import type { BudgetLimits } from '../budget/budget-limits.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { WRITE_ROLES } from './write-roles.js';
 import type { CallLimiter } from '../run/call-limiter.js';
-import { createReviewer, type ReviewReport } from '../run/review-change.js';
+import { cachedReviewer } from '../run/cached-reviewer.js';
+import type { ReviewReport } from '../run/review-change.js';
 import { runKeyOf } from '../run/run-key.js';
 import type { BudgetStore } from '../store/budget-store.js';
 import type { ClaimResult, GateRunResult, GateRunStore } from '../store/gate-runs.js';
@@ -178,7 +179,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   const { github, checks, durable, log } = services;
   const { pull, config, previous } = context;
   const started = performance.now();
-  const reviewer = createReviewer(config);
+  const reviewer = cachedReviewer(config);
   let rows;
   try {
     rows = await github.listPullFiles(request.pull);

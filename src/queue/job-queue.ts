@@ -99,6 +99,7 @@ export interface JobQueue {
   enqueue(data: JobData): Promise<EnqueueResult>;
   /** Starts working jobs in this process; `onFailed` hears of a job that threw or ran out of attempts. */
   start(handler: JobHandler, onFailed: (job: RunningJob, error: unknown) => void): void;
+  /** Queued and running jobs now; finished ones (completed, failed, superseded) of the recent past only, so a scrape stays cheap. */
   counts(): Promise<Record<JobState, number>>;
   /** Resolves when no job is queued or running (tests, graceful shutdown). */
   idle(): Promise<void>;
