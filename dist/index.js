@@ -84404,6 +84404,10 @@ function usageCostUsd(price, usage) {
 function promptTokens(usage) {
   return usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens;
 }
+function cacheHitRatio(usage) {
+  const prompt = promptTokens(usage);
+  return prompt === 0 ? 0 : usage.cacheReadTokens / prompt;
+}
 function usageTokens(usage) {
   return promptTokens(usage) + usage.outputTokens;
 }
@@ -91564,10 +91568,6 @@ var addUsage = (a, b) => ({
   cacheWrite1hTokens: a.cacheWrite1hTokens + b.cacheWrite1hTokens,
   cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens
 });
-function cacheHitRatio(usage) {
-  const prompt = promptTokens(usage);
-  return prompt === 0 ? 0 : usage.cacheReadTokens / prompt;
-}
 var FILE_LIST_FRAME_CHARS = 200;
 var NOT_SHOWN_LINE_CHARS = 24;
 var skippedRun = (agent, tier) => ({
@@ -91787,6 +91787,11 @@ function runKeyOf(repository, headSha, tier, config2) {
 
 // src/github/gate-pull-request.ts
 var short = (sha) => sha.slice(0, 7);
+var cannotVouch = (what, message) => `${what}, so riskgate cannot vouch for the change:
+
+> ${message.replace(/\n/g, "\n> ")}
+
+Re-run the check, or comment \`/gates rerun\`.`;
 async function readBaseConfig(github, request2, pull, path5) {
   const text = await github.readFile(request2.pull, path5, pull.baseSha);
   const source = `${path5} at ${pull.baseRef} (${short(pull.baseSha)})`;
@@ -91869,11 +91874,7 @@ async function runGate(request2, services, context2) {
   } catch (error63) {
     const message = error63 instanceof Error ? error63.message : String(error63);
     const opened2 = await checks.open(request2.pull, pull.headSha);
-    await checks.close(opened2, errorConclusion(config2.gate.on_error, "thorough"), "riskgate could not read the change", `GitHub did not list this pull request's files, so riskgate cannot vouch for the change:
-
-> ${message.replace(/\n/g, "\n> ")}
-
-Re-run the check, or comment \`/gates rerun\`.`);
+    await checks.close(opened2, errorConclusion(config2.gate.on_error, "thorough"), "riskgate could not read the change", cannotVouch("GitHub did not list this pull request's files", message));
     return { status: "errored", headSha: pull.headSha, message };
   }
   const diff = reviewer.fromPullFiles(rows, pull.changedFiles);
@@ -91944,11 +91945,7 @@ Re-run the check, or comment \`/gates rerun\`.`);
     const message = error63 instanceof Error ? error63.message : String(error63);
     log.warn(`PR #${pull.number} at ${short(pull.headSha)}: ${message}`);
     const conclusion = errorConclusion(config2.gate.on_error, tier ?? "thorough");
-    await checks.close(opened, conclusion, "riskgate could not finish", `riskgate could not finish this run, so it cannot vouch for the change:
-
-> ${message.replace(/\n/g, "\n> ")}
-
-Re-run the check, or comment \`/gates rerun\`.`);
+    await checks.close(opened, conclusion, "riskgate could not finish", cannotVouch("riskgate could not finish this run", message));
     await finish2({ state: "errored", conclusion, usd: 0, savedUsd: 0, findings: [] }).catch(() => void 0);
     return { status: "errored", headSha: pull.headSha, message };
   }

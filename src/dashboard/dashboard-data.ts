@@ -1,6 +1,6 @@
 import type { Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
-import { promptTokens } from '../plan/estimate-cost.js';
+import { cacheHitRatio } from '../plan/estimate-cost.js';
 import type { Tier } from '../plan/tier.js';
 import { TIERS } from '../plan/tier.js';
 import type { GateRunStore } from '../store/gate-runs.js';
@@ -65,11 +65,7 @@ export interface DashboardSummary {
   runsTruncated: boolean;
 }
 
-function hitRatio(row: SpendRow | undefined): number {
-  if (!row) return 0;
-  const prompt = promptTokens(row.usage);
-  return prompt === 0 ? 0 : row.usage.cacheReadTokens / prompt;
-}
+const hitRatio = (row: SpendRow | undefined): number => (row ? cacheHitRatio(row.usage) : 0);
 
 function utcDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);

@@ -85,6 +85,10 @@ export type GateOutcome =
 
 const short = (sha: string) => sha.slice(0, 7);
 
+/** A check's summary when riskgate itself or GitHub failed: what failed, the error quoted, what to do. */
+const cannotVouch = (what: string, message: string) =>
+  `${what}, so riskgate cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`;
+
 /** The base branch's config: the PR's own copy could switch its gate off. */
 async function readBaseConfig(github: GitHubPort, request: GateRequest, pull: PullRequest, path: string): Promise<{ config: RiskgateConfig; source: string }> {
   const text = await github.readFile(request.pull, path, pull.baseSha);
@@ -187,7 +191,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
     // Before any run is claimed: the checks still say why nothing could be gated.
     const message = error instanceof Error ? error.message : String(error);
     const opened = await checks.open(request.pull, pull.headSha);
-    await checks.close(opened, errorConclusion(config.gate.on_error, 'thorough'), 'riskgate could not read the change', `GitHub did not list this pull request's files, so riskgate cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`);
+    await checks.close(opened, errorConclusion(config.gate.on_error, 'thorough'), 'riskgate could not read the change', cannotVouch("GitHub did not list this pull request's files", message));
     return { status: 'errored', headSha: pull.headSha, message };
   }
   const diff = reviewer.fromPullFiles(rows, pull.changedFiles);
@@ -276,7 +280,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
     // Model trouble comes back as outcomes, not here: this is GitHub or riskgate itself failing.
     // Before the tier is known, assume the scrutiny that fails closed by default.
     const conclusion = errorConclusion(config.gate.on_error, tier ?? 'thorough');
-    await checks.close(opened, conclusion, 'riskgate could not finish', `riskgate could not finish this run, so it cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`);
+    await checks.close(opened, conclusion, 'riskgate could not finish', cannotVouch('riskgate could not finish this run', message));
     await finish({ state: 'errored', conclusion, usd: 0, savedUsd: 0, findings: [] }).catch(() => undefined);
     return { status: 'errored', headSha: pull.headSha, message };
   }

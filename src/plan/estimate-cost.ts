@@ -47,6 +47,12 @@ export function promptTokens(usage: Usage): number {
   return usage.inputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.cacheReadTokens;
 }
 
+/** The cache-read share of prompt tokens (0 when nothing was sent): a run's, a ledger row's. */
+export function cacheHitRatio(usage: Usage): number {
+  const prompt = promptTokens(usage);
+  return prompt === 0 ? 0 : usage.cacheReadTokens / prompt;
+}
+
 /** Every token a call was billed for, prompt and output. */
 export function usageTokens(usage: Usage): number {
   return promptTokens(usage) + usage.outputTokens;

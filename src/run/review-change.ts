@@ -11,7 +11,7 @@ import { anchorFindings } from '../findings/anchor-findings.js';
 import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
 import { quietFindings } from '../findings/quiet-findings.js';
 import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
-import { callCostUsd, promptTokens, tokensForChars } from '../plan/estimate-cost.js';
+import { cacheHitRatio, callCostUsd, tokensForChars } from '../plan/estimate-cost.js';
 import { costAgents, EXPECTED_OUTPUT_SHARE, type Plan } from '../plan/plan-tier.js';
 import { DEFAULT_PRICES } from '../plan/prices.js';
 import { AGENTS, TIERS, tierRank, type AgentName, type Tier } from '../plan/tier.js';
@@ -123,11 +123,6 @@ const addUsage = (a: Usage, b: Usage): Usage => ({
   cacheWrite1hTokens: a.cacheWrite1hTokens + b.cacheWrite1hTokens,
   cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
 });
-
-function cacheHitRatio(usage: Usage): number {
-  const prompt = promptTokens(usage);
-  return prompt === 0 ? 0 : usage.cacheReadTokens / prompt;
-}
 
 // The list of files not shown: its heading and fence, then per file "- path: reason" (the longest
 // reason, "combined-merge-diff", and the punctuation fit in this many characters besides the path).

@@ -1,10 +1,11 @@
+import { promptTokens } from '../plan/estimate-cost.js';
 import { formatTokens, formatUsd } from '../report/format-amounts.js';
 import type { SpendDimension, SpendRow } from '../store/ledger.js';
 import type { SpendSummary } from './summarize-spend.js';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '0%');
-const promptOf = (row: SpendRow) => row.usage.inputTokens + row.usage.cacheWrite5mTokens + row.usage.cacheWrite1hTokens + row.usage.cacheReadTokens;
+const promptOf = (row: SpendRow) => promptTokens(row.usage);
 
 function table(title: string, dimension: SpendDimension, rows: readonly SpendRow[]): string[] {
   if (rows.length === 0) return [];
