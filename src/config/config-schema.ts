@@ -12,6 +12,20 @@ export type OnErrorPolicy = (typeof ON_ERROR_POLICIES)[number];
 const globList = z.array(z.string().min(1));
 const positiveInt = z.number().int().positive();
 const usd = z.number().nonnegative();
+// A regular expression written in YAML: it must compile, and the error says why it does not.
+const regexSource = z.string().min(1).superRefine((source, ctx) => {
+  try {
+    new RegExp(source, 'iu');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}` });
+  }
+});
+
+export const FIX_WHEN = ['keyword', 'issue', 'keyword-or-issue', 'keyword-and-issue'] as const;
+export const DEFAULT_FIX_PATTERNS = [
+  '\\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix(?:es)?)?|defects?|hotfix(?:es)?|regressions?|crash(?:es|ed)?|npe)\\b',
+];
+export const DEFAULT_ISSUE_PATTERNS = ['\\b[A-Z][A-Z0-9]+-[0-9]+\\b', '(?:^|[\\s(])#[0-9]+\\b'];
 
 const agentModels = z.strictObject(
   Object.fromEntries(AGENTS.map((agent) => [agent, z.enum(MODEL_CLASSES).optional()])) as Record<
@@ -146,6 +160,25 @@ export const configSchema = z.strictObject({
       on_error: z.enum(ON_ERROR_POLICIES).default('by-tier'),
       /** Gate draft pull requests too (by default they are gated when marked ready for review). */
       review_drafts: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** How `riskgate calibrate` labels history; read from the checked-out config. */
+  calibrate: z
+    .strictObject({
+      /** A message matching any of these (case-insensitive) describes a bug fix. */
+      fix_patterns: z.array(regexSource).default(DEFAULT_FIX_PATTERNS),
+      /** Issue keys (case-sensitive): JIRA's `ABC-123`, GitHub's `#123`. */
+      issue_patterns: z.array(regexSource).default(DEFAULT_ISSUE_PATTERNS),
+      /** Which messages mark a fix: a fix word, an issue key, either, or both. */
+      fix_when: z.enum(FIX_WHEN).default('keyword'),
+      /** Commits touching more files than this are bulk changes (imports, reformatting): never labelled. */
+      max_commit_files: positiveInt.default(100),
+      /** Likewise for added plus deleted lines. */
+      max_commit_lines: positiveInt.default(10_000),
+      /** Bugs in the newest changes are not found yet: commits this recent are neither trained nor tested on. */
+      label_horizon_days: positiveInt.max(3_650).default(180),
+      /** Days left out between the training and the test part of the validation. */
+      validation_gap_days: z.number().int().nonnegative().max(3_650).default(60),
     })
     .prefault({}),
   /** Model id -> prices; merged over the built-in table. */
