@@ -4,7 +4,8 @@ import { formatTokens, formatUsd } from '../report/format-amounts.js';
 import type { ScoreResult } from '../run/score-change.js';
 
 // Human output: the score, why, and what was not seen. --json carries everything.
-const SHOWN_FACTORS = 10;
+// A calibrated model has up to 15 features besides the factors on top: all of them are shown.
+const SHOWN_FACTORS = 24;
 const SHOWN_EVIDENCE = 2;
 const SHOWN_UNSEEN = 10;
 
@@ -17,10 +18,14 @@ export function formatPlanLine(plan: Plan): string {
   return `${agents}; about ${formatTokens(planTokens(plan))} tokens, ${formatUsd(plan.estimatedUsd)}`;
 }
 
-export function formatScore(result: ScoreResult, context: { label: string; configSource: string }): string {
+export function formatScore(result: ScoreResult, context: { label: string; configSource: string; modelSource?: string }): string {
   const out: string[] = [];
   out.push(`riskgate: score ${result.score}/100, tier ${result.tier}`);
   out.push(`  ${context.label}: ${result.files.length} file(s), +${result.additions} -${result.deletions}; config: ${context.configSource}`);
+  if (result.model) {
+    const inputs = result.model.inputs === 'history' ? 'diff and history features' : 'diff features only (no local history)';
+    out.push(`  model: ${context.modelSource ?? result.model.path}, calibrated on ${result.model.trainingCommits} commits, ${inputs}; security and sensitivity factors add on top`);
+  }
   if (result.plan.reasons.length > 1) out.push(`  tier: ${result.plan.reasons.join('; ')}`);
   out.push('');
   if (result.factors.length === 0) {

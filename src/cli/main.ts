@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { DiffInputError } from '../diff/diff-input-error.js';
 import { GitError } from '../git/run-git.js';
+import { CalibrationError } from '../history/calibration-error.js';
 import { TIERS, type Tier } from '../plan/tier.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { configShowCommand, configValidateCommand } from './commands/config-command.js';
@@ -23,6 +24,9 @@ Usage:
                                        outcome, tokens, cache hits and dollars (ANTHROPIC_API_KEY)
   riskgate spend [options]             the spend ledger summarised: dollars by repository, agent,
                                        model and tier; savings from routing and the result cache
+  riskgate calibrate [options]         learn the risk model from this repository's history (SZZ
+                                       labels, logistic regression) and write the model file that
+                                       score and the gate then use (default .github/riskgate-model.json)
   riskgate config validate [FILE]      check a config file (default .github/riskgate.yml)
   riskgate config show [--config FILE] print the effective config, defaults filled in
 
@@ -31,14 +35,18 @@ Options:
   --title TEXT      pull request title (may raise the score, never lower it)
   --body TEXT       pull request body (likewise)
   --config FILE     config file (default: .github/riskgate.yml at the base revision)
+  --model FILE      calibrated model (default: .github/riskgate-model.json at the base revision)
+  --no-model        score with the default weights even where a model file exists
   --tier TIER       force at least this tier: ${TIERS.join(', ')}
   --json            machine-readable output
   --dry-run         review: print the plan and its estimated cost; call no model
   --fail-on SEV     review: the severity that fails the gate: ${SEVERITIES.join(', ')} (default blocker)
   --no-cache        review: neither read nor write the result cache
   --cache-dir DIR   review: result cache directory (default $RISKGATE_DATA_DIR/results, else ~/.cache/riskgate/results)
-  --since DATE      spend: from this UTC day, YYYY-MM-DD (default: the 1st of this month)
-  --until DATE      spend: up to and including this UTC day
+  --since DATE      spend: from this UTC day, YYYY-MM-DD (default: the 1st of this month);
+                    calibrate: learn from commits from this day (default: the first commit)
+  --until DATE      spend, calibrate: up to and including this UTC day (calibrate: default today)
+  --out FILE        calibrate: where to write the model (default .github/riskgate-model.json)
   --repo OWNER/NAME spend: one repository only
   --debug           print stack traces on errors
   -h, --help        this help
@@ -53,6 +61,9 @@ const OPTIONS = {
   title: { type: 'string' },
   body: { type: 'string' },
   config: { type: 'string' },
+  model: { type: 'string' },
+  'no-model': { type: 'boolean' },
+  out: { type: 'string' },
   tier: { type: 'string' },
   json: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -102,7 +113,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE);
     return command === undefined && !values.help ? 2 : 0;
   }
-  const input = { ...values, tier: parseTier(values.tier) };
+  const { model, 'no-model': noModel, out, ...shared } = values;
+  if (model !== undefined && noModel) throw new UsageError('give either --model FILE or --no-model, not both');
+  const modelOption = noModel ? { model: false as const } : model !== undefined ? { model } : {};
+  const input = { ...shared, ...modelOption, tier: parseTier(values.tier) };
   switch (command) {
     case 'score':
     case 'plan': {
@@ -131,6 +145,18 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { spendCommand } = await import('./commands/spend-command.js');
       return spendCommand(io, { ...(values.json ? { json: true } : {}), ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}), ...(values.repo ? { repo: values.repo } : {}) });
     }
+    case 'calibrate': {
+      if (rest.length > 0) throw new UsageError(`riskgate calibrate takes no arguments, got: ${rest.join(' ')}`);
+      const { calibrateCommand } = await import('./commands/calibrate-command.js');
+      return calibrateCommand(io, {
+        riskgateVersion: version(),
+        ...(values.since ? { since: values.since } : {}),
+        ...(values.until ? { until: values.until } : {}),
+        ...(out !== undefined ? { out } : {}),
+        ...(values.config !== undefined ? { config: values.config } : {}),
+        ...(values.json ? { json: true } : {}),
+      });
+    }
     case 'config':
       if (rest[0] === 'validate') return configValidateCommand(io, rest[1] ?? values.config);
       if (rest[0] === 'show') return configShowCommand(io, values.config);
@@ -140,7 +166,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const EXPECTED_ERRORS = [UsageError, DiffInputError, ConfigError, GitError];
+const EXPECTED_ERRORS = [UsageError, DiffInputError, ConfigError, GitError, CalibrationError];
 
 /** Runs the CLI; returns the exit status. Never throws: every failure becomes a message. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

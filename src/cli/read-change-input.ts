@@ -5,6 +5,7 @@ import { resolveGitChange } from '../git/resolve-change.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import { readAll, UsageError, type CliIo } from './cli-io.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
+import { resolveModel, type ResolvedModel } from './resolve-model.js';
 
 export interface ChangeInputOptions {
   range?: string;
@@ -12,6 +13,8 @@ export interface ChangeInputOptions {
   title?: string;
   body?: string;
   config?: string;
+  /** A model file, or false for none (`--no-model`); default: the base revision's. */
+  model?: string | false;
 }
 
 export interface ChangeInput {
@@ -19,6 +22,10 @@ export interface ChangeInput {
   text: UntrustedText;
   label: string;
   resolved: ResolvedConfig;
+  /** The calibrated model in force, if any. */
+  model?: ResolvedModel;
+  /** The local repository range, when the change came from git: what history features are measured on. */
+  git?: { root: string; base: string; head: string };
 }
 
 /** Decodes input bytes; NUL bytes mean it is no diff at all. */
@@ -46,11 +53,13 @@ export async function readChangeInput(io: CliIo, options: ChangeInputOptions): P
         throw new UsageError(`cannot read ${options.diff}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
     }
+    const model = await resolveModel(io.cwd, options.model);
     return {
       diffText: decodeDiffBytes(bytes),
       text: explicitText({}),
       label: options.diff === '-' ? 'diff from stdin' : options.diff,
       resolved: await resolveConfig(io.cwd, options.config),
+      ...(model ? { model } : {}),
     };
   }
   const change = await resolveGitChange(io.cwd, options.range);
@@ -59,10 +68,14 @@ export async function readChangeInput(io: CliIo, options: ChangeInputOptions): P
     ...(change.title !== undefined ? { title: change.title } : {}),
     ...(change.body !== undefined ? { body: change.body } : {}),
   };
+  const git = { root: change.root, base: change.base, head: change.head };
+  const model = await resolveModel(io.cwd, options.model, git);
   return {
     diffText: change.diffText,
     text: explicitText(fromGit),
     label: change.label,
-    resolved: await resolveConfig(io.cwd, options.config, { root: change.root, base: change.base }),
+    resolved: await resolveConfig(io.cwd, options.config, git),
+    ...(model ? { model } : {}),
+    git,
   };
 }

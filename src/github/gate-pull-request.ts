@@ -1,3 +1,4 @@
+import type { RiskModel } from '../calibrate/risk-model-file.js';
 import { ConfigError } from '../config/config-error.js';
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { CONFIG_PATH, defaultConfig, parseConfig } from '../config/load-config.js';
@@ -24,6 +25,7 @@ import type { CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CheckSink } from './check-sink.js';
 import type { GitHubPort, PullRequest, PullRequestRef } from './github-port.js';
+import { readBaseModel } from './read-base-model.js';
 
 /** One request to gate a pull request's head, from a webhook, a command or a workflow run. */
 export interface GateRequest {
@@ -118,9 +120,9 @@ function withOverrides(config: RiskgateConfig, overrides: GateServices['override
 }
 
 /**
- * Gates one pull request head: config from the base branch, the diff from listFiles, the agents
- * the tier calls for, blockers carried from earlier heads, and the checks published, unless the
- * PR moved on meanwhile. Whatever goes wrong after the checks open, they end with an explanation.
+ * Gates one pull request head: config and calibrated model from the base branch, the diff from
+ * listFiles, the agents the tier calls for, blockers carried from earlier heads, and the checks
+ * published, unless the PR moved on meanwhile. Whatever goes wrong after the checks open, they end with an explanation.
  */
 export async function gatePullRequest(request: GateRequest, services: GateServices): Promise<GateOutcome> {
   const { github, checks, log } = services;
@@ -149,7 +151,17 @@ export async function gatePullRequest(request: GateRequest, services: GateServic
     await checks.close(opened, 'failure', 'Invalid riskgate config on the base branch', `riskgate cannot gate this change until its config is fixed:\n\n\`\`\`\n${message}\n\`\`\``);
     return { status: 'invalid-config', headSha: pull.headSha, message };
   }
-  return runGate(request, services, { pull, config: withOverrides(loaded.config, services.overrides), configSource: loaded.source, previous });
+  // The calibrated model, like the config, from the base: the PR's own copy never scores it.
+  const base = await readBaseModel(github, request.pull, pull);
+  if (base.status === 'invalid') log.warn(`PR #${pull.number}: ${base.warning}`);
+  return runGate(request, services, {
+    pull,
+    config: withOverrides(loaded.config, services.overrides),
+    configSource: loaded.source,
+    previous,
+    ...(base.status === 'loaded' ? { model: base.model } : {}),
+    ...(base.status === 'invalid' ? { modelWarning: base.warning } : {}),
+  });
 }
 
 interface GateContext {
@@ -157,6 +169,10 @@ interface GateContext {
   config: RiskgateConfig;
   configSource: string;
   previous: GateState | undefined;
+  /** The base branch's calibrated model, when it has a valid one. */
+  model?: RiskModel;
+  /** Why the base branch's model file was not used, shown on the umbrella check. */
+  modelWarning?: string;
 }
 
 /** Who the run's calls are charged to in the ledger and the budgets. */
@@ -181,9 +197,9 @@ function findingCounts(decision: GateDecision): GateRunResult['findings'] {
 
 async function runGate(request: GateRequest, services: GateServices, context: GateContext): Promise<GateOutcome> {
   const { github, checks, durable, log } = services;
-  const { pull, config, previous } = context;
+  const { pull, config, previous, model } = context;
   const started = performance.now();
-  const reviewer = cachedReviewer(config);
+  const reviewer = cachedReviewer(config, model);
   let rows;
   try {
     rows = await github.listPullFiles(request.pull);
@@ -203,8 +219,8 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   const worst = reviewer.worstCase(input);
   const identity = identityOf(request, pull, durable);
 
-  // The same (repository, head, tier, config) does its work once, whichever delivery asks.
-  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config);
+  // The same (repository, head, tier, config, model) does its work once, whichever delivery asks.
+  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config, model);
   const claim: ClaimResult = durable
     ? await durable.runs.claimRun({ ...identity, runKey, tier: worst.wanted, owner: durable.jobId, explicit: request.explicit === true }, Date.now(), durable.runLeaseMs)
     : { status: 'claimed' };
@@ -249,6 +265,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
     } finally {
       await budget?.release();
     }
+    if (context.modelWarning) report = { ...report, warnings: [context.modelWarning, ...report.warnings] };
     tier = report.tier;
 
     const { carried, resolved } = carryOverBlockers(previous?.openBlockers ?? [], diff, report.findings);

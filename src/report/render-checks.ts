@@ -105,6 +105,17 @@ function factorsTable(report: ReviewReport): string[] {
   return ['| points | factor | reason | evidence |', '|---:|---|---|---|', ...rows, ...more];
 }
 
+/** Which calibrated model scored the change, when one did: its factors are the `model.*` rows. */
+function modelLine(report: ReviewReport): string[] {
+  const model = report.score.model;
+  if (!model) return [];
+  const commits = `${model.trainingCommits} commit${model.trainingCommits === 1 ? '' : 's'}`;
+  return [
+    `Scored by the calibrated model (${codeSpan(model.path)}, ${commits}, ${model.inputs} features; made ${model.createdAt.slice(0, 10)} from history up to ${codeSpan(model.head.slice(0, 7))}): its \`model.*\` factors stand in for size, spread, file kinds and tests; the security, sensitive-path, unseen-content and hidden-text factors add on top.`,
+    '',
+  ];
+}
+
 function notAnalysed(report: ReviewReport): string[] {
   const unseen = report.score.unseen.map((u) => `- ${codeSpan(u.path)}: ${UNSEEN_REASONS[u.reason]}`);
   const notShown = report.notReviewed.filter((n) => !report.score.unseen.some((u) => u.path === n.path)).map((n) => `- ${codeSpan(n.path)}: not shown to the models (${n.reason})`);
@@ -138,6 +149,7 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
     ...(report.budgetLimited ? ['', "**The run's budget stopped further model calls: the findings are partial.**"] : []),
     '',
     '### Risk factors',
+    ...modelLine(report),
     ...factorsTable(report),
     ...notAnalysed(report),
     '',

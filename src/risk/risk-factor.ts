@@ -1,3 +1,4 @@
+import type { HistoryFeatures } from '../calibrate/change-features.js';
 import type { Diff } from '../diff/diff-file.js';
 import type { RiskWeights } from './weights.js';
 
@@ -28,6 +29,8 @@ export interface UntrustedText {
 export interface RiskInput {
   diff: Diff;
   text?: UntrustedText;
+  /** The change's history features, when a local clone can give them (a calibrated model reads them). */
+  history?: HistoryFeatures;
 }
 
 /**

@@ -3,10 +3,21 @@ import type { RiskgateConfig } from '../config/config-schema.js';
 import { FACTOR_FAMILIES } from './factor-registry.js';
 import type { FactorFamily, FamilyFactory, RiskFactor, RiskInput } from './risk-factor.js';
 import { DEFAULT_WEIGHTS, type RiskWeights } from './weights.js';
+import { MODEL_PATH, type RiskModel } from '../calibrate/risk-model-file.js';
+import { createCalibratedFactors, MODEL_REPLACES_FACTORS, MODEL_REPLACES_FAMILIES } from './calibrated-factors.js';
 
 export interface UnseenFile {
   path: string;
   reason: UnseenReason;
+}
+
+/** Which calibrated model scored a change, and on which inputs. */
+export interface ModelUse {
+  path: string;
+  inputs: 'history' | 'diff';
+  createdAt: string;
+  head: string;
+  trainingCommits: number;
 }
 
 export interface RiskReport {
@@ -16,6 +27,8 @@ export interface RiskReport {
   factors: RiskFactor[];
   /** Files riskgate could not fully read; listed so that nobody mistakes silence for safety. */
   unseen: UnseenFile[];
+  /** Set when a calibrated model (`.github/riskgate-model.json`) scored the change. */
+  model?: ModelUse;
 }
 
 export type RiskScorer = (input: RiskInput) => RiskReport;
@@ -27,14 +40,31 @@ export function createRiskScorer(
   config: RiskgateConfig,
   weights: RiskWeights = DEFAULT_WEIGHTS,
   families: readonly FamilyFactory[] = FACTOR_FAMILIES,
+  model?: RiskModel,
 ): RiskScorer {
-  const built: FactorFamily[] = families.map((make) =>
-    make({ weights, sensitivePaths: config.risk.sensitive_paths, permissionPaths: config.risk.permission_paths }),
-  );
+  const settings = { weights, sensitivePaths: config.risk.sensitive_paths, permissionPaths: config.risk.permission_paths };
+  const built: FactorFamily[] = families.map((make) => make(settings));
+  // With a calibrated model, the families it stands in for make way for its factors; the rest
+  // (sensitive paths, dangerous patterns, unseen content, hidden text) still add on top.
+  const calibrated = model ? createCalibratedFactors(model, settings) : undefined;
+  const active = calibrated ? built.filter((f) => !MODEL_REPLACES_FAMILIES.has(f.family)) : built;
   return (input) => {
     const factors: RiskFactor[] = [];
-    for (const family of built) {
+    let modelUse: ModelUse | undefined;
+    if (calibrated) {
+      const part = calibrated.evaluate(input);
+      factors.push(...part.factors.map((f) => ({ ...f, points: round1(f.points) })));
+      modelUse = {
+        path: MODEL_PATH,
+        inputs: part.inputs,
+        createdAt: calibrated.model.createdAt,
+        head: calibrated.model.head,
+        trainingCommits: calibrated.model.counts.trainingCommits,
+      };
+    }
+    for (const family of active) {
       for (const factor of family.evaluate(input)) {
+        if (calibrated && MODEL_REPLACES_FACTORS.has(factor.id)) continue;
         // The guarantee behind "may raise, never lower": only families whose input riskgate
         // trusts (file kinds) can subtract.
         const points = family.mayLower ? factor.points : Math.max(0, factor.points);
@@ -44,6 +74,6 @@ export function createRiskScorer(
     factors.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.id < b.id ? -1 : 1));
     const total = factors.reduce((sum, f) => sum + f.points, 0);
     const unseen = input.diff.files.flatMap((f) => (f.unseen ? [{ path: f.path, reason: f.unseen }] : []));
-    return { score: Math.min(100, Math.max(0, Math.round(total))), factors, unseen };
+    return { score: Math.min(100, Math.max(0, Math.round(total))), factors, unseen, ...(modelUse ? { model: modelUse } : {}) };
   };
 }

@@ -5,6 +5,7 @@ import { buildCachedPrefix } from '../agents/build-prompt.js';
 import { detectPromptInjection } from '../agents/detect-prompt-injection.js';
 import { fence } from '../agents/fence-untrusted.js';
 import { SHARED_PROMPT_VERSION } from '../agents/shared-instructions.js';
+import type { RiskModel } from '../calibrate/risk-model-file.js';
 import type { RiskgateConfig } from '../config/config-schema.js';
 import type { Diff } from '../diff/diff-file.js';
 import { anchorFindings } from '../findings/anchor-findings.js';
@@ -146,9 +147,12 @@ const NO_DROPS: ReviewReport['dropped'] = { unknownFile: 0, outsideChanges: 0, b
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
-/** The full pipeline for one config: score, plan, pack, run the agents, check and quiet the findings. */
-export function createReviewer(config: RiskgateConfig): Reviewer {
-  const scorer = createChangeScorer(config);
+/**
+ * The full pipeline for one config: score, plan, pack, run the agents, check and quiet the findings.
+ * `model`: a calibrated risk model (`.github/riskgate-model.json`) that scores in place of the default weights.
+ */
+export function createReviewer(config: RiskgateConfig, model?: RiskModel): Reviewer {
+  const scorer = createChangeScorer(config, model);
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = { ...DEFAULT_PRICES, ...config.prices };
 

@@ -6,7 +6,9 @@ import { parseUnifiedDiff } from '../diff/parse-unified-diff.js';
 import { createTierPlanner, type Plan } from '../plan/plan-tier.js';
 import type { Tier } from '../plan/tier.js';
 import type { RiskFactor, UntrustedText } from '../risk/risk-factor.js';
-import { createRiskScorer, type UnseenFile } from '../risk/score-risk.js';
+import { createRiskScorer, type ModelUse, type UnseenFile } from '../risk/score-risk.js';
+import type { HistoryFeatures } from '../calibrate/change-features.js';
+import type { RiskModel } from '../calibrate/risk-model-file.js';
 
 export interface ScoredFile {
   path: string;
@@ -31,27 +33,30 @@ export interface ScoreResult {
   unlistedFiles: number;
   warnings: string[];
   plan: Plan;
+  /** The calibrated model that scored the change, when there is one. */
+  model?: ModelUse;
 }
 
 export interface ChangeScorer {
   parse(diffText: string): Diff;
   /** The diff from GitHub's listFiles rows; `changedFiles` is the PR's own count (listing stops at 3,000). */
   fromPullFiles(rows: readonly PullFileRow[], changedFiles?: number): Diff;
-  scoreText(diffText: string, text?: UntrustedText, forced?: Tier): ScoreResult;
-  scoreDiff(diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult;
+  scoreText(diffText: string, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures): ScoreResult;
+  /** `history`: the change's history features, when a clone can give them (a calibrated model reads them). */
+  scoreDiff(diff: Diff, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures): ScoreResult;
   /** The plan of exactly this tier for a diff, whatever its score. */
   planAt(diff: Diff, tier: Tier): Plan;
 }
 
-/** Compiles a config's globs once; the scorer then handles any number of diffs. */
-export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
+/** Compiles a config's globs (and a calibrated model) once; the scorer then handles any number of diffs. */
+export function createChangeScorer(config: RiskgateConfig, model?: RiskModel): ChangeScorer {
   const classify = createFileClassifier(config.paths.kinds);
-  const scoreRisk = createRiskScorer(config);
+  const scoreRisk = createRiskScorer(config, undefined, undefined, model);
   const planner = createTierPlanner(config);
   const parseOptions = { classify, maxFileLines: config.risk.max_file_lines };
   const parse = (diffText: string) => parseUnifiedDiff(diffText, parseOptions);
-  const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier): ScoreResult => {
-    const report = scoreRisk(text ? { diff, text } : { diff });
+  const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures): ScoreResult => {
+    const report = scoreRisk({ diff, ...(text ? { text } : {}), ...(history ? { history } : {}) });
     const chosen = planner.choose(diff, report.score, forced);
     return {
       score: report.score,
@@ -72,13 +77,14 @@ export function createChangeScorer(config: RiskgateConfig): ChangeScorer {
       unlistedFiles: diff.unlistedFiles ?? 0,
       warnings: diff.warnings,
       plan: chosen,
+      ...(report.model ? { model: report.model } : {}),
     };
   };
   return {
     parse,
     fromPullFiles: (rows, changedFiles) => diffFromPullFiles(rows, parseOptions, changedFiles),
     scoreDiff,
-    scoreText: (diffText, text, forced) => scoreDiff(parse(diffText), text, forced),
+    scoreText: (diffText, text, forced, history) => scoreDiff(parse(diffText), text, forced, history),
     planAt: planner.at,
   };
 }

@@ -1,9 +1,9 @@
 import { TIERS } from '../../plan/tier.js';
-import { createChangeScorer } from '../../run/score-change.js';
 import { writeLine, type CliIo } from '../cli-io.js';
 import { CHARS_PER_TOKEN } from '../../plan/estimate-cost.js';
 import { formatPlanLine } from '../format-score.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
+import { scoreChangeInput } from '../score-change-input.js';
 
 export interface PlanOptions extends ChangeInputOptions {
   json?: boolean;
@@ -12,9 +12,7 @@ export interface PlanOptions extends ChangeInputOptions {
 /** What each tier would run on this change, with estimated tokens and dollars. */
 export async function planCommand(io: CliIo, options: PlanOptions): Promise<number> {
   const input = await readChangeInput(io, options);
-  const scorer = createChangeScorer(input.resolved.config);
-  const diff = scorer.parse(input.diffText);
-  const chosen = scorer.scoreDiff(diff, input.text);
+  const { result: chosen, scorer, diff } = await scoreChangeInput(input);
   const byTier = TIERS.map((tier) => ({ tier, plan: scorer.planAt(diff, tier) }));
   if (options.json) {
     await writeLine(

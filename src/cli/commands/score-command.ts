@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Tier } from '../../plan/tier.js';
-import { createChangeScorer } from '../../run/score-change.js';
 import { writeLine, type CliIo } from '../cli-io.js';
 import { formatScore } from '../format-score.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
+import { scoreChangeInput } from '../score-change-input.js';
 import { resolveConfig } from '../resolve-config.js';
 import { scoreJsonl } from './score-jsonl.js';
 
@@ -23,11 +23,12 @@ export async function scoreCommand(io: CliIo, options: ScoreOptions): Promise<nu
     return failures > 0 ? 1 : 0;
   }
   const input = await readChangeInput(io, options);
-  const result = createChangeScorer(input.resolved.config).scoreText(input.diffText, input.text, options.tier);
+  const { result } = await scoreChangeInput(input, options.tier);
+  const modelSource = input.model?.source;
   if (options.json) {
-    await writeLine(io.stdout, JSON.stringify({ ...result, source: input.label, config: input.resolved.source }, null, 2));
+    await writeLine(io.stdout, JSON.stringify({ ...result, source: input.label, config: input.resolved.source, ...(modelSource ? { modelSource } : {}) }, null, 2));
   } else {
-    await writeLine(io.stdout, formatScore(result, { label: input.label, configSource: input.resolved.source }));
+    await writeLine(io.stdout, formatScore(result, { label: input.label, configSource: input.resolved.source, ...(modelSource ? { modelSource } : {}) }));
   }
   return 0;
 }

@@ -2,6 +2,7 @@ import { openStore } from '../../store/open-store.js';
 import { formatSpend } from '../../spend/format-spend.js';
 import { summarizeSpend } from '../../spend/summarize-spend.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
+import { DAY_MS, parseDay } from '../parse-day.js';
 
 export interface SpendOptions {
   json?: boolean;
@@ -10,16 +11,6 @@ export interface SpendOptions {
   repo?: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function parseDay(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`${flag} must be a date as YYYY-MM-DD (UTC), not "${value}"`);
-  return ms;
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The spend ledger summarised: DATABASE_URL's, else the embedded one under the data directory. */
 export async function spendCommand(io: CliIo, options: SpendOptions): Promise<number> {

@@ -1,0 +1,55 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { calibrateModel } from '../../calibrate/calibrate-model.js';
+import { MODEL_PATH } from '../../calibrate/risk-model-file.js';
+import { createFileClassifier } from '../../diff/classify-file.js';
+import { repositoryRoot } from '../../git/resolve-change.js';
+import { compileFixRules } from '../../history/find-fixes.js';
+import { mineHistory } from '../../history/mine-history.js';
+import { UsageError, writeLine, type CliIo } from '../cli-io.js';
+import { formatCalibration } from '../format-calibration.js';
+import { DAY_MS, parseDay } from '../parse-day.js';
+import { resolveConfig } from '../resolve-config.js';
+
+export interface CalibrateOptions {
+  since?: string;
+  until?: string;
+  out?: string;
+  config?: string;
+  json?: boolean;
+  riskgateVersion: string;
+}
+
+/** Learns the risk model from this repository's history and writes the model file. */
+export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Promise<number> {
+  const sinceMs = parseDay('--since', options.since);
+  const untilDay = parseDay('--until', options.until);
+  // --until names a whole day: its commits are in.
+  const until = new Date(untilDay === undefined ? Date.now() : untilDay + DAY_MS);
+  if (sinceMs !== undefined && sinceMs >= until.getTime()) throw new UsageError('--since must be before --until');
+  const root = await repositoryRoot(io.cwd);
+  const { config } = await resolveConfig(root, options.config);
+  const rules = compileFixRules(config.calibrate);
+  const classify = createFileClassifier(config.paths.kinds);
+  const mined = await mineHistory(root, {
+    until,
+    rules,
+    maxCommitFiles: config.calibrate.max_commit_files,
+    maxCommitLines: config.calibrate.max_commit_lines,
+    // SZZ traces source code: a fix's edits to tests, docs or config do not blame anyone.
+    isTracedPath: (path) => classify(path).kind === 'source',
+    progress: (message) => io.stderr.write(`riskgate calibrate: ${message}\n`),
+  });
+  const model = calibrateModel(mined, config, rules, {
+    until,
+    riskgateVersion: options.riskgateVersion,
+    ...(sinceMs !== undefined ? { since: new Date(sinceMs) } : {}),
+  });
+  const out = resolve(io.cwd, options.out ?? resolve(root, MODEL_PATH));
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(model, null, 2)}\n`);
+  const shown = relative(io.cwd, out) || out;
+  if (options.json) await writeLine(io.stdout, JSON.stringify({ model, stats: mined.stats, written: shown }, null, 2));
+  else await writeLine(io.stdout, formatCalibration(model, mined.stats, shown));
+  return 0;
+}

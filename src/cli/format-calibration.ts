@@ -1,0 +1,40 @@
+import type { RiskModel } from '../calibrate/risk-model-file.js';
+import type { MiningStats } from '../history/mine-history.js';
+
+const day = (iso: string) => iso.slice(0, 10);
+const f3 = (n: number | null) => (n === null ? '  -  ' : n.toFixed(3));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** What `riskgate calibrate` prints: what was mined, the validation table, and the weights. */
+export function formatCalibration(model: RiskModel, stats: MiningStats, written: string): string {
+  const v = model.validation;
+  const out = [
+    `riskgate calibrate: ${model.counts.commits} commits (${model.counts.merges} merges and ${model.counts.largeCommits} bulk commits not labelled), ${model.counts.fixes} fixes`,
+    `  mined in ${seconds(stats.logMs + stats.replayMs + stats.blameMs)}: log ${seconds(stats.logMs)}, SZZ replay ${seconds(stats.replayMs)}, git blame of ${stats.blamedFiles} file(s) ${seconds(stats.blameMs)}; ${stats.cachedFixes} of ${stats.fixes} fixes from the cache`,
+    `  window: ${model.window.since ? day(model.window.since) : 'the first commit'} to ${day(model.window.until)}, less the last ${model.window.labelHorizonDays} days (their bugs are not found yet): ` +
+      `${model.counts.trainingCommits} commits, ${model.counts.trainingBuggy} traced as bug-introducing`,
+    '',
+    `validation: trained on ${v.trainCommits} commits (${v.trainBuggy} buggy) before ${day(v.trainUntil)}, tested on ${v.testCommits} (${v.testBuggy} buggy) from ${day(v.testFrom)}; ${v.gapDays}-day gap`,
+    '                        AUC    Popt   recall@20%',
+  ];
+  for (const row of v.rows) {
+    const name = row.inputs === 'history' ? 'model (history)' : 'model (diff only)';
+    out.push(`  ${name.padEnd(20)}${f3(row.model.auc)}  ${f3(row.model.popt)}  ${f3(row.model.recallAt20)}`);
+  }
+  const baseline = v.rows[0];
+  if (baseline) {
+    out.push(`  ${'lines added'.padEnd(20)}${f3(baseline.linesAdded.auc)}  ${f3(baseline.linesAdded.popt)}  ${f3(baseline.linesAdded.recallAt20)}`);
+    out.push(`  ${'smallest first'.padEnd(20)}${'  -  '}  ${f3(baseline.smallestFirst.popt)}  ${f3(baseline.smallestFirst.recallAt20)}`);
+  }
+  out.push('  (AUC ranks by the score; Popt and recall at 20% of the changed lines rank by risk per line)');
+  const variant = model.variants.history;
+  const weights = [...variant.features].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  out.push(
+    '',
+    `weights (history variant, log-odds per standard deviation; ${variant.points.perLogit.toFixed(1)} points each, baseline ${variant.points.base.toFixed(1)}):`,
+    `  ${weights.map((w) => `${w.id} ${w.weight >= 0 ? '+' : ''}${w.weight.toFixed(2)}`).join('  ')}`,
+    '',
+    `wrote ${written}: riskgate score and the gate use it once it is on the base branch`,
+  );
+  return out.join('\n');
+}
