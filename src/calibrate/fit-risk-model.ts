@@ -7,7 +7,7 @@ import type { ModelVariant } from './risk-model-file.js';
 export type ModelInputs = ModelVariant['inputs'];
 
 /** The penalties tried; the one with the best AUC on the newest fifth of the training rows wins. */
-const LAMBDAS = [1e-4, 1e-3, 1e-2, 1e-1] as const;
+const LAMBDAS = [1e-4, 1e-3, 1e-2, 1e-1, 1] as const;
 const INNER_VALIDATION_SHARE = 0.2;
 
 /** The features a variant reads: all of them with history, none of the history ones without. */
