@@ -25,7 +25,8 @@ export const FIX_WHEN = ['keyword', 'issue', 'keyword-or-issue', 'keyword-and-is
 export const DEFAULT_FIX_PATTERNS = [
   '\\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix(?:es)?)?|defects?|hotfix(?:es)?|regressions?|crash(?:es|ed)?|npe)\\b',
 ];
-export const DEFAULT_ISSUE_PATTERNS = ['\\b[A-Z][A-Z0-9]+-[0-9]+\\b', '(?:^|[\\s(])#[0-9]+\\b'];
+// Encodings and standards (UTF-8, SHA-256, ISO-8601, HTTP-2) look like JIRA keys and are not.
+export const DEFAULT_ISSUE_PATTERNS = ['\\b(?!(?:UTF|SHA|ISO|HTTP|MD|RFC|TLS|SSL|X)-)[A-Z][A-Z0-9]+-[0-9]+\\b', '(?:^|[\\s(])#[0-9]+\\b'];
 
 const agentModels = z.strictObject(
   Object.fromEntries(AGENTS.map((agent) => [agent, z.enum(MODEL_CLASSES).optional()])) as Record<
