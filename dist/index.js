@@ -23571,9 +23571,9 @@ var require_timestamp = __commonJS({
         const match2 = str.match(timestamp.test);
         if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match2.map(Number);
+        const [, year, month, day2, hour, minute, second] = match2.map(Number);
         const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
-        let date5 = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        let date5 = Date.UTC(year, month - 1, day2, hour || 0, minute || 0, second || 0, millisec);
         const tz = match2[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
@@ -32158,8 +32158,8 @@ var init_api_promise = __esm({
         _responseProps() {
           return this.responsePromise;
         }
-        _thenUnwrap(transform2) {
-          return new APIPromise2(__classPrivateFieldGet(this, _APIPromise_client, "f"), this.responsePromise, async (client, props) => addResponseIDs(transform2(await this.parseResponse(client, props), props), props.response));
+        _thenUnwrap(transform3) {
+          return new APIPromise2(__classPrivateFieldGet(this, _APIPromise_client, "f"), this.responsePromise, async (client, props) => addResponseIDs(transform3(await this.parseResponse(client, props), props), props.response));
         }
         /**
          * Gets the raw `Response` instance instead of parsing the response
@@ -33891,18 +33891,18 @@ var require_sha256 = __commonJS({
     (function(root, factory) {
       var exports2 = {};
       factory(exports2);
-      var sha256 = exports2["default"];
+      var sha2562 = exports2["default"];
       for (var k in exports2) {
-        sha256[k] = exports2[k];
+        sha2562[k] = exports2[k];
       }
       if (typeof module === "object" && typeof module.exports === "object") {
-        module.exports = sha256;
+        module.exports = sha2562;
       } else if (typeof define === "function" && define.amd) {
         define(function() {
-          return sha256;
+          return sha2562;
         });
       } else {
-        root.sha256 = sha256;
+        root.sha256 = sha2562;
       }
     })(exports, function(exports2) {
       "use strict";
@@ -34350,7 +34350,7 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Webhook = exports.WebhookVerificationError = void 0;
     var base643 = require_base64();
-    var sha256 = require_sha256();
+    var sha2562 = require_sha256();
     var timing_safe_equal_1 = require_timing_safe_equal();
     var WEBHOOK_TOLERANCE_IN_SECONDS = 5 * 60;
     var ExtendableError = class _ExtendableError extends Error {
@@ -34437,7 +34437,7 @@ var require_dist2 = __commonJS({
         const encoder = new TextEncoder();
         const timestampNumber = Math.floor(timestamp.getTime() / 1e3);
         const toSign = encoder.encode(`${msgId}.${timestampNumber}.${payload}`);
-        const expectedSignature = base643.encode(sha256.hmac(this.key, toSign));
+        const expectedSignature = base643.encode(sha2562.hmac(this.key, toSign));
         return `v1,${expectedSignature}`;
       }
       verifyTimestamp(timestampHeader) {
@@ -84663,6 +84663,15 @@ function factorsTable(report) {
 \u2026and ${factors.length - SHOWN_FACTORS} more factor(s).`] : [];
   return ["| points | factor | reason | evidence |", "|---:|---|---|---|", ...rows, ...more];
 }
+function modelLine(report) {
+  const model = report.score.model;
+  if (!model) return [];
+  const commits = `${model.trainingCommits} commit${model.trainingCommits === 1 ? "" : "s"}`;
+  return [
+    `Scored by the calibrated model (${codeSpan(model.path)}, ${commits}, ${model.inputs} features; made ${model.createdAt.slice(0, 10)} from history up to ${codeSpan(model.head.slice(0, 7))}): its \`model.*\` factors stand in for size, spread, file kinds and tests; the security, sensitive-path, unseen-content and hidden-text factors add on top.`,
+    ""
+  ];
+}
 function notAnalysed(report) {
   const unseen = report.score.unseen.map((u) => `- ${codeSpan(u.path)}: ${UNSEEN_REASONS[u.reason]}`);
   const notShown = report.notReviewed.filter((n) => !report.score.unseen.some((u) => u.path === n.path)).map((n) => `- ${codeSpan(n.path)}: not shown to the models (${n.reason})`);
@@ -84694,6 +84703,7 @@ function renderUmbrella(report, decision, context2) {
     ...report.budgetLimited ? ["", "**The run's budget stopped further model calls: the findings are partial.**"] : [],
     "",
     "### Risk factors",
+    ...modelLine(report),
     ...factorsTable(report),
     ...notAnalysed(report),
     "",
@@ -84879,6 +84889,18 @@ var ON_ERROR_POLICIES = ["by-tier", "neutral", "failure"];
 var globList = external_exports.array(external_exports.string().min(1));
 var positiveInt = external_exports.number().int().positive();
 var usd = external_exports.number().nonnegative();
+var regexSource = external_exports.string().min(1).superRefine((source, ctx) => {
+  try {
+    new RegExp(source, "iu");
+  } catch (error63) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error63.message}` });
+  }
+});
+var FIX_WHEN = ["keyword", "issue", "keyword-or-issue", "keyword-and-issue"];
+var DEFAULT_FIX_PATTERNS = [
+  "\\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix(?:es)?)?|defects?|hotfix(?:es)?|regressions?|crash(?:es|ed)?|npe)\\b"
+];
+var DEFAULT_ISSUE_PATTERNS = ["\\b(?!(?:UTF|SHA|ISO|HTTP|MD|RFC|TLS|SSL|X)-)[A-Z][A-Z0-9]+-[0-9]+\\b", "(?:^|[\\s(])#[0-9]+\\b"];
 var agentModels = external_exports.strictObject(
   Object.fromEntries(AGENTS.map((agent) => [agent, external_exports.enum(MODEL_CLASSES).optional()]))
 );
@@ -84978,6 +85000,23 @@ var configSchema = external_exports.strictObject({
     on_error: external_exports.enum(ON_ERROR_POLICIES).default("by-tier"),
     /** Gate draft pull requests too (by default they are gated when marked ready for review). */
     review_drafts: external_exports.boolean().default(false)
+  }).prefault({}),
+  /** How `riskgate calibrate` labels history; read from the checked-out config. */
+  calibrate: external_exports.strictObject({
+    /** A message matching any of these (case-insensitive) describes a bug fix. */
+    fix_patterns: external_exports.array(regexSource).default(DEFAULT_FIX_PATTERNS),
+    /** Issue keys (case-sensitive): JIRA's `ABC-123`, GitHub's `#123`. */
+    issue_patterns: external_exports.array(regexSource).default(DEFAULT_ISSUE_PATTERNS),
+    /** Which messages mark a fix: a fix word, an issue key, either, or both. */
+    fix_when: external_exports.enum(FIX_WHEN).default("keyword"),
+    /** Commits touching more files than this are bulk changes (imports, reformatting): never labelled. */
+    max_commit_files: positiveInt.default(100),
+    /** Likewise for added plus deleted lines. */
+    max_commit_lines: positiveInt.default(1e4),
+    /** Bugs in the newest changes are not found yet: commits this recent are neither trained nor tested on. */
+    label_horizon_days: positiveInt.max(3650).default(180),
+    /** Days left out between the training and the test part of the validation. */
+    validation_gap_days: external_exports.number().int().nonnegative().max(3650).default(60)
   }).prefault({}),
   /** Model id -> prices; merged over the built-in table. */
   prices: external_exports.record(external_exports.string().min(1), modelPrice).default({})
@@ -91499,36 +91538,294 @@ var DEFAULT_WEIGHTS = {
   }
 };
 
-// src/risk/score-risk.ts
+// src/calibrate/change-features.ts
+var FEATURE_IDS = ["la", "ld", "nf", "nd", "ns", "entropy", "kind", "tests", "fix", "lt", "ndev", "nuc", "age", "exp", "sexp"];
+var FEATURES = [
+  { id: "la", label: "lines added", source: "diff", log: true, raiseOnly: true },
+  { id: "ld", label: "lines deleted", source: "diff", log: true, raiseOnly: true },
+  { id: "nf", label: "files changed", source: "diff", log: true, raiseOnly: true },
+  { id: "nd", label: "directories changed", source: "diff", log: true, raiseOnly: true },
+  { id: "ns", label: "subsystems (top-level directories) changed", source: "diff", log: true, raiseOnly: true },
+  { id: "entropy", label: "how evenly the change spreads over its files (entropy)", source: "diff", log: false, raiseOnly: false },
+  { id: "kind", label: "kinds of files changed (the kind factor's points)", source: "diff", log: false, raiseOnly: true },
+  { id: "tests", label: "tests missing or cut (the tests factor's points)", source: "diff", log: false, raiseOnly: true },
+  { id: "fix", label: "described as a bug fix", source: "text", log: false, raiseOnly: true },
+  { id: "lt", label: "lines in the touched files before the change", source: "history", log: true, raiseOnly: true },
+  { id: "ndev", label: "developers who changed these files before", source: "history", log: true, raiseOnly: true },
+  { id: "nuc", label: "earlier changes to these files", source: "history", log: true, raiseOnly: true },
+  { id: "age", label: "days since these files last changed (mean)", source: "history", log: true, raiseOnly: false },
+  { id: "exp", label: "the author's earlier commits", source: "history", log: true, raiseOnly: false },
+  { id: "sexp", label: "the author's earlier commits in these subsystems", source: "history", log: true, raiseOnly: false }
+];
+function directoryOf2(path5) {
+  const slash = path5.lastIndexOf("/");
+  return slash < 0 ? "" : path5.slice(0, slash);
+}
+function subsystemOf(path5) {
+  const slash = path5.indexOf("/");
+  return slash < 0 ? "" : path5.slice(0, slash);
+}
+function changeEntropy(files) {
+  const sizes = files.map((f) => f.additions + f.deletions).filter((n) => n > 0);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (sizes.length < 2 || total === 0) return 0;
+  const entropy = -sizes.reduce((h, n) => h + n / total * Math.log2(n / total), 0);
+  return entropy / Math.log2(sizes.length);
+}
+function authoredFiles(diff) {
+  return diff.files.filter((f) => isAuthored(f.kind));
+}
+function diffFeatures(diff, families) {
+  const files = authoredFiles(diff);
+  const pointsOf = (family) => family.evaluate({ diff }).reduce((sum, f) => sum + f.points, 0);
+  return {
+    la: files.reduce((n, f) => n + f.additions, 0),
+    ld: files.reduce((n, f) => n + f.deletions, 0),
+    nf: files.length,
+    nd: new Set(files.map((f) => directoryOf2(f.path))).size,
+    ns: new Set(files.map((f) => subsystemOf(f.path))).size,
+    entropy: changeEntropy(files),
+    kind: pointsOf(families.kind),
+    tests: pointsOf(families.tests)
+  };
+}
+
+// src/calibrate/risk-model-file.ts
+var MODEL_PATH = ".github/riskgate-model.json";
+var MODEL_FORMAT_VERSION = 1;
+var finite = external_exports.number().finite();
+var fittedFeature = external_exports.strictObject({
+  id: external_exports.enum(FEATURE_IDS),
+  /** Mean and standard deviation of the (log-transformed) value on the training commits. */
+  mean: finite,
+  sd: finite.positive(),
+  /** Log-odds per standard deviation. */
+  weight: finite
+});
+var variant = external_exports.strictObject({
+  /** `history` needs the repository's history (the CLI in a clone); `diff` needs only the change (the gate). */
+  inputs: external_exports.enum(["history", "diff"]),
+  intercept: finite,
+  lambda: finite.nonnegative(),
+  features: external_exports.array(fittedFeature).min(1),
+  /** Points = base + perLogit * (weighted sum): on the default score's scale for this history. */
+  points: external_exports.strictObject({ base: finite, perLogit: finite.nonnegative() })
+});
+var metrics = external_exports.strictObject({
+  auc: finite.nullable(),
+  popt: finite.nullable(),
+  recallAt20: finite.nullable()
+});
+var validationRow = external_exports.strictObject({
+  inputs: external_exports.enum(["history", "diff"]),
+  model: metrics,
+  /** Lines added (AUC) and smallest changes first (Popt, recall): the baselines to beat. */
+  linesAdded: metrics,
+  smallestFirst: metrics
+});
+var day = external_exports.iso.datetime({ offset: true });
+var riskModelSchema = external_exports.strictObject({
+  format: external_exports.literal("riskgate-model"),
+  version: external_exports.literal(MODEL_FORMAT_VERSION),
+  createdAt: day,
+  riskgateVersion: external_exports.string(),
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  window: external_exports.strictObject({
+    since: day.nullable(),
+    until: day,
+    /** Commits newer than until minus this were left out: their bugs are not found yet. */
+    labelHorizonDays: external_exports.number().int().nonnegative()
+  }),
+  labelling: external_exports.strictObject({
+    fixPatterns: external_exports.array(external_exports.string()),
+    issuePatterns: external_exports.array(external_exports.string()),
+    fixWhen: external_exports.enum(["keyword", "issue", "keyword-or-issue", "keyword-and-issue"]),
+    maxCommitFiles: external_exports.number().int().positive(),
+    maxCommitLines: external_exports.number().int().positive()
+  }),
+  counts: external_exports.strictObject({
+    commits: external_exports.number().int().nonnegative(),
+    merges: external_exports.number().int().nonnegative(),
+    largeCommits: external_exports.number().int().nonnegative(),
+    fixes: external_exports.number().int().nonnegative(),
+    trainingCommits: external_exports.number().int().nonnegative(),
+    trainingBuggy: external_exports.number().int().nonnegative()
+  }),
+  validation: external_exports.strictObject({
+    trainCommits: external_exports.number().int().nonnegative(),
+    trainBuggy: external_exports.number().int().nonnegative(),
+    testCommits: external_exports.number().int().nonnegative(),
+    testBuggy: external_exports.number().int().nonnegative(),
+    trainUntil: day,
+    testFrom: day,
+    gapDays: external_exports.number().int().nonnegative(),
+    rows: external_exports.array(validationRow)
+  }),
+  variants: external_exports.strictObject({ history: variant, diff: variant })
+});
+function parseRiskModel(text, source) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error63) {
+    throw new Error(`${source}: not JSON (${error63.message})`, { cause: error63 });
+  }
+  const version2 = value?.version;
+  if (typeof version2 === "number" && version2 !== MODEL_FORMAT_VERSION) {
+    throw new Error(`${source}: model format version ${version2}, this riskgate reads version ${MODEL_FORMAT_VERSION}: run riskgate calibrate again`);
+  }
+  const parsed = riskModelSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new Error(`${source}: ${issue3.path.join(".") || "(top level)"}: ${issue3.message}`);
+  }
+  return parsed.data;
+}
+
+// src/calibrate/fit-risk-model.ts
+var transform2 = (feature, values) => {
+  const raw = values[feature.id];
+  return feature.log ? Math.log1p(Math.max(0, raw)) : raw;
+};
+function logitTerms(variant2, values) {
+  const definitions = new Map(FEATURES.map((f) => [f.id, f]));
+  return variant2.features.map((f) => ({ id: f.id, term: f.weight * (transform2(definitions.get(f.id), values) - f.mean) / f.sd }));
+}
+
+// src/history/find-fixes.ts
+function compileFixRules(calibrate) {
+  return {
+    keywords: calibrate.fix_patterns.map((p) => new RegExp(p, "iu")),
+    // Case matters for issue keys: `ABC-123` is a key, `utf-8` is not.
+    issueKeys: calibrate.issue_patterns.map((p) => new RegExp(p, "u")),
+    when: calibrate.fix_when
+  };
+}
+function isFixMessage(message, rules) {
+  const keyword = rules.keywords.some((p) => p.test(message));
+  const issue3 = () => rules.issueKeys.some((p) => p.test(message));
+  switch (rules.when) {
+    case "keyword":
+      return keyword;
+    case "issue":
+      return issue3();
+    case "keyword-or-issue":
+      return keyword || issue3();
+    case "keyword-and-issue":
+      return keyword && issue3();
+  }
+}
+
+// src/risk/calibrated-factors.ts
+var MODEL_REPLACES_FAMILIES = /* @__PURE__ */ new Set(["size", "spread", "kind", "tests"]);
+var MODEL_REPLACES_FACTORS = /* @__PURE__ */ new Set(["text.bug-fix"]);
 var round1 = (n) => Math.round(n * 10) / 10;
-function createRiskScorer(config2, weights = DEFAULT_WEIGHTS, families = FACTOR_FAMILIES) {
-  const built = families.map(
-    (make) => make({ weights, sensitivePaths: config2.risk.sensitive_paths, permissionPaths: config2.risk.permission_paths })
-  );
+var LABELS = new Map(FEATURES.map((f) => [f.id, f]));
+function shown(id, value) {
+  if (id === "fix") return value > 0 ? "yes" : "no";
+  if (id === "entropy") return value.toFixed(2);
+  return String(Math.round(value));
+}
+function typical(feature) {
+  const definition = LABELS.get(feature.id);
+  const value = definition.log ? Math.expm1(feature.mean) : feature.mean;
+  return shown(feature.id, value);
+}
+function createCalibratedFactors(model, settings) {
+  const fixRules = compileFixRules({
+    fix_patterns: model.labelling.fixPatterns,
+    issue_patterns: model.labelling.issuePatterns,
+    fix_when: model.labelling.fixWhen,
+    max_commit_files: model.labelling.maxCommitFiles,
+    max_commit_lines: model.labelling.maxCommitLines,
+    label_horizon_days: model.window.labelHorizonDays,
+    validation_gap_days: model.validation.gapDays
+  });
+  const families = { kind: changeKindFamily(settings), tests: testsFamily(settings) };
+  return {
+    model,
+    evaluate(input2) {
+      const variant2 = input2.history ? model.variants.history : model.variants.diff;
+      const text = [input2.text?.title, input2.text?.body].filter(Boolean).join("\n");
+      const noHistory = { lt: 0, ndev: 0, nuc: 0, age: 0, exp: 0, sexp: 0 };
+      const values = {
+        ...diffFeatures(input2.diff, families),
+        ...input2.history ?? noHistory,
+        fix: text !== "" && isFixMessage(text, fixRules) ? 1 : 0
+      };
+      const factors = [
+        {
+          id: "model.baseline",
+          points: round1(variant2.points.base),
+          reason: `a typical change in this repository's history (calibrated on ${model.counts.trainingCommits} commits up to ${model.window.until.slice(0, 10)})`,
+          evidence: []
+        }
+      ];
+      const fitted = new Map(variant2.features.map((f) => [f.id, f]));
+      for (const { id, term } of logitTerms(variant2, values)) {
+        const points = round1(term * variant2.points.perLogit);
+        if (points === 0) continue;
+        const feature = fitted.get(id);
+        factors.push({
+          id: `model.${id}`,
+          points,
+          reason: `${LABELS.get(id).label}: ${shown(id, values[id])} (typical here: ${typical(feature)})`,
+          evidence: []
+        });
+      }
+      const total = factors.reduce((sum, f) => sum + f.points, 0);
+      if (total < 0) {
+        factors.push({ id: "model.floor", points: round1(-total), reason: "the model's part of the score never goes below zero", evidence: [] });
+      }
+      return { factors, inputs: variant2.inputs };
+    }
+  };
+}
+
+// src/risk/score-risk.ts
+var round12 = (n) => Math.round(n * 10) / 10;
+function createRiskScorer(config2, weights = DEFAULT_WEIGHTS, families = FACTOR_FAMILIES, model) {
+  const settings = { weights, sensitivePaths: config2.risk.sensitive_paths, permissionPaths: config2.risk.permission_paths };
+  const built = families.map((make) => make(settings));
+  const calibrated = model ? createCalibratedFactors(model, settings) : void 0;
+  const active = calibrated ? built.filter((f) => !MODEL_REPLACES_FAMILIES.has(f.family)) : built;
   return (input2) => {
     const factors = [];
-    for (const family of built) {
+    let modelUse;
+    if (calibrated) {
+      const part = calibrated.evaluate(input2);
+      factors.push(...part.factors.map((f) => ({ ...f, points: round12(f.points) })));
+      modelUse = {
+        path: MODEL_PATH,
+        inputs: part.inputs,
+        createdAt: calibrated.model.createdAt,
+        head: calibrated.model.head,
+        trainingCommits: calibrated.model.counts.trainingCommits
+      };
+    }
+    for (const family of active) {
       for (const factor of family.evaluate(input2)) {
+        if (calibrated && MODEL_REPLACES_FACTORS.has(factor.id)) continue;
         const points = family.mayLower ? factor.points : Math.max(0, factor.points);
-        factors.push({ ...factor, points: round1(points) });
+        factors.push({ ...factor, points: round12(points) });
       }
     }
     factors.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.id < b.id ? -1 : 1));
     const total = factors.reduce((sum, f) => sum + f.points, 0);
     const unseen = input2.diff.files.flatMap((f) => f.unseen ? [{ path: f.path, reason: f.unseen }] : []);
-    return { score: Math.min(100, Math.max(0, Math.round(total))), factors, unseen };
+    return { score: Math.min(100, Math.max(0, Math.round(total))), factors, unseen, ...modelUse ? { model: modelUse } : {} };
   };
 }
 
 // src/run/score-change.ts
-function createChangeScorer(config2) {
+function createChangeScorer(config2, model) {
   const classify = createFileClassifier(config2.paths.kinds);
-  const scoreRisk = createRiskScorer(config2);
+  const scoreRisk = createRiskScorer(config2, void 0, void 0, model);
   const planner = createTierPlanner(config2);
   const parseOptions = { classify, maxFileLines: config2.risk.max_file_lines };
   const parse5 = (diffText) => parseUnifiedDiff(diffText, parseOptions);
-  const scoreDiff = (diff, text, forced) => {
-    const report = scoreRisk(text ? { diff, text } : { diff });
+  const scoreDiff = (diff, text, forced, history) => {
+    const report = scoreRisk({ diff, ...text ? { text } : {}, ...history ? { history } : {} });
     const chosen = planner.choose(diff, report.score, forced);
     return {
       score: report.score,
@@ -91548,14 +91845,15 @@ function createChangeScorer(config2) {
       unseen: report.unseen,
       unlistedFiles: diff.unlistedFiles ?? 0,
       warnings: diff.warnings,
-      plan: chosen
+      plan: chosen,
+      ...report.model ? { model: report.model } : {}
     };
   };
   return {
     parse: parse5,
     fromPullFiles: (rows, changedFiles) => diffFromPullFiles(rows, parseOptions, changedFiles),
     scoreDiff,
-    scoreText: (diffText, text, forced) => scoreDiff(parse5(diffText), text, forced),
+    scoreText: (diffText, text, forced, history) => scoreDiff(parse5(diffText), text, forced, history),
     planAt: planner.at
   };
 }
@@ -91584,8 +91882,8 @@ var skippedRun = (agent, tier) => ({
 });
 var NO_DROPS = { unknownFile: 0, outsideChanges: 0, belowConfidence: 0, overCap: 0, duplicates: 0, rejectedOnCheck: 0 };
 var hashOf = (value) => createHash4("sha256").update(JSON.stringify(value)).digest("hex");
-function createReviewer(config2) {
-  const scorer = createChangeScorer(config2);
+function createReviewer(config2, model) {
+  const scorer = createChangeScorer(config2, model);
   const sensitive = compileGlobs(Object.values(config2.risk.sensitive_paths).flat());
   const prices = { ...DEFAULT_PRICES, ...config2.prices };
   const prepareWith = (input2, boundary) => {
@@ -91765,13 +92063,13 @@ function createReviewer(config2) {
 // src/run/cached-reviewer.ts
 var KEPT_REVIEWERS = 64;
 var reviewers = /* @__PURE__ */ new Map();
-function cachedReviewer(config2) {
-  const key = JSON.stringify(config2);
+function cachedReviewer(config2, model) {
+  const key = JSON.stringify([config2, model ?? null]);
   let reviewer = reviewers.get(key);
   if (reviewer) {
     reviewers.delete(key);
   } else {
-    reviewer = createReviewer(config2);
+    reviewer = createReviewer(config2, model);
     if (reviewers.size >= KEPT_REVIEWERS) reviewers.delete(reviewers.keys().next().value);
   }
   reviewers.set(key, reviewer);
@@ -91780,9 +92078,24 @@ function cachedReviewer(config2) {
 
 // src/run/run-key.ts
 import { createHash as createHash5 } from "node:crypto";
-function runKeyOf(repository, headSha, tier, config2) {
-  const configHash = createHash5("sha256").update(JSON.stringify(config2)).digest("hex");
-  return createHash5("sha256").update(JSON.stringify([repository, headSha, tier, configHash])).digest("hex");
+var sha256 = (text) => createHash5("sha256").update(text).digest("hex");
+function runKeyOf(repository, headSha, tier, config2, model) {
+  const configHash = sha256(JSON.stringify(config2));
+  const modelHash = model ? [sha256(JSON.stringify(model))] : [];
+  return sha256(JSON.stringify([repository, headSha, tier, configHash, ...modelHash]));
+}
+
+// src/github/read-base-model.ts
+async function readBaseModel(github, repo, pull) {
+  const text = await github.readFile(repo, MODEL_PATH, pull.baseSha);
+  if (text === void 0) return { status: "none" };
+  const source = `${MODEL_PATH} at ${pull.baseRef} (${pull.baseSha.slice(0, 7)})`;
+  try {
+    return { status: "loaded", model: parseRiskModel(text, source), source };
+  } catch (error63) {
+    const message = error63 instanceof Error ? error63.message : String(error63);
+    return { status: "invalid", source, warning: `the calibrated model on the base branch is invalid, so the change was scored with the default weights: ${message}` };
+  }
 }
 
 // src/github/gate-pull-request.ts
@@ -91844,7 +92157,16 @@ ${message}
 \`\`\``);
     return { status: "invalid-config", headSha: pull.headSha, message };
   }
-  return runGate(request2, services, { pull, config: withOverrides(loaded.config, services.overrides), configSource: loaded.source, previous });
+  const base = await readBaseModel(github, request2.pull, pull);
+  if (base.status === "invalid") log.warn(`PR #${pull.number}: ${base.warning}`);
+  return runGate(request2, services, {
+    pull,
+    config: withOverrides(loaded.config, services.overrides),
+    configSource: loaded.source,
+    previous,
+    ...base.status === "loaded" ? { model: base.model } : {},
+    ...base.status === "invalid" ? { modelWarning: base.warning } : {}
+  });
 }
 var identityOf = (request2, pull, durable) => ({
   installationId: durable?.installationId ?? 0,
@@ -91865,9 +92187,9 @@ function findingCounts(decision) {
 }
 async function runGate(request2, services, context2) {
   const { github, checks, durable, log } = services;
-  const { pull, config: config2, previous } = context2;
+  const { pull, config: config2, previous, model } = context2;
   const started = performance.now();
-  const reviewer = cachedReviewer(config2);
+  const reviewer = cachedReviewer(config2, model);
   let rows;
   try {
     rows = await github.listPullFiles(request2.pull);
@@ -91883,7 +92205,7 @@ async function runGate(request2, services, context2) {
   const input2 = { diff, text: { title: pull.title, body: pull.body }, ...forced ? { forced } : {} };
   const worst = reviewer.worstCase(input2);
   const identity = identityOf(request2, pull, durable);
-  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config2);
+  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config2, model);
   const claim2 = durable ? await durable.runs.claimRun({ ...identity, runKey, tier: worst.wanted, owner: durable.jobId, explicit: request2.explicit === true }, Date.now(), durable.runLeaseMs) : { status: "claimed" };
   if (claim2.status !== "claimed") {
     const reason = claim2.status === "done" ? `already gated (${claim2.conclusion})` : `being gated by job ${claim2.owner}`;
@@ -91920,6 +92242,7 @@ async function runGate(request2, services, context2) {
     } finally {
       await budget?.release();
     }
+    if (context2.modelWarning) report = { ...report, warnings: [context2.modelWarning, ...report.warnings] };
     tier = report.tier;
     const { carried, resolved } = carryOverBlockers(previous?.openBlockers ?? [], diff, report.findings);
     const decision = decideGate(report, carried, { failOn: config2.gate.fail_on, onError: config2.gate.on_error });

@@ -18,6 +18,6 @@ export async function readBaseModel(github: GitHubPort, repo: RepoRef, pull: Pul
     return { status: 'loaded', model: parseRiskModel(text, source), source };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { status: 'invalid', source, warning: `the calibrated model ${MODEL_PATH} on the base branch is invalid, so the change was scored with the default weights: ${message}` };
+    return { status: 'invalid', source, warning: `the calibrated model on the base branch is invalid, so the change was scored with the default weights: ${message}` };
   }
 }

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MODEL_PATH } from '../../src/calibrate/risk-model-file.js';
 import { scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
+import { riskModelFileText, riskModelFixture } from '../support/risk-model-fixture.js';
 import { addedFile, examplePayload } from '../support/webhooks.js';
 
 // The committed bundle, run as GitHub's runner runs it: a child process with the event in a file,
@@ -171,6 +173,50 @@ describe('the Action (dist/index.js) end to end', () => {
     expect(run.outputs.conclusion).toBe('success');
     expect(run.summary).toContain('may not create check runs');
     expect(github.checkRuns(REPO)).toEqual([]);
+  });
+
+  it('reads the calibrated model from the base branch: its factors score the change; a broken file is named and the default score used', async () => {
+    // Fork PRs: their report is the job summary, and no check-run write waits on the client's pacing.
+    github.setReadOnlyToken(WORKFLOW_TOKEN);
+    seedPull([AUTH_FILE], true);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    const plain = await runAction(pullEvent(true), {});
+    expect(plain.code).toBe(0);
+    expect(plain.summary).toContain('### Risk factors');
+    expect(plain.summary).not.toContain('calibrated model');
+
+    github.setFile(REPO, 'main', MODEL_PATH, riskModelFileText());
+    const calibrated = await runAction(pullEvent(true), {});
+    expect(calibrated.code).toBe(0);
+    expect(calibrated.summary).toContain('Scored by the calibrated model (`.github/riskgate-model.json`, 1200 commits, diff features');
+    expect(calibrated.summary).toMatch(/\| \+30 \| `model\.baseline` \|/);
+    expect(calibrated.summary).toMatch(/\| -9\.3 \| `model\.la` \|/);
+    expect(calibrated.summary).not.toContain('`size.');
+    expect(calibrated.outputs['risk-score']).not.toBe(plain.outputs['risk-score']);
+
+    github.setFile(REPO, 'main', MODEL_PATH, '{ "format": "riskgate-model" }');
+    const broken = await runAction(pullEvent(true), {});
+    expect(broken.code).toBe(0);
+    expect(broken.outputs['risk-score']).toBe(plain.outputs['risk-score']);
+    expect(broken.summary).toContain('> warning: the calibrated model on the base branch is invalid, so the change was scored with the default weights: .github/riskgate-model.json at main');
+    expect(broken.summary).not.toContain('`model.');
+    // The workflow log says so too.
+    expect(broken.stdout).toMatch(/^::warning::PR #2: the calibrated model on the base branch is invalid/m);
+    expect(github.contentReads.filter((r) => r.path === MODEL_PATH).map((r) => r.ref)).toEqual([BASE_SHA, BASE_SHA, BASE_SHA]);
+  });
+
+  it("a fork PR that adds a model file of its own is scored without it", async () => {
+    github.setReadOnlyToken(WORKFLOW_TOKEN);
+    const { variants } = riskModelFixture();
+    const inflated = riskModelFileText({ variants: { ...variants, diff: { ...variants.diff, points: { base: 100, perLogit: 10 } } } });
+    seedPull([addedFile('docs/guide.md', ['A typo fixed.']), addedFile(MODEL_PATH, inflated.trimEnd().split('\n'))], true);
+    github.setFile(REPO, `pr-${PR}`, MODEL_PATH, inflated);
+    const run = await runAction(pullEvent(true), {});
+    expect(run.code).toBe(0);
+    expect(Number(run.outputs['risk-score'])).toBeLessThan(100);
+    expect(run.summary).not.toContain('calibrated model');
+    expect(run.summary).not.toContain('`model.');
+    expect(github.contentReads.filter((r) => r.path === MODEL_PATH).map((r) => r.ref)).toEqual([BASE_SHA]);
   });
 
   it('names a bad input and what it allows', async () => {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { riskgateApp, type AppDependencies } from '../../src/app/riskgate-app.js';
 import { SqliteJobQueue } from '../../src/queue/sqlite-job-queue.js';
 import { AnthropicModel } from '../../src/model/anthropic-model.js';
+import { MODEL_PATH } from '../../src/calibrate/risk-model-file.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { decodeGateState } from '../../src/report/gate-state.js';
 import { createReviewer } from '../../src/run/review-change.js';
@@ -17,6 +18,7 @@ import { roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
+import { riskModelFileText, riskModelFixture } from '../support/risk-model-fixture.js';
 import { addedFile, deliver, examplePayload } from '../support/webhooks.js';
 
 const APP_ID = 4242;
@@ -156,7 +158,7 @@ describe('riskgate App, end to end over HTTP', () => {
     const creates = github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/check-runs'));
     expect(creates.map((r) => (r.body as { status: string }).status)).toEqual(['in_progress', 'in_progress', 'in_progress', 'in_progress']);
     // Config came from the base branch.
-    expect(github.contentReads).toEqual([expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA })]);
+    expect(github.contentReads).toEqual([expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA }), expect.objectContaining({ path: MODEL_PATH, ref: BASE_SHA })]);
 
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.conclusion).toBe('failure');
@@ -371,6 +373,91 @@ describe('riskgate App, end to end over HTTP', () => {
     expect(umbrella.conclusion).toBe('failure');
     expect(umbrella.output.summary).toContain('gate.fail_on');
     expect(anthropic.requests).toEqual([]);
+  });
+
+  it('a calibrated model on the base branch scores the change: its factors and a line saying so; adding it makes a new run of the same head', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    anthropic.respond = scriptAgents({});
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const unscored = check(HEAD_SHA, 'riskgate');
+    expect(unscored.output.summary).not.toContain('calibrated model');
+    expect(unscored.output.summary).not.toContain('`model.');
+    const defaultScore = Number(/^Risk (\d+)\/100/.exec(unscored.output.title!)![1]);
+
+    // The model lands on the base branch: the same head is gated again, by the model.
+    github.setFile(REPO, 'main', MODEL_PATH, riskModelFileText());
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    expect(checksOn(HEAD_SHA)).toHaveLength(8);
+    const scored = check(HEAD_SHA, 'riskgate');
+    const summary = scored.output.summary!;
+    expect(summary).toContain('Scored by the calibrated model (`.github/riskgate-model.json`, 1200 commits, diff features');
+    expect(summary).toMatch(/\| \+30 \| `model\.baseline` \|/);
+    expect(summary).toMatch(/\| -9\.3 \| `model\.la` \| lines added: 4 \\\(typical here: 19\\\)/);
+    // The families the model stands in for are gone; the sensitive path still adds on top.
+    expect(summary).not.toContain('`size.');
+    expect(summary).not.toContain('`tests.');
+    expect(summary).toContain('`sensitive.auth`');
+    const modelScore = Number(/^Risk (\d+)\/100/.exec(scored.output.title!)![1]);
+    expect(modelScore).not.toBe(defaultScore);
+    expect(github.contentReads.filter((r) => r.path === MODEL_PATH).map((r) => r.ref)).toEqual([BASE_SHA, BASE_SHA]);
+  });
+
+  it.each([
+    ['not JSON', '{ "format": "riskgate-model", ', /not JSON/],
+    ['a newer format', JSON.stringify({ ...JSON.parse(riskModelFileText()), version: 2 }), /model format version 2, this riskgate reads version 1/],
+    ['a field out of range', riskModelFileText().replace('"sd": 1.5', '"sd": -1.5'), /variants\.history\.features\.0\.sd/],
+  ])('an invalid model on the base branch (%s): scored with the default weights, and the check says why', async (_name, text, detail) => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    anthropic.respond = scriptAgents({});
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const defaultRun = check(HEAD_SHA, 'riskgate');
+
+    // The same change pushed again, after the broken model landed on the base branch.
+    seedPull(NEXT_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', MODEL_PATH, text);
+    await send('pull_request', prEvent('synchronize', NEXT_SHA, HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(NEXT_SHA, 'riskgate');
+    expect(umbrella.status).toBe('completed');
+    expect(umbrella.output.title).toBe(defaultRun.output.title);
+    const summary = umbrella.output.summary!;
+    expect(summary).toContain('> warning: the calibrated model on the base branch is invalid, so the change was scored with the default weights: .github/riskgate-model.json at main \\(f95f852\\): ');
+    expect(summary).toMatch(detail);
+    expect(summary).not.toContain('`model.');
+    expect(summary).not.toContain('Scored by the calibrated model');
+  });
+
+  it("a model file in the PR's own diff has no effect on its gate: the base branch's file, or none, scores it", async () => {
+    // The PR adds a model that would score everything 100; the base has none.
+    const { variants } = riskModelFixture();
+    const inflated = riskModelFileText({ variants: { ...variants, diff: { ...variants.diff, points: { base: 100, perLogit: 10 } } } });
+    const modelInDiff = addedFile(MODEL_PATH, inflated.trimEnd().split('\n'));
+    seedPull(HEAD_SHA, [AUTH_FILE, modelInDiff]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    github.setFile(REPO, `pr-${PR}`, MODEL_PATH, inflated);
+    anthropic.respond = scriptAgents({});
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const headOnly = check(HEAD_SHA, 'riskgate');
+    expect(headOnly.output.summary).not.toContain('`model.');
+    expect(headOnly.output.summary).not.toContain('calibrated model');
+    expect(headOnly.output.title).not.toMatch(/^Risk 100\//);
+
+    // With the fixture's model on the base, the PR's edit of it changes nothing: the base's numbers score.
+    github.setFile(REPO, 'main', MODEL_PATH, riskModelFileText());
+    seedPull(NEXT_SHA, [AUTH_FILE, { ...modelInDiff, status: 'modified' }]);
+    github.setFile(REPO, `pr-${PR}`, MODEL_PATH, inflated);
+    await send('pull_request', prEvent('synchronize', NEXT_SHA, HEAD_SHA));
+    await queue.idle();
+    const edited = check(NEXT_SHA, 'riskgate').output.summary!;
+    expect(edited).toMatch(/\| \+30 \| `model\.baseline` \|/);
+    expect(edited).not.toContain('+100');
+    expect(github.contentReads.filter((r) => r.path === MODEL_PATH).map((r) => r.ref)).toEqual([BASE_SHA, BASE_SHA]);
   });
 
   it('rejects unsigned and wrongly signed webhooks before any work', async () => {
