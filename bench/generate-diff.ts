@@ -1,16 +1,7 @@
 // Deterministic synthetic diffs for benchmarks: source-like lines spread over files and
 // directories, with a few hunks per file, close to what real pull requests look like.
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../test/support/mulberry32.js';
 
 const WORDS = ['user', 'order', 'value', 'result', 'config', 'request', 'items', 'count', 'total', 'handler', 'cache', 'index'];
 
@@ -32,7 +23,7 @@ function codeLine(random: () => number): string {
 
 /** A git-style diff of about `targetBytes`, deterministic for a given seed. */
 export function generateDiff(targetBytes: number, seed = 1): string {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const parts: string[] = [];
   let size = 0;
   for (let file = 0; size < targetBytes; file++) {

@@ -91371,11 +91371,17 @@ var sizeFamily = ({ weights }) => ({
   }
 });
 
-// src/risk/factors/spread.ts
+// src/diff/path-parts.ts
 function directoryOf(path5) {
   const slash = path5.lastIndexOf("/");
   return slash === -1 ? "." : path5.slice(0, slash);
 }
+function subsystemOf(path5) {
+  const slash = path5.indexOf("/");
+  return slash < 0 ? "" : path5.slice(0, slash);
+}
+
+// src/risk/factors/spread.ts
 var spreadFamily = ({ weights }) => ({
   family: "spread",
   mayLower: false,
@@ -91557,14 +91563,6 @@ var FEATURES = [
   { id: "exp", label: "the author's earlier commits", source: "history", log: true, raiseOnly: false },
   { id: "sexp", label: "the author's earlier commits in these subsystems", source: "history", log: true, raiseOnly: false }
 ];
-function directoryOf2(path5) {
-  const slash = path5.lastIndexOf("/");
-  return slash < 0 ? "" : path5.slice(0, slash);
-}
-function subsystemOf(path5) {
-  const slash = path5.indexOf("/");
-  return slash < 0 ? "" : path5.slice(0, slash);
-}
 function changeEntropy(files) {
   const sizes = files.map((f) => f.additions + f.deletions).filter((n) => n > 0);
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -91575,18 +91573,20 @@ function changeEntropy(files) {
 function authoredFiles(diff) {
   return diff.files.filter((f) => isAuthored(f.kind));
 }
+function familyPoints(family, diff) {
+  return family.evaluate({ diff }).reduce((sum, f) => sum + f.points, 0);
+}
 function diffFeatures(diff, families) {
   const files = authoredFiles(diff);
-  const pointsOf = (family) => family.evaluate({ diff }).reduce((sum, f) => sum + f.points, 0);
   return {
     la: files.reduce((n, f) => n + f.additions, 0),
     ld: files.reduce((n, f) => n + f.deletions, 0),
     nf: files.length,
-    nd: new Set(files.map((f) => directoryOf2(f.path))).size,
+    nd: new Set(files.map((f) => directoryOf(f.path))).size,
     ns: new Set(files.map((f) => subsystemOf(f.path))).size,
     entropy: changeEntropy(files),
-    kind: pointsOf(families.kind),
-    tests: pointsOf(families.tests)
+    kind: familyPoints(families.kind, diff),
+    tests: familyPoints(families.tests, diff)
   };
 }
 
@@ -91687,9 +91687,9 @@ var transform2 = (feature, values) => {
   const raw = values[feature.id];
   return feature.log ? Math.log1p(Math.max(0, raw)) : raw;
 };
+var DEFINITIONS = new Map(FEATURES.map((f) => [f.id, f]));
 function logitTerms(variant2, values) {
-  const definitions = new Map(FEATURES.map((f) => [f.id, f]));
-  return variant2.features.map((f) => ({ id: f.id, term: f.weight * (transform2(definitions.get(f.id), values) - f.mean) / f.sd }));
+  return variant2.features.map((f) => ({ id: f.id, term: f.weight * (transform2(DEFINITIONS.get(f.id), values) - f.mean) / f.sd }));
 }
 
 // src/history/find-fixes.ts
@@ -91735,11 +91735,7 @@ function createCalibratedFactors(model, settings) {
   const fixRules = compileFixRules({
     fix_patterns: model.labelling.fixPatterns,
     issue_patterns: model.labelling.issuePatterns,
-    fix_when: model.labelling.fixWhen,
-    max_commit_files: model.labelling.maxCommitFiles,
-    max_commit_lines: model.labelling.maxCommitLines,
-    label_horizon_days: model.window.labelHorizonDays,
-    validation_gap_days: model.validation.gapDays
+    fix_when: model.labelling.fixWhen
   });
   const families = { kind: changeKindFamily(settings), tests: testsFamily(settings) };
   return {
@@ -91794,7 +91790,7 @@ function createRiskScorer(config2, weights = DEFAULT_WEIGHTS, families = FACTOR_
     let modelUse;
     if (calibrated) {
       const part = calibrated.evaluate(input2);
-      factors.push(...part.factors.map((f) => ({ ...f, points: round12(f.points) })));
+      factors.push(...part.factors);
       modelUse = {
         path: MODEL_PATH,
         inputs: part.inputs,

@@ -10,7 +10,7 @@ import { spreadFamily } from '../risk/factors/spread.js';
 import { testsFamily } from '../risk/factors/tests.js';
 import type { FamilySettings } from '../risk/risk-factor.js';
 import { DEFAULT_WEIGHTS } from '../risk/weights.js';
-import { authoredFiles, diffFeatures, type FeatureValues } from './change-features.js';
+import { authoredFiles, diffFeatures, familyPoints, type FeatureValues } from './change-features.js';
 
 /** One commit of the history, measured: what the model is fitted and validated on. */
 export interface DatasetRow {
@@ -41,7 +41,8 @@ export function buildDataset(history: Pick<MinedHistory, 'commits' | 'large' | '
     permissionPaths: config.risk.permission_paths,
   };
   const families = { kind: changeKindFamily(settings), tests: testsFamily(settings) };
-  const countFamilies = [sizeFamily(settings), spreadFamily(settings), families.kind, families.tests];
+  // With kind and tests (already features), these are the families the model stands in for.
+  const sizeAndSpread = [sizeFamily(settings), spreadFamily(settings)];
   const state = new HistoryState();
   const rows: DatasetRow[] = [];
   for (const commit of history.commits) {
@@ -53,7 +54,7 @@ export function buildDataset(history: Pick<MinedHistory, 'commits' | 'large' | '
     if (history.large.has(commit.sha)) continue;
     const fix = isFixMessage(commit.message, rules);
     const diffValues = diffFeatures(diff, families);
-    const countPoints = countFamilies.reduce((sum, family) => sum + family.evaluate({ diff }).reduce((n, f) => n + f.points, 0), 0);
+    const countPoints = sizeAndSpread.reduce((sum, family) => sum + familyPoints(family, diff), diffValues.kind + diffValues.tests);
     rows.push({
       sha: commit.sha,
       time: commit.time,

@@ -1,4 +1,5 @@
 import { isAuthored, type Diff, type DiffFile } from '../diff/diff-file.js';
+import { directoryOf, subsystemOf } from '../diff/path-parts.js';
 import type { FactorFamily } from '../risk/risk-factor.js';
 
 // The features a calibrated model reads: Kamei et al.'s just-in-time set, as far as git can
@@ -47,18 +48,6 @@ export const FEATURES: readonly FeatureDefinition[] = [
 export type DiffFeatures = Pick<FeatureValues, 'la' | 'ld' | 'nf' | 'nd' | 'ns' | 'entropy' | 'kind' | 'tests'>;
 export type HistoryFeatures = Pick<FeatureValues, 'lt' | 'ndev' | 'nuc' | 'age' | 'exp' | 'sexp'>;
 
-/** The directory of a path ('' at the root). */
-export function directoryOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
-
-/** Kamei's subsystem: the top-level directory ('' for files at the root). */
-export function subsystemOf(path: string): string {
-  const slash = path.indexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
-
 /** Normalised Shannon entropy of the changed lines over the files: 0 for one file, 1 for an even spread. */
 export function changeEntropy(files: readonly Pick<DiffFile, 'additions' | 'deletions'>[]): number {
   const sizes = files.map((f) => f.additions + f.deletions).filter((n) => n > 0);
@@ -73,10 +62,14 @@ export function authoredFiles(diff: Diff): DiffFile[] {
   return diff.files.filter((f) => isAuthored(f.kind));
 }
 
+/** The points a family gives a diff, all its factors together. */
+export function familyPoints(family: FactorFamily, diff: Diff): number {
+  return family.evaluate({ diff }).reduce((sum, f) => sum + f.points, 0);
+}
+
 /** The diff's features; `families` are the kind and tests families built for the config. */
 export function diffFeatures(diff: Diff, families: { kind: FactorFamily; tests: FactorFamily }): DiffFeatures {
   const files = authoredFiles(diff);
-  const pointsOf = (family: FactorFamily) => family.evaluate({ diff }).reduce((sum, f) => sum + f.points, 0);
   return {
     la: files.reduce((n, f) => n + f.additions, 0),
     ld: files.reduce((n, f) => n + f.deletions, 0),
@@ -84,7 +77,7 @@ export function diffFeatures(diff: Diff, families: { kind: FactorFamily; tests: 
     nd: new Set(files.map((f) => directoryOf(f.path))).size,
     ns: new Set(files.map((f) => subsystemOf(f.path))).size,
     entropy: changeEntropy(files),
-    kind: pointsOf(families.kind),
-    tests: pointsOf(families.tests),
+    kind: familyPoints(families.kind, diff),
+    tests: familyPoints(families.tests, diff),
   };
 }

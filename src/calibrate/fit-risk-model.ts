@@ -26,10 +26,11 @@ function meanAndSd(xs: readonly number[]): { mean: number; sd: number } {
   return { mean, sd: Math.sqrt(variance) };
 }
 
+const DEFINITIONS = new Map(FEATURES.map((f) => [f.id, f]));
+
 /** Each fitted feature's share of the log-odds for a change: weight times its standardised value. */
 export function logitTerms(variant: Pick<ModelVariant, 'features'>, values: FeatureValues): Array<{ id: FeatureDefinition['id']; term: number }> {
-  const definitions = new Map(FEATURES.map((f) => [f.id, f]));
-  return variant.features.map((f) => ({ id: f.id, term: (f.weight * (transform(definitions.get(f.id)!, values) - f.mean)) / f.sd }));
+  return variant.features.map((f) => ({ id: f.id, term: (f.weight * (transform(DEFINITIONS.get(f.id)!, values) - f.mean)) / f.sd }));
 }
 
 export function linearScore(variant: Pick<ModelVariant, 'features'>, values: FeatureValues): number {

@@ -2,6 +2,7 @@ import { popt, recallAtEffort } from '../evaluation/effort-aware.js';
 import { rocAuc } from '../evaluation/roc-auc.js';
 import { buggyAsOf, type DatasetRow } from './build-dataset.js';
 import { fitVariant, linearScore, type ModelInputs } from './fit-risk-model.js';
+import { sigmoid } from './logistic-regression.js';
 import type { RiskModel, ValidationRow } from './risk-model-file.js';
 
 const SECONDS_PER_DAY = 86_400;
@@ -52,7 +53,7 @@ export function validateVariant(split: TimeSplit, inputs: ModelInputs): Validati
   const variant = fitVariant(split.train, split.trainLabels, inputs);
   const efforts = split.test.map((r) => Math.max(1, r.effort));
   const logits = split.test.map((r) => variant.intercept + linearScore(variant, r.values));
-  const probability = logits.map((l) => 1 / (1 + Math.exp(-l)));
+  const probability = logits.map(sigmoid);
   const density = probability.map((p, i) => p / efforts[i]!);
   const model = metricsOf(logits, split.testLabels, efforts);
   const effortAware = metricsOf(density, split.testLabels, efforts);

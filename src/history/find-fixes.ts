@@ -9,7 +9,7 @@ export interface FixRules {
   when: FixWhen;
 }
 
-export function compileFixRules(calibrate: RiskgateConfig['calibrate']): FixRules {
+export function compileFixRules(calibrate: Pick<RiskgateConfig['calibrate'], 'fix_patterns' | 'issue_patterns' | 'fix_when'>): FixRules {
   return {
     keywords: calibrate.fix_patterns.map((p) => new RegExp(p, 'iu')),
     // Case matters for issue keys: `ABC-123` is a key, `utf-8` is not.

@@ -1,4 +1,5 @@
-import { subsystemOf, type HistoryFeatures } from '../calibrate/change-features.js';
+import type { HistoryFeatures } from '../calibrate/change-features.js';
+import { subsystemOf } from '../diff/path-parts.js';
 import type { FileStatus } from '../diff/diff-file.js';
 
 const SECONDS_PER_DAY = 86_400;

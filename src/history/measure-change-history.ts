@@ -1,4 +1,5 @@
-import { authoredFiles, subsystemOf, type HistoryFeatures } from '../calibrate/change-features.js';
+import { authoredFiles, type HistoryFeatures } from '../calibrate/change-features.js';
+import { subsystemOf } from '../diff/path-parts.js';
 import type { Diff } from '../diff/diff-file.js';
 import { EMPTY_TREE } from '../git/read-git-diff.js';
 import { runGit } from '../git/run-git.js';
@@ -22,6 +23,8 @@ async function countCommits(root: string, base: string, authorEmail: string, pat
  * author's experience. `head` gives the author and the time.
  */
 export async function measureChangeHistory(root: string, base: string, head: string, diff: Diff): Promise<HistoryFeatures> {
+  // A change from the empty tree has no history before it.
+  if (base === EMPTY_TREE) return { lt: 0, ndev: 0, nuc: 0, age: 0, exp: 0, sexp: 0 };
   const touched = authoredFiles(diff)
     .sort((a, b) => b.additions + b.deletions - (a.additions + a.deletions))
     .slice(0, MAX_MEASURED_FILES);
@@ -30,7 +33,6 @@ export async function measureChangeHistory(root: string, base: string, head: str
   const now = Number(time);
   const existing = touched.filter((f) => f.status !== 'added').map((f) => f.previousPath ?? f.path);
   const subsystems = [...new Set(touched.map((f) => subsystemOf(f.path)))];
-  if (base === EMPTY_TREE) return { lt: 0, ndev: 0, nuc: 0, age: 0, exp: 0, sexp: 0 };
 
   let nuc = 0;
   const developers = new Set<string>();

@@ -191,7 +191,7 @@ export async function mineHistory(cwd: string, options: MineOptions): Promise<Mi
     await cache.save();
   }
 
-  const known = new Map(commits.map((c) => [c.sha, c]));
+  const known = new Set(commits.map((c) => c.sha));
   const fixTimes = new Map<string, number[]>();
   for (const fix of fixCommits) {
     const introducers = new Set<string>();

@@ -1,3 +1,4 @@
+import type { FileStatus } from '../diff/diff-file.js';
 import { parseRawLine } from './read-commit-log.js';
 import { NULL_BLOB } from './history-commit.js';
 
@@ -57,7 +58,7 @@ interface Section {
 }
 
 interface RawChange {
-  status: string;
+  status: FileStatus;
   oldBlob: string;
   newBlob: string;
   path: string;
@@ -192,7 +193,7 @@ export class LineOriginReplay {
           if (merged) commit.merged.push(merged);
         } else if (line.startsWith(':')) {
           const raw = parseRawLine(line);
-          if (raw) commit.raw.push({ ...raw, status: line.slice(1).split(' ')[4]?.charAt(0) ?? 'M' });
+          if (raw) commit.raw.push(raw);
         }
         continue;
       }
@@ -229,10 +230,10 @@ export class LineOriginReplay {
     const trace = this.options.traced.has(commit.sha);
     const tracedFiles: TracedFile[] = [];
     for (const change of commit.raw) {
-      if (change.status === 'D' || change.newBlob === NULL_BLOB) continue;
+      if (change.status === 'deleted' || change.newBlob === NULL_BLOB) continue;
       const section = byNewBlob.get(`${change.oldBlob}..${change.newBlob}`);
       const hunks = section?.hunks ?? [];
-      if (change.status === 'A') {
+      if (change.status === 'added') {
         const length = hunks.reduce((n, h) => n + h.newCount, 0);
         if (length <= MAX_TRACKED_LINES && !this.origins.has(change.newBlob)) {
           this.origins.set(change.newBlob, new Int32Array(length).fill(commit.index));
@@ -240,7 +241,7 @@ export class LineOriginReplay {
         continue;
       }
       const old = await this.originsOf(change.oldBlob);
-      if (trace && (change.status === 'M' || change.status === 'R')) {
+      if (trace && (change.status === 'modified' || change.status === 'renamed')) {
         const path = change.previousPath ?? change.path;
         const lines = this.options.selectLines(
           path,

@@ -44,10 +44,6 @@ export function createCalibratedFactors(model: RiskModel, settings: FamilySettin
     fix_patterns: model.labelling.fixPatterns,
     issue_patterns: model.labelling.issuePatterns,
     fix_when: model.labelling.fixWhen,
-    max_commit_files: model.labelling.maxCommitFiles,
-    max_commit_lines: model.labelling.maxCommitLines,
-    label_horizon_days: model.window.labelHorizonDays,
-    validation_gap_days: model.validation.gapDays,
   });
   const families = { kind: changeKindFamily(settings), tests: testsFamily(settings) };
   return {

@@ -53,7 +53,7 @@ export function createRiskScorer(
     let modelUse: ModelUse | undefined;
     if (calibrated) {
       const part = calibrated.evaluate(input);
-      factors.push(...part.factors.map((f) => ({ ...f, points: round1(f.points) })));
+      factors.push(...part.factors);
       modelUse = {
         path: MODEL_PATH,
         inputs: part.inputs,

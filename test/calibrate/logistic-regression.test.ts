@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitLogistic, predictLogit, sigmoid } from '../../src/calibrate/logistic-regression.js';
-
-/** Tiny seeded PRNG (mulberry32), so the synthetic data is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../support/mulberry32.js';
 
 /** Rows of standard normals (plus `shared` times a common factor, to correlate them) and labels drawn from the true model. */
 function synthetic(n: number, intercept: number, weights: readonly number[], seed: number, shared = 0) {

@@ -22,17 +22,7 @@ export function day(n: number): number {
   return EPOCH + Math.round(n * DAY);
 }
 
-/** Tiny seeded PRNG (mulberry32), so generated histories are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from './mulberry32.js';
 
 /** git with no user or system config, a fixed identity and the given author and committer time. */
 function gitEnv(home: string, who: Person, when: number): NodeJS.ProcessEnv {

@@ -1,11 +1,7 @@
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
 import { isAuthored } from '../../diff/diff-file.js';
-
-function directoryOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '.' : path.slice(0, slash);
-}
+import { directoryOf } from '../../diff/path-parts.js';
 
 /** Spread: a change across many directories and files is harder to hold in one's head. */
 export const spreadFamily: FamilyFactory = ({ weights }) => ({
