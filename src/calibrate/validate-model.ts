@@ -79,3 +79,12 @@ export function validationOf(split: TimeSplit, gapDays: number): RiskModel['vali
     rows: [validateVariant(split, 'history'), validateVariant(split, 'diff')],
   };
 }
+
+/**
+ * The variants that rank the newer commits no better than lines added alone. Such a model would
+ * stand in for the default score's size and spread factors while knowing less than a size label,
+ * so `calibrate` does not write it unless told to.
+ */
+export function weakerThanLinesAdded(validation: Pick<RiskModel['validation'], 'rows'>): ValidationRow[] {
+  return validation.rows.filter((row) => row.model.auc === null || (row.linesAdded.auc !== null && row.model.auc <= row.linesAdded.auc));
+}

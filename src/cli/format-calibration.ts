@@ -1,12 +1,23 @@
-import type { RiskModel } from '../calibrate/risk-model-file.js';
+import type { RiskModel, ValidationRow } from '../calibrate/risk-model-file.js';
 import type { MiningStats } from '../history/mine-history.js';
 
 const day = (iso: string) => iso.slice(0, 10);
 const f3 = (n: number | null) => (n === null ? '  -  ' : n.toFixed(3));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** What `riskgate calibrate` prints: what was mined, the validation table, and the weights. */
-export function formatCalibration(model: RiskModel, stats: MiningStats, written: string): string {
+const variantName = (row: Pick<ValidationRow, 'inputs'>) => (row.inputs === 'history' ? 'model (history)' : 'model (diff only)');
+
+/** Why a model is not written: which variants rank the newer commits no better than lines added. */
+export function formatWeaker(rows: readonly ValidationRow[]): string {
+  const figures = rows.map((r) => `${variantName(r)} ${f3(r.model.auc).trim()} against lines added ${f3(r.linesAdded.auc).trim()}`);
+  return `the calibrated model ranks the newer commits no better than lines added alone (AUC ${figures.join('; ')})`;
+}
+
+/**
+ * What `riskgate calibrate` prints: what was mined, the validation table, the weights, and where
+ * the model went (`written` null: nowhere, the command says why).
+ */
+export function formatCalibration(model: RiskModel, stats: MiningStats, written: string | null): string {
   const v = model.validation;
   const out = [
     `riskgate calibrate: ${model.counts.commits} commits (${model.counts.merges} merges and ${model.counts.largeCommits} bulk commits not labelled), ${model.counts.fixes} fixes`,
@@ -18,8 +29,7 @@ export function formatCalibration(model: RiskModel, stats: MiningStats, written:
     '                        AUC    Popt   recall@20%',
   ];
   for (const row of v.rows) {
-    const name = row.inputs === 'history' ? 'model (history)' : 'model (diff only)';
-    out.push(`  ${name.padEnd(20)}${f3(row.model.auc)}  ${f3(row.model.popt)}  ${f3(row.model.recallAt20)}`);
+    out.push(`  ${variantName(row).padEnd(20)}${f3(row.model.auc)}  ${f3(row.model.popt)}  ${f3(row.model.recallAt20)}`);
   }
   const baseline = v.rows[0];
   if (baseline) {
@@ -34,7 +44,7 @@ export function formatCalibration(model: RiskModel, stats: MiningStats, written:
     `weights (history variant, log-odds per standard deviation; ${variant.points.perLogit.toFixed(1)} points each, baseline ${variant.points.base.toFixed(1)}):`,
     `  ${weights.map((w) => `${w.id} ${w.weight >= 0 ? '+' : ''}${w.weight.toFixed(2)}`).join('  ')}`,
     '',
-    `wrote ${written}: riskgate score and the gate use it once it is on the base branch`,
+    written === null ? 'model not written' : `wrote ${written}: riskgate score and the gate use it once it is on the base branch`,
   );
   return out.join('\n');
 }

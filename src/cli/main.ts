@@ -47,6 +47,8 @@ Options:
                     calibrate: learn from commits from this day (default: the first commit)
   --until DATE      spend, calibrate: up to and including this UTC day (calibrate: default today)
   --out FILE        calibrate: where to write the model (default .github/riskgate-model.json)
+  --force           calibrate: write the model even if it ranks newer commits no better than
+                    lines added alone (without it, calibrate shows the figures and writes nothing)
   --repo OWNER/NAME spend: one repository only
   --debug           print stack traces on errors
   -h, --help        this help
@@ -63,6 +65,7 @@ const OPTIONS = {
   config: { type: 'string' },
   model: { type: 'string' },
   'no-model': { type: 'boolean' },
+  force: { type: 'boolean' },
   out: { type: 'string' },
   tier: { type: 'string' },
   json: { type: 'boolean' },
@@ -155,6 +158,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         ...(out !== undefined ? { out } : {}),
         ...(values.config !== undefined ? { config: values.config } : {}),
         ...(values.json ? { json: true } : {}),
+        ...(values.force ? { force: true } : {}),
       });
     }
     case 'config':

@@ -7,83 +7,8 @@ import { defaultConfig } from '../../src/config/load-config.js';
 import { CalibrationError } from '../../src/history/calibration-error.js';
 import { compileFixRules } from '../../src/history/find-fixes.js';
 import { mineHistory, type MinedHistory } from '../../src/history/mine-history.js';
-import { day, fastImport, GitFixture, mulberry32, type ImportCommit, type Person } from '../support/git-fixture.js';
-
-const DEVELOPERS: Person[] = ['ana', 'ben', 'chen', 'dara', 'eli', 'femi'].map((n) => ({ name: n, email: `${n}@example.com` }));
-const CORE = ['core/engine.py', 'core/parser.py', 'core/store.py', 'core/cache.py'];
-
-interface Synthetic {
-  commits: ImportCommit[];
-  /** Indices of the commits a later fix repairs. */
-  buggy: Set<number>;
-  /** Indices of the fix commits. */
-  fixes: Set<number>;
-}
-
-/**
- * A history with a planted signal: "feature" commits that add many lines to two or three core/
- * files are buggy, and a "fix ..." commit one to three steps later rewrites one of their lines.
- * Clean commits add new modules (as large, but in new files) or touch docs and lib/ a little.
- * Commit i is dated about 4i days after day 0: 260 commits span almost three years.
- */
-function syntheticHistory(count: number, options: { seed: number; withFixes: boolean; daysApart: number }): Synthetic {
-  const random = mulberry32(options.seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-  const files = new Map<string, string[]>();
-  const render = (path: string) => `${files.get(path)!.join('\n')}\n`;
-  let serial = 0;
-  const codeLines = (n: number) => Array.from({ length: n }, () => `v${++serial} = compute(${serial})`);
-
-  const commits: ImportCommit[] = [];
-  const buggy = new Set<number>();
-  const fixes = new Set<number>();
-  const pending: Array<{ due: number; path: string; text: string; introducer: number }> = [];
-
-  for (const path of [...CORE, 'lib/util.py', 'docs/guide.md']) files.set(path, codeLines(12));
-  commits.push({ who: DEVELOPERS[0]!, when: day(0), message: 'Initial import', files: Object.fromEntries([...files.keys()].map((p) => [p, render(p)])) });
-
-  for (let i = 1; i < count; i++) {
-    const who = pick(DEVELOPERS);
-    const when = day(i * options.daysApart + random());
-    const dueIndex = pending.findIndex((p) => p.due <= i);
-    if (dueIndex >= 0) {
-      const [due] = pending.splice(dueIndex, 1);
-      const lines = files.get(due!.path)!;
-      const at = lines.indexOf(due!.text);
-      if (at < 0) throw new Error(`planted line ${due!.text} is gone`);
-      lines[at] = `${due!.text.split(' = ')[0]} = checked(${++serial})`;
-      fixes.add(i);
-      buggy.add(due!.introducer);
-      commits.push({ who, when, message: `${pick(['Fix crash in', 'fix off-by-one in', 'Bugfix for'])} ${due!.path}`, files: { [due!.path]: render(due!.path) } });
-      continue;
-    }
-    // Plants a bug in the last lines of `path`, to be fixed one to three steps later.
-    const plant = (path: string, lastLines: number) => {
-      if (!options.withFixes) return;
-      const lines = files.get(path)!;
-      pending.push({ due: i + int(1, 3), path, text: lines[lines.length - int(1, lastLines)]!, introducer: i });
-    };
-    if (random() < 0.45) {
-      const touched = [...CORE].sort(() => random() - 0.5).slice(0, int(2, 3));
-      const changed: Record<string, string> = {};
-      for (const path of touched) {
-        files.get(path)!.push(...codeLines(int(8, 30)));
-        changed[path] = render(path);
-      }
-      if (random() < 0.85) plant(pick(touched), 8); // most, not all, of these are buggy
-      commits.push({ who, when, message: `Add feature ${i}`, files: changed });
-    } else if (random() < 0.4) {
-      commits.push({ who, when, message: `Add module ${i}`, files: { [`feat/m${i}.py`]: `${codeLines(int(30, 120)).join('\n')}\n` } });
-    } else {
-      const path = pick(['lib/util.py', 'docs/guide.md']);
-      files.get(path)!.push(...codeLines(int(1, 4)));
-      if (path === 'lib/util.py' && random() < 0.2) plant(path, 1); // and now and then a small change is
-      commits.push({ who, when, message: `Update ${path}`, files: { [path]: render(path) } });
-    }
-  }
-  return { commits, buggy, fixes };
-}
+import { day, fastImport, GitFixture } from '../support/git-fixture.js';
+import { syntheticHistory, type Synthetic } from '../support/synthetic-history.js';
 
 const config: RiskgateConfig = defaultConfig();
 const rules = compileFixRules(config.calibrate);

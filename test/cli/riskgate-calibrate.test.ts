@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { day, fastImport, GitFixture } from '../support/git-fixture.js';
 import { GitRepo } from '../support/git-repo.js';
 import { lines } from '../support/make-diff.js';
 import { riskModelFileText } from '../support/risk-model-fixture.js';
 import { runCli } from '../support/run-cli.js';
+import { syntheticHistory, type Planting } from '../support/synthetic-history.js';
 
 // The CLI around calibration: the refusals a user meets first, and scoring with a model file.
 // Fitting itself is tested on mined synthetic histories in test/calibrate.
@@ -52,6 +54,55 @@ describe('riskgate calibrate', () => {
     const run = await runCli(['calibrate', '--until', 'yesterday'], { cwd: repo.dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--until must be a date as YYYY-MM-DD');
+  });
+});
+
+describe('riskgate calibrate weighs the model against lines added before writing it', () => {
+  const COUNT = 260;
+  const until = new Date(day(COUNT * 4 + 10) * 1000).toISOString().slice(0, 10);
+  const histories: GitFixture[] = [];
+  afterAll(() => {
+    for (const h of histories) h.cleanup();
+  });
+  // Seed 6 with bugs planted anywhere: both variants rank the newer commits below lines added
+  // (the test checks that from the figures printed, not from this comment).
+  const history = (planting: Planting, seed: number) => {
+    const fixture = new GitFixture('riskgate-calibrate-cli-');
+    histories.push(fixture);
+    fastImport(fixture, syntheticHistory(COUNT, { seed, withFixes: true, daysApart: 4, planting }).commits);
+    return fixture.dir;
+  };
+  const modelFile = (dir: string) => join(dir, '.github', 'riskgate-model.json');
+  type Row = { inputs: string; model: { auc: number }; linesAdded: { auc: number } };
+
+  it('a model that learned something is written', async () => {
+    const dir = history('features', 7);
+    const run = await runCli(['calibrate', '--until', until], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('wrote .github/riskgate-model.json');
+    const rows = (JSON.parse(readFileSync(modelFile(dir), 'utf8')) as { validation: { rows: Row[] } }).validation.rows;
+    for (const row of rows) expect(row.model.auc).toBeGreaterThan(row.linesAdded.auc);
+  });
+
+  it('one that ranks no better than lines added is shown, named and not written; --force writes it', async () => {
+    const dir = history('anywhere', 6);
+    const refused = await runCli(['calibrate', '--until', until, '--json'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(existsSync(modelFile(dir))).toBe(false);
+    const shown = JSON.parse(refused.stdout) as { written: string | null; model: { validation: { rows: Row[] } } };
+    expect(shown.written).toBeNull();
+    const weaker = shown.model.validation.rows.filter((r) => r.model.auc <= r.linesAdded.auc);
+    expect(weaker.length).toBeGreaterThan(0);
+    expect(refused.stderr).toContain('the calibrated model ranks the newer commits no better than lines added alone');
+    for (const row of weaker) expect(refused.stderr).toContain(`against lines added ${row.linesAdded.auc.toFixed(3)}`);
+    expect(refused.stderr).toContain('nothing written');
+    expect(refused.stderr).toContain('--force');
+
+    const forced = await runCli(['calibrate', '--until', until, '--force'], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('wrote .github/riskgate-model.json');
+    expect(forced.stderr).toMatch(/warning: the calibrated model ranks .* written because of --force/);
+    expect(JSON.parse(readFileSync(modelFile(dir), 'utf8'))).toMatchObject({ format: 'riskgate-model', validation: { rows: shown.model.validation.rows } });
   });
 });
 

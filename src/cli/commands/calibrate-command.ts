@@ -1,13 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { calibrateModel } from '../../calibrate/calibrate-model.js';
+import { weakerThanLinesAdded } from '../../calibrate/validate-model.js';
 import { MODEL_PATH } from '../../calibrate/risk-model-file.js';
 import { createFileClassifier } from '../../diff/classify-file.js';
 import { repositoryRoot } from '../../git/resolve-change.js';
 import { compileFixRules } from '../../history/find-fixes.js';
+import { CalibrationError } from '../../history/calibration-error.js';
 import { mineHistory } from '../../history/mine-history.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
-import { formatCalibration } from '../format-calibration.js';
+import { formatCalibration, formatWeaker } from '../format-calibration.js';
 import { DAY_MS, parseDay } from '../parse-day.js';
 import { resolveConfig } from '../resolve-config.js';
 
@@ -17,6 +19,8 @@ export interface CalibrateOptions {
   out?: string;
   config?: string;
   json?: boolean;
+  /** Write the model even when it ranks no better than lines added. */
+  force?: boolean;
   riskgateVersion: string;
 }
 
@@ -45,11 +49,19 @@ export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Pr
     riskgateVersion: options.riskgateVersion,
     ...(sinceMs !== undefined ? { since: new Date(sinceMs) } : {}),
   });
+  const weaker = weakerThanLinesAdded(model.validation);
+  if (weaker.length > 0 && !options.force) {
+    // The figures come first: they are what the user has to weigh.
+    if (options.json) await writeLine(io.stdout, JSON.stringify({ model, stats: mined.stats, written: null }, null, 2));
+    else await writeLine(io.stdout, formatCalibration(model, mined.stats, null));
+    throw new CalibrationError(`${formatWeaker(weaker)}; nothing written (check calibrate.fix_patterns and calibrate.fix_when, or pass --force to write it anyway)`);
+  }
   const out = resolve(io.cwd, options.out ?? resolve(root, MODEL_PATH));
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(model, null, 2)}\n`);
   const shown = relative(io.cwd, out) || out;
   if (options.json) await writeLine(io.stdout, JSON.stringify({ model, stats: mined.stats, written: shown }, null, 2));
   else await writeLine(io.stdout, formatCalibration(model, mined.stats, shown));
+  if (weaker.length > 0) io.stderr.write(`riskgate calibrate: warning: ${formatWeaker(weaker)}; written because of --force\n`);
   return 0;
 }
