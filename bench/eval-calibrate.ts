@@ -97,7 +97,7 @@ for (const repo of repos) {
   }
   // Two bounds for the same features and model, neither available to a user: fitted on the
   // published labels of the commits before the cut (labels as good as the test's), and fitted on
-  // the test commits themselves (hindsight: no weights of this model rank them better).
+  // the test commits themselves (hindsight: about the best this model's weights can rank them).
   const older = labelled.filter((l) => l.author_time < cut && dataset.has(l.sha));
   const onPublished = fitVariant(older.map((l) => dataset.get(l.sha)!), older.map((l) => l.buggy), 'history');
   const inHindsight = fitVariant(test.filter((l) => dataset.has(l.sha)).map((l) => dataset.get(l.sha)!), scores.buggy, 'history');
