@@ -14,6 +14,7 @@ import { parseUnifiedDiff } from '../src/diff/parse-unified-diff.js';
 import { rocAuc } from '../src/evaluation/roc-auc.js';
 import { runGit } from '../src/git/run-git.js';
 import { compileFixRules } from '../src/history/find-fixes.js';
+import { SECONDS_PER_DAY } from '../src/history/history-commit.js';
 import { mineHistory } from '../src/history/mine-history.js';
 import { createRiskScorer } from '../src/risk/score-risk.js';
 import type { FeatureValues, HistoryFeatures } from '../src/calibrate/change-features.js';
@@ -30,7 +31,6 @@ interface Labelled {
 }
 
 const TEST_SHARE = 0.25;
-const DAY = 86_400;
 
 async function readLabels(): Promise<Labelled[]> {
   const path = process.env.RISKGATE_EVAL_NUMSTAT ?? fileURLToPath(new URL('../../../shared/data/risk-eval/dev-numstat.jsonl.gz', import.meta.url));
@@ -61,7 +61,7 @@ for (const repo of repos) {
   // History up to the newest labelled commit, so the test commits' history features exist; the
   // model only learns from commits and fixes before the cut.
   const mined = await mineHistory(clone, {
-    until: new Date((labelled.at(-1)!.author_time + DAY) * 1000),
+    until: new Date((labelled.at(-1)!.author_time + SECONDS_PER_DAY) * 1000),
     rules,
     maxCommitFiles: config.calibrate.max_commit_files,
     maxCommitLines: config.calibrate.max_commit_lines,

@@ -1,13 +1,12 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { CalibrationError } from '../history/calibration-error.js';
 import type { FixRules } from '../history/find-fixes.js';
+import { SECONDS_PER_DAY } from '../history/history-commit.js';
 import type { MinedHistory } from '../history/mine-history.js';
 import { buggyAsOf, buildDataset } from './build-dataset.js';
 import { fitVariant } from './fit-risk-model.js';
 import { MODEL_FORMAT_VERSION, type RiskModel } from './risk-model-file.js';
 import { splitByTime, validationOf } from './validate-model.js';
-
-const SECONDS_PER_DAY = 86_400;
 
 /** Below these a model would be noise: calibrate says so instead of writing one. */
 export const MIN_COMMITS = 200;

@@ -1,11 +1,11 @@
 import { popt, recallAtEffort } from '../evaluation/effort-aware.js';
 import { rocAuc } from '../evaluation/roc-auc.js';
+import { SECONDS_PER_DAY } from '../history/history-commit.js';
 import { buggyAsOf, type DatasetRow } from './build-dataset.js';
 import { fitVariant, linearScore, type ModelInputs } from './fit-risk-model.js';
 import { sigmoid } from './logistic-regression.js';
 import type { RiskModel, ValidationRow } from './risk-model-file.js';
 
-const SECONDS_PER_DAY = 86_400;
 /** The newest quarter of the labelled window is the test part. */
 const TEST_SHARE = 0.25;
 

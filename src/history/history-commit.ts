@@ -27,3 +27,6 @@ export interface HistoryCommit {
 
 /** git's id for "no such side" in raw output. */
 export const NULL_BLOB = '0000000000000000000000000000000000000000';
+
+/** Commit times are in seconds since the epoch; windows and ages are counted in days of these. */
+export const SECONDS_PER_DAY = 86_400;

@@ -1,8 +1,7 @@
 import type { HistoryFeatures } from '../calibrate/change-features.js';
 import { subsystemOf } from '../diff/path-parts.js';
 import type { FileStatus } from '../diff/diff-file.js';
-
-const SECONDS_PER_DAY = 86_400;
+import { SECONDS_PER_DAY } from './history-commit.js';
 
 /** What a file's past says; carried across renames. */
 interface FileRecord {

@@ -3,8 +3,8 @@ import { subsystemOf } from '../diff/path-parts.js';
 import type { Diff } from '../diff/diff-file.js';
 import { EMPTY_TREE } from '../git/read-git-diff.js';
 import { runGit } from '../git/run-git.js';
+import { SECONDS_PER_DAY } from './history-commit.js';
 
-const SECONDS_PER_DAY = 86_400;
 /** The history of this many files is read (the largest changes first): a bulk change stays quick. */
 const MAX_MEASURED_FILES = 200;
 

@@ -49,19 +49,20 @@ export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Pr
     riskgateVersion: options.riskgateVersion,
     ...(sinceMs !== undefined ? { since: new Date(sinceMs) } : {}),
   });
+  // `written` null: the model went nowhere (the error after it says why).
+  const report = (written: string | null) =>
+    writeLine(io.stdout, options.json ? JSON.stringify({ model, stats: mined.stats, written }, null, 2) : formatCalibration(model, mined.stats, written));
   const weaker = weakerThanLinesAdded(model.validation);
   if (weaker.length > 0 && !options.force) {
     // The figures come first: they are what the user has to weigh.
-    if (options.json) await writeLine(io.stdout, JSON.stringify({ model, stats: mined.stats, written: null }, null, 2));
-    else await writeLine(io.stdout, formatCalibration(model, mined.stats, null));
+    await report(null);
     throw new CalibrationError(`${formatWeaker(weaker)}; nothing written (check calibrate.fix_patterns and calibrate.fix_when, or pass --force to write it anyway)`);
   }
   const out = resolve(io.cwd, options.out ?? resolve(root, MODEL_PATH));
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(model, null, 2)}\n`);
   const shown = relative(io.cwd, out) || out;
-  if (options.json) await writeLine(io.stdout, JSON.stringify({ model, stats: mined.stats, written: shown }, null, 2));
-  else await writeLine(io.stdout, formatCalibration(model, mined.stats, shown));
+  await report(shown);
   if (weaker.length > 0) io.stderr.write(`riskgate calibrate: warning: ${formatWeaker(weaker)}; written because of --force\n`);
   return 0;
 }
