@@ -6,6 +6,7 @@ import { FACTOR_FAMILIES } from '../src/risk/factor-registry.js';
 import { createRiskScorer } from '../src/risk/score-risk.js';
 import { createChangeScorer } from '../src/run/score-change.js';
 import type { Diff } from '../src/diff/diff-file.js';
+import { floorRouting } from './floor-routing.js';
 import { messageAsText, readLabelledCommits, riskEvalPath } from './read-risk-eval.js';
 import { updateReadmeSection } from './update-readme-section.js';
 
@@ -59,6 +60,8 @@ const table = [
 
 console.log(table);
 if (updateReadmeSection('eval:risk', table)) console.log('\nREADME.md updated');
+// Floors do not change the score (the ranking above); they change where changes are routed.
+console.log(`\nTier floors (built-in) on the same commits:\n\n${floorRouting(config, parsed.map((p) => ({ diff: p.diff, text: p.text, buggy: p.commit.buggy })))}`);
 const losing = rows.filter((r) => r.score < r.la);
 if (losing.length > 0) {
   console.error(`the score loses to lines-added on ${losing.map((r) => r.repo).join(', ')}`);

@@ -32,9 +32,11 @@ export function formatScore(result: ScoreResult, context: { label: string; confi
     out.push('  no risk factors');
   } else {
     out.push('  points  factor                          reason');
+    const floorOf = new Map(result.floors.map((f) => [f.factor, f.tier]));
     for (const factor of result.factors.slice(0, SHOWN_FACTORS)) {
       const points = (factor.points > 0 ? `+${factor.points}` : String(factor.points)).padStart(6);
-      out.push(`  ${points}  ${factor.id.padEnd(30)}  ${factor.reason}`);
+      const floor = floorOf.get(factor.id);
+      out.push(`  ${points}  ${factor.id.padEnd(30)}  ${factor.reason}${floor ? ` [tier floor: ${floor}]` : ''}`);
       for (const e of factor.evidence.slice(0, SHOWN_EVIDENCE)) {
         const where = e.line !== undefined ? `${e.path}:${e.line}` : e.path;
         out.push(`${' '.repeat(42)}${where}${e.excerpt ? `  ${e.excerpt}` : ''}`);

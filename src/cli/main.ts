@@ -18,7 +18,8 @@ Usage:
                                        default: the branch against the upstream default
                                        branch, else the last commit
   riskgate score --jsonl [--diff FILE] batch: JSON lines {"id","diff","title"?,"body"?} in,
-                                       {"id","score","tier","additions","deletions","factors"} out
+                                       {"id","score","tier","additions","deletions","factors",
+                                       "floors"} out
   riskgate plan [RANGE] [options]      what each tier would run, with estimated tokens and dollars
   riskgate review [RANGE] [options]    run the agents on a change and print findings, per-agent
                                        outcome, tokens, cache hits and dollars (ANTHROPIC_API_KEY)

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/finding.js';
+import { FLOOR_SCOPES, FLOOR_TIERS, type TierFloorSetting } from '../plan/tier-floors.js';
 import { AGENTS, MODEL_CLASSES, type TIERS } from '../plan/tier.js';
+import { knownFactorIds } from '../risk/known-factor-ids.js';
 import { DEFAULT_PERMISSION_PATHS, DEFAULT_SENSITIVE_PATHS } from './default-sensitive-paths.js';
+import { DEFAULT_TIER_FLOORS } from './default-tier-floors.js';
+import { didYouMean } from './describe-config-issues.js';
 
 // The schema of `.github/riskgate.yml`. Every key has a default, unknown keys are errors (a typo
 // must never be silently ignored), and the YAML keys are used as they are in code.
@@ -85,6 +89,23 @@ const thresholds = z
     message: 'thresholds must rise: standard <= thorough <= full',
   });
 
+// A floor is a tier, `none`, or the long form with where it holds. Parsed to the long form and
+// merged over the built-in floors: an entry replaces the built-in entry of its factor id (all of
+// it: `full` alone means in any file, tests included), and `none` stays in the map as a removal,
+// so parsing an effective config again gives the same config.
+const floorRule = z.strictObject({
+  tier: z.enum(FLOOR_TIERS),
+  in: z.enum(FLOOR_SCOPES).default('any'),
+  tests: z.boolean().default(true),
+});
+const floorSetting = z
+  .union([z.enum([...FLOOR_TIERS, 'none']), floorRule])
+  .transform((setting): TierFloorSetting => (typeof setting !== 'string' || setting === 'none' ? setting : { tier: setting, in: 'any', tests: true }));
+const floors = z
+  .record(z.string().min(1), floorSetting)
+  .default({})
+  .transform((configured): Record<string, TierFloorSetting> => ({ ...DEFAULT_TIER_FLOORS, ...configured }));
+
 const kindGlobs = z.strictObject({
   source: globList.optional(),
   test: globList.optional(),
@@ -120,6 +141,8 @@ export const configSchema = z.strictObject({
       thresholds: thresholds.prefault({}),
       /** Any changed path matching one of these forces the full tier. */
       always_full: globList.default([]),
+      /** Factor id -> the lowest tier a change with that factor gets, whatever its score. */
+      floors,
       minimal: tierPlan(DEFAULT_TIER_PLANS.minimal),
       standard: tierPlan(DEFAULT_TIER_PLANS.standard),
       thorough: tierPlan(DEFAULT_TIER_PLANS.thorough),
@@ -184,7 +207,23 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Model id -> prices; merged over the built-in table. */
   prices: z.record(z.string().min(1), modelPrice).default({}),
-});
+})
+  // A floor naming no factor would never hold: a typo must not silently disable a floor. Which
+  // ids exist depends on the sensitive categories, so this is checked on the whole config.
+  .superRefine((config, ctx) => {
+    const known = knownFactorIds(Object.keys(config.risk.sensitive_paths));
+    for (const id of Object.keys(DEFAULT_TIER_FLOORS)) known.add(id);
+    const allowed = [...known].sort();
+    for (const id of Object.keys(config.tiers.floors)) {
+      if (known.has(id)) continue;
+      const guess = didYouMean(id, allowed);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tiers', 'floors', id],
+        message: `no factor has this id${guess ? `; did you mean "${guess}"?` : ''} (factor ids: ${allowed.join(', ')})`,
+      });
+    }
+  });
 
 export type RiskgateConfig = z.output<typeof configSchema>;
 export type TierPlanConfig = RiskgateConfig['tiers']['minimal'];

@@ -9,6 +9,7 @@ interface SchemaDef {
   innerType?: unknown;
   in?: unknown;
   valueType?: unknown;
+  options?: unknown[];
 }
 
 function defOf(schema: unknown): SchemaDef | undefined {
@@ -29,6 +30,8 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
       current = def.in;
       continue;
     }
+    // A value of several forms: the keys of the first form that is a mapping.
+    if (def.type === 'union') return def.options?.map((option) => keysAt(option as z.ZodType, path.slice(i))).find((keys) => keys !== undefined);
     if (i === path.length) return def.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
     const key = path[i++];
     if (def.type === 'object' && def.shape) current = def.shape[String(key)];
@@ -71,6 +74,17 @@ export function describeConfigIssues(schema: z.ZodType, issues: readonly z.core.
         return [`${where}: ${show(issue.input)} is not allowed; allowed: ${issue.values.map((v) => show(v)).join(', ')}`];
       case 'invalid_type':
         return [`${where}: expected ${issue.expected}, got ${issue.input === undefined ? 'nothing' : `${typeof issue.input} ${show(issue.input)}`}`];
+      case 'invalid_union': {
+        // Each form's own problems; the form the value came closest to speaks: the one that got
+        // deepest into the value, else one that at least took its type.
+        const depth = (branch: readonly z.core.$ZodIssue[]) => Math.max(0, ...branch.map((i) => i.path.length));
+        const typeOnly = (branch: readonly z.core.$ZodIssue[]) => branch.every((i) => i.code === 'invalid_type' && i.path.length === 0);
+        const best = [...issue.errors].sort((a, b) => depth(b) - depth(a) || Number(typeOnly(a)) - Number(typeOnly(b)))[0];
+        if (!best) return [`${where}: ${issue.message}`];
+        const described = describeConfigIssues(schema, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+        const mapping = keysAt(schema, issue.path);
+        return depth(best) === 0 && mapping ? described.map((line) => `${line}; or a mapping with keys: ${mapping.join(', ')}`) : described;
+      }
       case 'too_small':
       case 'too_big':
         return [`${where}: ${issue.message.replace(/^Too (small|big): /, '')}, got ${show(issue.input)}`];

@@ -1,14 +1,24 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { isAuthored, type Diff } from '../diff/diff-file.js';
 import { compileGlobs } from '../risk/match-paths.js';
+import type { RiskFactor } from '../risk/risk-factor.js';
 import { callCostUsd, tokensForChars, type TokenEstimate } from './estimate-cost.js';
 import { DEFAULT_PRICES, type ModelPrice } from './prices.js';
-import { AGENTS, raiseTier, type AgentName, type ModelClass, type Tier } from './tier.js';
+import { createFloorFinder, type TierFloor } from './tier-floors.js';
+import { AGENTS, raiseTier, tierRank, type AgentName, type ModelClass, type Tier } from './tier.js';
 
-/** Why the tier is what it is: the score, a config glob, or a forced tier. */
+/** Why the tier is what it is: the score, a config glob, a tier floor, or a forced tier. */
 export interface TierDecision {
   tier: Tier;
   reasons: string[];
+  /** The tier floors that hold on the change, highest first (whether or not they raised the tier). */
+  floors: TierFloor[];
+}
+
+/** What the planner reads of a scored change. */
+export interface ScoredRisk {
+  score: number;
+  factors: readonly RiskFactor[];
 }
 
 export interface PlannedAgent {
@@ -22,6 +32,8 @@ export interface PlannedAgent {
 export interface Plan {
   tier: Tier;
   reasons: string[];
+  /** The tier floors that hold on the change; empty for a plan of a tier asked for by name. */
+  floors: TierFloor[];
   agents: PlannedAgent[];
   /** Prompt tokens the whole run may send (the tier's budget). */
   tokenBudget: number;
@@ -68,20 +80,29 @@ export function costAgents(
 }
 
 export interface TierPlanner {
-  /** The tier the score calls for, raised by `always_full` and a forced tier, and its plan. */
-  choose(diff: Diff, score: number, forced?: Tier): Plan;
+  /**
+   * The tier the score calls for, raised by `always_full`, the tier floors the factors set and a
+   * forced tier, and its plan. Nothing here lowers a tier.
+   */
+  choose(diff: Diff, risk: ScoredRisk, forced?: Tier): Plan;
   /** The plan of exactly this tier, for showing what each tier would cost. */
   at(diff: Diff, tier: Tier): Plan;
+}
+
+/** The tier a score's band calls for under the configured thresholds. */
+export function tierOfScore(score: number, thresholds: RiskgateConfig['tiers']['thresholds']): Tier {
+  const t = thresholds;
+  return score >= t.full ? 'full' : score >= t.thorough ? 'thorough' : score >= t.standard ? 'standard' : 'minimal';
 }
 
 /** Builds a planner for one config: which agents run at which tier, on which model, for how much. */
 export function createTierPlanner(config: RiskgateConfig): TierPlanner {
   const alwaysFull = compileGlobs(config.tiers.always_full);
+  const floorsOf = createFloorFinder(config.tiers.floors, compileGlobs(Object.values(config.risk.sensitive_paths).flat()));
   const prices: Record<string, ModelPrice> = { ...DEFAULT_PRICES, ...config.prices };
 
-  const decide = (diff: Diff, score: number, forced?: Tier): TierDecision => {
-    const t = config.tiers.thresholds;
-    const byScore: Tier = score >= t.full ? 'full' : score >= t.thorough ? 'thorough' : score >= t.standard ? 'standard' : 'minimal';
+  const decide = (diff: Diff, { score, factors }: ScoredRisk, forced?: Tier): TierDecision => {
+    const byScore = tierOfScore(score, config.tiers.thresholds);
     let tier = byScore;
     const reasons = [`score ${score} is in the ${byScore} band`];
     const pinned = diff.files.filter((f) => alwaysFull(f.path) || (f.previousPath !== undefined && alwaysFull(f.previousPath)));
@@ -89,11 +110,18 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
       tier = raiseTier(tier, 'full');
       reasons.push(`${pinned[0]!.path}${pinned.length > 1 ? ` and ${pinned.length - 1} more` : ''} match tiers.always_full`);
     }
+    // Every floor above the tier so far is named, the highest (the one that decides) first.
+    const floors = floorsOf(factors, diff);
+    const beforeFloors = tier;
+    for (const floor of floors.filter((f) => tierRank(f.tier) > tierRank(beforeFloors))) {
+      tier = raiseTier(tier, floor.tier);
+      reasons.push(`tier floor ${floor.tier} on ${floor.factor} (tiers.floors): ${floor.reason}`);
+    }
     if (forced !== undefined && raiseTier(tier, forced) !== tier) {
       tier = forced;
       reasons.push(`forced to ${forced}`);
     }
-    return { tier, reasons };
+    return { tier, reasons, floors };
   };
 
   // Counted once per diff: `riskgate plan` plans every tier of the same diff.
@@ -109,7 +137,7 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
     return chars;
   };
 
-  const planAt = (diff: Diff, { tier, reasons }: TierDecision): Plan => {
+  const planAt = (diff: Diff, { tier, reasons, floors }: TierDecision): Plan => {
     const tierConfig = config.tiers[tier];
     const contextTokens = Math.min(SHARED_INSTRUCTION_TOKENS + tokensForChars(reviewedCharsOf(diff)), tierConfig.token_budget);
     const outputTokens = Math.ceil(tierConfig.max_output_tokens * EXPECTED_OUTPUT_SHARE);
@@ -122,6 +150,7 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
     return {
       tier,
       reasons,
+      floors,
       agents,
       tokenBudget: tierConfig.token_budget,
       maxOutputTokens: tierConfig.max_output_tokens,
@@ -131,8 +160,8 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
   };
 
   return {
-    choose: (diff, score, forced) => planAt(diff, decide(diff, score, forced)),
-    at: (diff, tier) => planAt(diff, { tier, reasons: [`${tier} shown on request`] }),
+    choose: (diff, risk, forced) => planAt(diff, decide(diff, risk, forced)),
+    at: (diff, tier) => planAt(diff, { tier, reasons: [`${tier} shown on request`], floors: [] }),
   };
 }
 

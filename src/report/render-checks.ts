@@ -97,9 +97,11 @@ function agentRow(run: AgentRun, label: string = run.agent): string {
 function factorsTable(report: ReviewReport): string[] {
   const factors = report.score.factors;
   if (factors.length === 0) return ['No risk factors.'];
+  const floorOf = new Map(report.score.floors.map((f) => [f.factor, f.tier]));
   const rows = factors.slice(0, SHOWN_FACTORS).map((f) => {
     const evidence = f.evidence.slice(0, SHOWN_EVIDENCE).map((e) => codeSpan(e.line !== undefined ? `${e.path}:${e.line}` : e.path)).join(', ');
-    return `| ${f.points > 0 ? `+${f.points}` : f.points} | ${codeSpan(f.id)} | ${escapeMarkdown(f.reason)} | ${evidence || '–'} |`;
+    const floor = floorOf.get(f.id);
+    return `| ${f.points > 0 ? `+${f.points}` : f.points} | ${codeSpan(f.id)} | ${escapeMarkdown(f.reason)}${floor ? ` **(tier floor: ${floor})**` : ''} | ${evidence || '–'} |`;
   });
   const more = factors.length > SHOWN_FACTORS ? [`\n…and ${factors.length - SHOWN_FACTORS} more factor(s).`] : [];
   return ['| points | factor | reason | evidence |', '|---:|---|---|---|', ...rows, ...more];

@@ -4,6 +4,7 @@ import type { Diff, FileKind, FileStatus } from '../diff/diff-file.js';
 import { diffFromPullFiles, type PullFileRow } from '../diff/from-pull-files.js';
 import { parseUnifiedDiff } from '../diff/parse-unified-diff.js';
 import { createTierPlanner, type Plan } from '../plan/plan-tier.js';
+import type { TierFloor } from '../plan/tier-floors.js';
 import type { Tier } from '../plan/tier.js';
 import type { RiskFactor, UntrustedText } from '../risk/risk-factor.js';
 import { createRiskScorer, type ModelUse, type UnseenFile } from '../risk/score-risk.js';
@@ -28,6 +29,8 @@ export interface ScoreResult {
   deletions: number;
   files: ScoredFile[];
   factors: RiskFactor[];
+  /** The tier floors the factors set, highest first; the plan's reasons name those that raised the tier. */
+  floors: TierFloor[];
   unseen: UnseenFile[];
   /** Files the source did not list at all (GitHub's 3,000-file listing limit). */
   unlistedFiles: number;
@@ -57,7 +60,7 @@ export function createChangeScorer(config: RiskgateConfig, model?: RiskModel): C
   const parse = (diffText: string) => parseUnifiedDiff(diffText, parseOptions);
   const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures): ScoreResult => {
     const report = scoreRisk({ diff, ...(text ? { text } : {}), ...(history ? { history } : {}) });
-    const chosen = planner.choose(diff, report.score, forced);
+    const chosen = planner.choose(diff, report, forced);
     return {
       score: report.score,
       tier: chosen.tier,
@@ -73,6 +76,7 @@ export function createChangeScorer(config: RiskgateConfig, model?: RiskModel): C
         deletions: f.deletions,
       })),
       factors: report.factors,
+      floors: chosen.floors,
       unseen: report.unseen,
       unlistedFiles: diff.unlistedFiles ?? 0,
       warnings: diff.warnings,

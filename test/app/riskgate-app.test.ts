@@ -592,3 +592,52 @@ describe('riskgate App: the spend ledger, idempotency and budgets', () => {
     expect(anthropic.requests.length).toBeGreaterThan(0);
   });
 });
+
+describe('riskgate App: tier floors', () => {
+  // A low score (no config at the base: the built-in thresholds), and eval in an auth path.
+  const EVAL_IN_AUTH = addedFile('src/auth/check.ts', ['export const check = (input: string) => eval(input);']);
+  const floorReason = /tier floor thorough on pattern\.dynamic-code \\\(tiers\.floors\\\): 1 added line\\\(s\\\) evaluate code built at run time/;
+
+  afterEach(() => {
+    delete deps.budgets;
+  });
+
+  it('gates a low-scoring change at the floor: strong models, the run keyed at that tier, and the umbrella names the floor', async () => {
+    seedPull(HEAD_SHA, [EVAL_IN_AUTH]);
+    anthropic.respond = scriptAgents({});
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.output.title).toMatch(/^Risk \d+\/100, thorough tier/);
+    expect(umbrella.output.summary).toMatch(new RegExp(`\\*\\*thorough\\*\\* tier: score \\d+ is in the minimal band; ${floorReason.source}`));
+    const models = Object.fromEntries(anthropic.requests.map((r) => [roleOf(r.body), r.body.model]));
+    expect(models).toMatchObject({ review: 'claude-sonnet-5-5', security: 'claude-sonnet-5-5', tests: 'claude-haiku-5-5' });
+    expect((await deps.store.listRuns({ limit: 10 })).map((r) => r.tier)).toEqual(['thorough']);
+    expect(decodeGateState(umbrella.output.text ?? '')?.tier).toBe('thorough');
+  });
+
+  it('a budget that cannot pay for the floor lowers the tier with its own reason, and the result is no pass', async () => {
+    const reviewer = createReviewer(parseConfig('', 'test'));
+    const worst = reviewer.worstCase({ diff: reviewer.fromPullFiles([EVAL_IN_AUTH]), text: { title: 'Add login', body: 'Adds a login function.' } });
+    expect(worst.wanted).toBe('thorough');
+    const thorough = worst.byTier.find((t) => t.tier === 'thorough')!.usd;
+    const standard = worst.byTier.find((t) => t.tier === 'standard')!.usd;
+    deps.budgets = { installation: {}, repository: { day: 10 }, outsideAuthor: {} };
+    await deps.store.recordCall({
+      installationId: 1, repository: REPO, pullNumber: 1, headSha: BASE_SHA, author: 'Codertocat', at: Date.now(), tier: 'standard', agent: 'review', model: 'claude-haiku-5-5', outcome: 'ok',
+      usage: { inputTokens: 1, outputTokens: 1, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 },
+      // Left: between what a standard and a thorough run may cost.
+      usd: 10 - (standard + thorough) / 2, strongUsd: 10, savedUsd: 0, latencyMs: 1,
+    });
+    seedPull(HEAD_SHA, [EVAL_IN_AUTH]);
+    anthropic.respond = scriptAgents({});
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.output.summary).toMatch(new RegExp(`\\*\\*standard\\*\\* tier: score \\d+ is in the minimal band; ${floorReason.source}.*; lowered from thorough to standard: Codertocat\\/Hello-World's daily budget`));
+    expect(umbrella.conclusion).not.toBe('success');
+    expect(anthropic.requests.every((r) => r.body.model === 'claude-haiku-5-5' || roleOf(r.body) === 'verify')).toBe(true);
+  });
+});

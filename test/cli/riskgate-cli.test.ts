@@ -179,7 +179,7 @@ describe('riskgate score --jsonl', () => {
     expect(run.stderr).toBe('riskgate: 3 line(s) could not be scored (see their "error" fields)\n');
     const out = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(out.map((o) => o.id)).toEqual(['a', null, 'c', 7, 'e']);
-    expect(Object.keys(out[0]!)).toEqual(['id', 'score', 'tier', 'additions', 'deletions', 'factors']);
+    expect(Object.keys(out[0]!)).toEqual(['id', 'score', 'tier', 'additions', 'deletions', 'factors', 'floors']);
     expect(out[0]).toMatchObject({ additions: 5, deletions: 0 });
     expect(out[1]!.error).toMatch(/^line 2: not JSON/);
     expect(out[2]!.error).toMatch(/^line 3: diff: /);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
-import { defaultConfig, parseConfig } from '../../src/config/load-config.js';
+import { defaultConfig, parseConfig, validateConfig } from '../../src/config/load-config.js';
 
 function problems(yaml: string): string[] {
   try {
@@ -28,7 +28,7 @@ describe('config', () => {
 
   it('rejects an unknown key and suggests the nearest one', () => {
     expect(problems('tiers:\n  treshold: {}\n')).toEqual([
-      'tiers.treshold: unknown key; did you mean "thresholds"? (allowed: thresholds, always_full, minimal, standard, thorough, full)',
+      'tiers.treshold: unknown key; did you mean "thresholds"? (allowed: thresholds, always_full, floors, minimal, standard, thorough, full)',
     ]);
     expect(problems('modles: {}\n')[0]).toMatch(/^modles: unknown key; did you mean "models"\?/);
   });
@@ -61,5 +61,64 @@ describe('config', () => {
 
   it('names the file in the error message', () => {
     expect(() => parseConfig('x: 1', '.github/riskgate.yml')).toThrow(/invalid config \.github\/riskgate\.yml:\n {2}- x: unknown key/);
+  });
+});
+
+describe('tiers.floors', () => {
+  const floors = (yaml: string) => parseConfig(yaml, 'riskgate.yml').tiers.floors;
+
+  it('has the built-in floors by default, in their long form', () => {
+    expect(defaultConfig().tiers.floors).toEqual({
+      'pattern.sql-destructive': { tier: 'thorough', in: 'any', tests: false },
+      'pattern.bidi-or-tag': { tier: 'full', in: 'any', tests: true },
+      'pattern.addressed-to-model': { tier: 'full', in: 'any', tests: true },
+      'text.addressed-to-model': { tier: 'full', in: 'any', tests: true },
+      'pattern.hardcoded-credential': { tier: 'thorough', in: 'any', tests: false },
+      'pattern.ci-privilege': { tier: 'thorough', in: 'any', tests: true },
+      'pattern.unsafe-deserialization': { tier: 'thorough', in: 'sensitive-paths', tests: true },
+      'pattern.dynamic-code': { tier: 'thorough', in: 'sensitive-paths', tests: true },
+      'pattern.tls-disabled': { tier: 'thorough', in: 'sensitive-paths', tests: true },
+    });
+  });
+
+  it('an entry replaces the built-in entry of its id, `none` removes it, and other ids can be added', () => {
+    const parsed = floors(
+      'tiers:\n  floors:\n    pattern.sql-destructive: full\n    pattern.ci-privilege: none\n    pattern.dynamic-code: { tier: full, in: sensitive-paths }\n    sensitive.auth: standard\n',
+    );
+    expect(parsed['pattern.sql-destructive']).toEqual({ tier: 'full', in: 'any', tests: true });
+    expect(parsed['pattern.ci-privilege']).toBe('none');
+    expect(parsed['pattern.dynamic-code']).toEqual({ tier: 'full', in: 'sensitive-paths', tests: true });
+    expect(parsed['sensitive.auth']).toEqual({ tier: 'standard', in: 'any', tests: true });
+    expect(parsed['pattern.bidi-or-tag']).toEqual(defaultConfig().tiers.floors['pattern.bidi-or-tag']);
+  });
+
+  it('parses its own effective config to the same config (a removal stays removed)', () => {
+    const once = parseConfig('tiers:\n  floors:\n    pattern.ci-privilege: none\n', 'riskgate.yml');
+    expect(validateConfig(JSON.parse(JSON.stringify(once)), 'again')).toEqual(once);
+  });
+
+  it('names the key and what is allowed for a wrong tier, scope or flag', () => {
+    expect(problems('tiers:\n  floors:\n    pattern.sql-ddl: high\n')).toEqual([
+      'tiers.floors.pattern.sql-ddl: "high" is not allowed; allowed: "standard", "thorough", "full", "none"; or a mapping with keys: tier, in, tests',
+    ]);
+    // A floor at minimal would be no floor: it never lowers, so it is refused rather than ignored.
+    expect(problems('tiers:\n  floors:\n    pattern.sql-ddl: minimal\n')[0]).toMatch(/^tiers\.floors\.pattern\.sql-ddl: "minimal" is not allowed; allowed: "standard"/);
+    expect(problems('tiers:\n  floors:\n    pattern.sql-ddl: { tier: high }\n')).toEqual(['tiers.floors.pattern.sql-ddl.tier: "high" is not allowed; allowed: "standard", "thorough", "full"']);
+    expect(problems('tiers:\n  floors:\n    pattern.sql-ddl: { tier: full, in: auth }\n')).toEqual(['tiers.floors.pattern.sql-ddl.in: "auth" is not allowed; allowed: "any", "sensitive-paths"']);
+    expect(problems('tiers:\n  floors:\n    pattern.sql-ddl: { tier: full, tests: "no" }\n')).toEqual(['tiers.floors.pattern.sql-ddl.tests: expected boolean, got string "no"']);
+    expect(problems('tiers:\n  floors:\n    pattern.sql-ddl: { tier: full, test: false }\n')).toEqual([
+      'tiers.floors.pattern.sql-ddl.test: unknown key; did you mean "tests"? (allowed: tier, in, tests)',
+    ]);
+  });
+
+  it('refuses a factor id that does not exist, so a typo cannot silently disable a floor', () => {
+    const [problem] = problems('tiers:\n  floors:\n    pattern.sql-destrutive: none\n');
+    expect(problem).toMatch(/^tiers\.floors\.pattern\.sql-destrutive: no factor has this id; did you mean "pattern\.sql-destructive"\? \(factor ids: .*pattern\.sql-ddl, /);
+    expect(problems('tiers:\n  floors:\n    dynamic-code: thorough\n')[0]).toMatch(/^tiers\.floors\.dynamic-code: no factor has this id \(factor ids: /);
+  });
+
+  it("knows the sensitive categories of the same config, and only those", () => {
+    expect(floors('risk:\n  sensitive_paths:\n    ledger: ["src/money/**"]\ntiers:\n  floors:\n    sensitive.ledger: full\n')['sensitive.ledger']).toMatchObject({ tier: 'full' });
+    expect(problems('risk:\n  sensitive_paths:\n    ledger: ["src/money/**"]\ntiers:\n  floors:\n    sensitive.auth: full\n')[0]).toMatch(/^tiers\.floors\.sensitive\.auth: no factor has this id/);
   });
 });

@@ -9,6 +9,8 @@ import { parse } from '../support/parse.js';
 const diff = parse(makeDiff({ path: 'src/a.ts', added: lines(50) }));
 const planner = createTierPlanner(defaultConfig());
 const plan = planner.choose;
+/** A score with no factors: the tier comes from the band alone. */
+const risk = (score: number) => ({ score, factors: [] });
 
 describe('tier from score', () => {
   it.each([
@@ -20,24 +22,24 @@ describe('tier from score', () => {
     [75, 'full'],
     [100, 'full'],
   ])('score %i -> %s', (score, tier) => {
-    expect(plan(diff, score).tier).toBe(tier);
+    expect(plan(diff, risk(score)).tier).toBe(tier);
   });
 
   it('uses the thresholds from config', () => {
     const strict = createTierPlanner(parseConfig('tiers:\n  thresholds: { standard: 5, thorough: 10, full: 20 }\n', 't.yml'));
-    expect(strict.choose(diff, 12).tier).toBe('thorough');
+    expect(strict.choose(diff, risk(12)).tier).toBe('thorough');
   });
 
   it('forces the full tier when a path matches always_full, and says why', () => {
     const pinned = createTierPlanner(parseConfig('tiers:\n  always_full: ["src/**"]\n', 't.yml'));
-    const result = pinned.choose(diff, 3);
+    const result = pinned.choose(diff, risk(3));
     expect(result.tier).toBe('full');
     expect(result.reasons.join(' ')).toMatch(/src\/a\.ts match tiers\.always_full/);
   });
 
   it('lets a forced tier raise the tier but never lower it', () => {
-    expect(plan(diff, 10, 'full').tier).toBe('full');
-    expect(plan(diff, 90, 'minimal').tier).toBe('full');
+    expect(plan(diff, risk(10), 'full').tier).toBe('full');
+    expect(plan(diff, risk(90), 'minimal').tier).toBe('full');
   });
 
   it('shows any tier exactly on request, for comparing costs', () => {
@@ -48,26 +50,26 @@ describe('tier from score', () => {
 
 describe('agents and models per tier', () => {
   it('runs the configured agents on the configured model ids', () => {
-    expect(plan(diff, 0).agents.map((a) => [a.agent, a.model])).toEqual([['review', 'claude-haiku-5-5']]);
-    expect(plan(diff, 60).agents.map((a) => [a.agent, a.model])).toEqual([
+    expect(plan(diff, risk(0)).agents.map((a) => [a.agent, a.model])).toEqual([['review', 'claude-haiku-5-5']]);
+    expect(plan(diff, risk(60)).agents.map((a) => [a.agent, a.model])).toEqual([
       ['review', 'claude-sonnet-5-5'],
       ['security', 'claude-sonnet-5-5'],
       ['tests', 'claude-haiku-5-5'],
     ]);
     const custom = createTierPlanner(parseConfig('models: { strong: claude-opus-5-5 }\ntiers:\n  minimal: { agents: { security: strong } }\n', 't.yml'));
-    expect(custom.choose(diff, 0).agents.map((a) => [a.agent, a.model])).toEqual([['security', 'claude-opus-5-5']]);
+    expect(custom.choose(diff, risk(0)).agents.map((a) => [a.agent, a.model])).toEqual([['security', 'claude-opus-5-5']]);
   });
 
   it('estimates one cache write per model and cache reads for the agents after it', () => {
-    const full = plan(diff, 90);
+    const full = plan(diff, risk(90));
     expect(full.agents.map((a) => a.estimate.cacheWrite > 0)).toEqual([true, false, false]);
     expect(full.agents[1]!.estimate.cacheRead).toBe(full.contextTokens);
     expect(full.estimatedUsd).toBeCloseTo(full.agents.reduce((s, a) => s + a.estimatedUsd, 0), 10);
   });
 
   it('grows the estimate with the diff, up to the tier budget', () => {
-    const small = plan(diff, 90);
-    const big = plan(parse(makeDiff({ path: 'src/a.ts', added: lines(200_000) }), 1e9), 90);
+    const small = plan(diff, risk(90));
+    const big = plan(parse(makeDiff({ path: 'src/a.ts', added: lines(200_000) }), 1e9), risk(90));
     expect(big.contextTokens).toBeGreaterThan(small.contextTokens);
     expect(big.contextTokens).toBe(big.tokenBudget);
   });
@@ -76,9 +78,9 @@ describe('agents and models per tier', () => {
     const priced = createTierPlanner(
       parseConfig('models: { fast: my-model }\nprices:\n  my-model: { input: 100, output: 100, cache_write_5m: 100, cache_write_1h: 100, cache_read: 100 }\n', 't.yml'),
     );
-    expect(priced.choose(diff, 0).estimatedUsd).toBeGreaterThan(plan(diff, 0).estimatedUsd * 100);
+    expect(priced.choose(diff, risk(0)).estimatedUsd).toBeGreaterThan(plan(diff, risk(0)).estimatedUsd * 100);
     const unpriced = createTierPlanner(parseConfig('models: { fast: unknown-model }\n', 't.yml'));
-    expect(() => unpriced.choose(diff, 0)).toThrow(/no price for model "unknown-model"/);
+    expect(() => unpriced.choose(diff, risk(0))).toThrow(/no price for model "unknown-model"/);
   });
 });
 

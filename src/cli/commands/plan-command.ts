@@ -17,12 +17,17 @@ export async function planCommand(io: CliIo, options: PlanOptions): Promise<numb
   if (options.json) {
     await writeLine(
       io.stdout,
-      JSON.stringify({ score: chosen.score, tier: chosen.tier, source: input.label, config: input.resolved.source, tiers: byTier.map((t) => t.plan) }, null, 2),
+      JSON.stringify(
+        { score: chosen.score, tier: chosen.tier, reasons: chosen.plan.reasons, floors: chosen.floors, source: input.label, config: input.resolved.source, tiers: byTier.map((t) => t.plan) },
+        null,
+        2,
+      ),
     );
     return 0;
   }
   const lines = [
     `riskgate plan: score ${chosen.score}/100 selects ${chosen.tier} (${input.label}; config: ${input.resolved.source})`,
+    ...(chosen.plan.reasons.length > 1 ? [`  why: ${chosen.plan.reasons.join('; ')}`] : []),
     '',
     ...byTier.map(({ tier, plan }) => `${tier === chosen.tier ? '>' : ' '} ${tier.padEnd(9)} ${formatPlanLine(plan)}`),
     '',

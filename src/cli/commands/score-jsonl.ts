@@ -44,6 +44,7 @@ export async function scoreJsonl(input: Readable, output: Writable, config: Risk
         additions: scored.additions,
         deletions: scored.deletions,
         factors: scored.factors,
+        floors: scored.floors,
       };
     } catch (error) {
       failures++;
