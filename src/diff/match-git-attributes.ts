@@ -116,16 +116,37 @@ interface CompiledLine {
 
 const GLOB_OPTIONS = { dot: true, nobrace: true, noext: true, nonegate: true, nocomment: true, platform: 'linux' as const };
 
+// Text without glob syntax or escapes: compared as it is.
+const LITERAL = /^[^*?[\\]+$/;
+const basenameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * The shapes most lines have (`dir/**`, `*.ext`, a plain name) matched without a glob: a
+ * Minimatch per line costs about 1 µs a path, 150 ms over 3,000 paths and 50 lines.
+ */
+function plainMatcher(pattern: string, basename: boolean): ((path: string) => boolean) | undefined {
+  if (LITERAL.test(pattern)) return basename ? (path) => basenameOf(path) === pattern : (path) => path === pattern;
+  if (!basename && pattern.endsWith('/**') && LITERAL.test(pattern.slice(0, -3))) {
+    const prefix = pattern.slice(0, -2);
+    return (path) => path.length > prefix.length && path.startsWith(prefix);
+  }
+  if (basename && pattern.startsWith('*') && LITERAL.test(pattern.slice(1))) {
+    const suffix = pattern.slice(1);
+    return (path) => basenameOf(path).endsWith(suffix);
+  }
+  return undefined;
+}
+
 function compileLine(line: AttributeLine): CompiledLine | undefined {
   // `dir/` names a directory: attributes of a file never come from it.
   if (line.pattern.endsWith('/')) return undefined;
   const states = line.states;
-  if (!line.pattern.includes('/')) {
-    const glob = new Minimatch(line.pattern, GLOB_OPTIONS);
-    return { matches: (path) => glob.match(path.slice(path.lastIndexOf('/') + 1)), states };
-  }
-  const glob = new Minimatch(line.pattern.replace(/^\//, ''), GLOB_OPTIONS);
-  return { matches: (path) => glob.match(path), states };
+  const basename = !line.pattern.includes('/');
+  const pattern = basename ? line.pattern : line.pattern.replace(/^\//, '');
+  const plain = plainMatcher(pattern, basename);
+  if (plain) return { matches: plain, states };
+  const glob = new Minimatch(pattern, GLOB_OPTIONS);
+  return { matches: basename ? (path) => glob.match(basenameOf(path)) : (path) => glob.match(path), states };
 }
 
 /**

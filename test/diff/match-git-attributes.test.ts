@@ -30,6 +30,8 @@ const ATTRIBUTES = [
   'Gen?.java linguist-generated',
   'mixed[0-9].ts linguist-generated',
   'src/**/*.gen.ts linguist-generated\r',
+  '/src/index.ts linguist-vendored',
+  '*.lock linguist-generated',
   `long/** linguist-vendored ${'x'.repeat(2100)}`,
 ].join('\n');
 
@@ -39,7 +41,7 @@ const PATHS = [
   'docs/api/ref.md', 'docs/api/deep/ref.md', 'lib/x/gen.ts', 'lib/x/y/gen.ts', 'third_party', 'third_party/x.c',
   'src/third_party', 'assets', 'assets/logo.js', 'build/out.js', 'build/a/b/out.js', 'snapshots/a.snap', 'x/snapshots/y/a.snap',
   'negated.js', '!bang.js', 'external/lib.js', 'external/keep.js', 'quoted dir/a.js', 'web/app.min.js', 'web/other.min.js',
-  'GenA.java', 'src/GenB.java', 'Gen.java', 'mixed7.ts', 'mixedx.ts', 'src/a/b.gen.ts', 'src/b.gen.ts', 'long/x.js', 'src/index.ts',
+  'GenA.java', 'src/GenB.java', 'Gen.java', 'mixed7.ts', 'mixedx.ts', 'src/a/b.gen.ts', 'src/b.gen.ts', 'long/x.js', 'src/index.ts', 'a/src/index.ts', 'yarn.lock', 'x/Cargo.lock', '.lock', 'lock',
 ];
 
 /** `git check-attr` as the truth: its words for each state. */
