@@ -1,5 +1,6 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { createFileClassifier } from '../diff/classify-file.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import { diffOfCommit } from '../history/diff-of-commit.js';
 import { isFixMessage, type FixRules } from '../history/find-fixes.js';
 import { HistoryState } from '../history/history-state.js';
@@ -33,8 +34,8 @@ export function buggyAsOf(row: DatasetRow, asOf: number): boolean {
 }
 
 /** Measures every non-bulk commit of a mined history, oldest first. */
-export function buildDataset(history: Pick<MinedHistory, 'commits' | 'large' | 'fixTimes'>, config: RiskgateConfig, rules: FixRules): DatasetRow[] {
-  const classify = createFileClassifier(config.paths.kinds);
+export function buildDataset(history: Pick<MinedHistory, 'commits' | 'large' | 'fixTimes'>, config: RiskgateConfig, rules: FixRules, attributes?: GitAttributes): DatasetRow[] {
+  const classify = createFileClassifier(config.paths.kinds, attributes);
   const settings: FamilySettings = {
     weights: DEFAULT_WEIGHTS,
     sensitivePaths: config.risk.sensitive_paths,

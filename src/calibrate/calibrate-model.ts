@@ -1,4 +1,5 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import { CalibrationError } from '../history/calibration-error.js';
 import type { FixRules } from '../history/find-fixes.js';
 import { SECONDS_PER_DAY } from '../history/history-commit.js';
@@ -18,6 +19,8 @@ export interface CalibrateOptions {
   until: Date;
   riskgateVersion: string;
   now?: Date;
+  /** The checkout's .gitattributes: files are vendored or generated in training as the gate will see them. */
+  attributes?: GitAttributes;
 }
 
 /** From a mined history to the model file: dataset, validation, then the final fit on the whole window. */
@@ -26,7 +29,7 @@ export function calibrateModel(history: MinedHistory, config: RiskgateConfig, ru
   const until = Math.floor(options.until.getTime() / 1000);
   const since = options.since ? Math.floor(options.since.getTime() / 1000) : -Infinity;
   const labelledUntil = until - settings.label_horizon_days * SECONDS_PER_DAY;
-  const all = buildDataset(history, config, rules);
+  const all = buildDataset(history, config, rules, options.attributes);
   const rows = all.filter((r) => r.time >= since && r.time <= labelledUntil).sort((a, b) => a.time - b.time);
   const span = rows.length > 1 ? Math.round((rows.at(-1)!.time - rows[0]!.time) / SECONDS_PER_DAY) : 0;
   if (rows.length < MIN_COMMITS) {

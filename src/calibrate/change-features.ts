@@ -62,13 +62,13 @@ export function authoredFiles(diff: Diff): DiffFile[] {
   return diff.files.filter((f) => isAuthored(f.kind));
 }
 
-/** The points a family gives a diff, all its factors together. */
-export function familyPoints(family: FactorFamily, diff: Diff): number {
-  return family.evaluate({ diff }).reduce((sum, f) => sum + f.points, 0);
+/** The points a family gives a diff, all its factors together; `patternPaths` as the scorer found them. */
+export function familyPoints(family: FactorFamily, diff: Diff, patternPaths?: ReadonlySet<string>): number {
+  return family.evaluate({ diff, ...(patternPaths ? { patternPaths } : {}) }).reduce((sum, f) => sum + f.points, 0);
 }
 
 /** The diff's features; `families` are the kind and tests families built for the config. */
-export function diffFeatures(diff: Diff, families: { kind: FactorFamily; tests: FactorFamily }): DiffFeatures {
+export function diffFeatures(diff: Diff, families: { kind: FactorFamily; tests: FactorFamily }, patternPaths?: ReadonlySet<string>): DiffFeatures {
   const files = authoredFiles(diff);
   return {
     la: files.reduce((n, f) => n + f.additions, 0),
@@ -77,7 +77,7 @@ export function diffFeatures(diff: Diff, families: { kind: FactorFamily; tests: 
     nd: new Set(files.map((f) => directoryOf(f.path))).size,
     ns: new Set(files.map((f) => subsystemOf(f.path))).size,
     entropy: changeEntropy(files),
-    kind: familyPoints(families.kind, diff),
-    tests: familyPoints(families.tests, diff),
+    kind: familyPoints(families.kind, diff, patternPaths),
+    tests: familyPoints(families.tests, diff, patternPaths),
   };
 }

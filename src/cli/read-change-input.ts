@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DiffInputError } from '../diff/diff-input-error.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import { resolveGitChange } from '../git/resolve-change.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import { readAll, UsageError, type CliIo } from './cli-io.js';
+import { resolveAttributes } from './resolve-attributes.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 import { resolveModel, type ResolvedModel } from './resolve-model.js';
 
@@ -22,6 +24,8 @@ export interface ChangeInput {
   text: UntrustedText;
   label: string;
   resolved: ResolvedConfig;
+  /** The linguist lines of `.gitattributes`, read where the config is: which files are vendored or generated. */
+  attributes: GitAttributes;
   /** The calibrated model in force, if any. */
   model?: ResolvedModel;
   /** The local repository range, when the change came from git: what history features are measured on. */
@@ -59,6 +63,7 @@ export async function readChangeInput(io: CliIo, options: ChangeInputOptions): P
       text: explicitText({}),
       label: options.diff === '-' ? 'diff from stdin' : options.diff,
       resolved: await resolveConfig(io.cwd, options.config),
+      attributes: await resolveAttributes(io.cwd),
       ...(model ? { model } : {}),
     };
   }
@@ -75,6 +80,7 @@ export async function readChangeInput(io: CliIo, options: ChangeInputOptions): P
     text: explicitText(fromGit),
     label: change.label,
     resolved: await resolveConfig(io.cwd, options.config, git),
+    attributes: await resolveAttributes(change.root, git),
     ...(model ? { model } : {}),
     git,
   };

@@ -10,7 +10,7 @@ import type { ChangeInput } from './read-change-input.js';
  * a file or stdin has no history and gets the diff-only variant, as the gate does.
  */
 export async function scoreChangeInput(input: ChangeInput, tier?: Tier): Promise<{ result: ScoreResult; scorer: ChangeScorer; diff: Diff }> {
-  const scorer = createChangeScorer(input.resolved.config, input.model?.model);
+  const scorer = createChangeScorer(input.resolved.config, input.model?.model, input.attributes);
   const diff = scorer.parse(input.diffText);
   const history = input.model && input.git ? await measureChangeHistory(input.git.root, input.git.base, input.git.head, diff) : undefined;
   return { result: scorer.scoreDiff(diff, input.text, tier, history), scorer, diff };

@@ -77,7 +77,9 @@ export interface Diff {
 }
 
 // Generated, vendored and lockfile content is produced by tools, not written by the author: it
-// says little about what a reviewer must read, and models are not shown it.
+// says little about what a reviewer must read, and models are not shown it. Only the base branch
+// makes a file vendored or generated (src/diff/classify-file.ts); such files still run the
+// pattern rules, count in `kind.not-shown` and are listed as not shown.
 const NOT_AUTHORED: ReadonlySet<FileKind> = new Set(['generated', 'vendored', 'lockfile']);
 
 export function isAuthored(kind: FileKind): boolean {

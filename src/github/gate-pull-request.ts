@@ -4,6 +4,7 @@ import type { RiskgateConfig } from '../config/config-schema.js';
 import { CONFIG_PATH, defaultConfig, parseConfig } from '../config/load-config.js';
 import { carryOverBlockers, recordOpenBlockers } from '../findings/carry-over-blockers.js';
 import type { Severity } from '../findings/finding.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import type { StructuredModel } from '../model/model-port.js';
 import { raiseTier, type Tier } from '../plan/tier.js';
 import { errorConclusion } from '../report/check-conclusion.js';
@@ -25,6 +26,7 @@ import type { CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CheckSink } from './check-sink.js';
 import type { GitHubPort, PullRequest, PullRequestRef } from './github-port.js';
+import { readBaseAttributes } from './read-base-attributes.js';
 import { readBaseModel } from './read-base-model.js';
 
 /** One request to gate a pull request's head, from a webhook, a command or a workflow run. */
@@ -154,8 +156,11 @@ export async function gatePullRequest(request: GateRequest, services: GateServic
   // The calibrated model, like the config, from the base: the PR's own copy never scores it.
   const base = await readBaseModel(github, request.pull, pull);
   if (base.status === 'invalid') log.warn(`PR #${pull.number}: ${base.warning}`);
+  // Which files are vendored or generated, also from the base: a path alone earns nothing.
+  const attributes = await readBaseAttributes(github, request.pull, pull);
   return runGate(request, services, {
     pull,
+    attributes,
     config: withOverrides(loaded.config, services.overrides),
     configSource: loaded.source,
     previous,
@@ -173,6 +178,8 @@ interface GateContext {
   model?: RiskModel;
   /** Why the base branch's model file was not used, shown on the umbrella check. */
   modelWarning?: string;
+  /** The linguist lines of the base branch's .gitattributes. */
+  attributes: GitAttributes;
 }
 
 /** Who the run's calls are charged to in the ledger and the budgets. */
@@ -197,9 +204,9 @@ function findingCounts(decision: GateDecision): GateRunResult['findings'] {
 
 async function runGate(request: GateRequest, services: GateServices, context: GateContext): Promise<GateOutcome> {
   const { github, checks, durable, log } = services;
-  const { pull, config, previous, model } = context;
+  const { pull, config, previous, model, attributes } = context;
   const started = performance.now();
-  const reviewer = cachedReviewer(config, model);
+  const reviewer = cachedReviewer(config, model, attributes);
   let rows;
   try {
     rows = await github.listPullFiles(request.pull);
@@ -220,7 +227,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   const identity = identityOf(request, pull, durable);
 
   // The same (repository, head, tier, config, model) does its work once, whichever delivery asks.
-  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config, model);
+  const runKey = runKeyOf(identity.repository, pull.headSha, worst.wanted, config, model, attributes);
   const claim: ClaimResult = durable
     ? await durable.runs.claimRun({ ...identity, runKey, tier: worst.wanted, owner: durable.jobId, explicit: request.explicit === true }, Date.now(), durable.runLeaseMs)
     : { status: 'claimed' };

@@ -2,6 +2,7 @@ import { PULL_REQUEST_TEXT, SEVERITIES, type Finding } from '../findings/finding
 import { usageTokens } from '../plan/estimate-cost.js';
 import type { AgentName } from '../plan/tier.js';
 import { UNSEEN_REASONS } from '../risk/factors/unseen-content.js';
+import { NOT_SHOWN_BECAUSE } from '../run/pack-files.js';
 import type { ReviewReport } from '../run/review-change.js';
 import type { AgentRun } from '../run/run-agents.js';
 import type { CheckConclusion } from './check-conclusion.js';
@@ -120,7 +121,7 @@ function modelLine(report: ReviewReport): string[] {
 
 function notAnalysed(report: ReviewReport): string[] {
   const unseen = report.score.unseen.map((u) => `- ${codeSpan(u.path)}: ${UNSEEN_REASONS[u.reason]}`);
-  const notShown = report.notReviewed.filter((n) => !report.score.unseen.some((u) => u.path === n.path)).map((n) => `- ${codeSpan(n.path)}: not shown to the models (${n.reason})`);
+  const notShown = report.notReviewed.filter((n) => !report.score.unseen.some((u) => u.path === n.path)).map((n) => `- ${codeSpan(n.path)}: not shown to the models (${NOT_SHOWN_BECAUSE[n.reason] ?? n.reason})`);
   const all = [...unseen, ...notShown];
   const { unlistedFiles, files } = report.score;
   if (all.length === 0 && unlistedFiles === 0) return [];

@@ -53,7 +53,7 @@ export function createCalibratedFactors(model: RiskModel, settings: FamilySettin
       const text = [input.text?.title, input.text?.body].filter(Boolean).join('\n');
       const noHistory: HistoryFeatures = { lt: 0, ndev: 0, nuc: 0, age: 0, exp: 0, sexp: 0 };
       const values: FeatureValues = {
-        ...diffFeatures(input.diff, families),
+        ...diffFeatures(input.diff, families, input.patternPaths),
         ...(input.history ?? noHistory),
         fix: text !== '' && isFixMessage(text, fixRules) ? 1 : 0,
       };

@@ -9,7 +9,7 @@ export const FIXED_FACTOR_IDS: readonly string[] = [
   'spread.directories',
   'kind.docs-only',
   'kind.tests-only',
-  'kind.lockfile-only',
+  'kind.not-shown',
   'kind.ci',
   'kind.infrastructure',
   'kind.permissions',

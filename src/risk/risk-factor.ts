@@ -36,6 +36,11 @@ export interface RiskInput {
   text?: UntrustedText;
   /** The change's history features, when a local clone can give them (a calibrated model reads them). */
   history?: HistoryFeatures;
+  /**
+   * Paths whose added lines a dangerous-pattern rule matched (the `pattern.*` factors), filled in
+   * by the scorer before the families that may lower a score run: no discount stands beside them.
+   */
+  patternPaths?: ReadonlySet<string>;
 }
 
 /**

@@ -35,6 +35,16 @@ export type RiskScorer = (input: RiskInput) => RiskReport;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** The paths the `pattern.*` factors fired on. */
+function patternPathsOf(factors: readonly RiskFactor[]): Set<string> {
+  const paths = new Set<string>();
+  for (const factor of factors) {
+    if (!factor.id.startsWith('pattern.')) continue;
+    for (const path of factor.files ?? factor.evidence.map((e) => e.path)) paths.add(path);
+  }
+  return paths;
+}
+
 /** Builds a scorer for one config: globs are compiled once, then many diffs can be scored. */
 export function createRiskScorer(
   config: RiskgateConfig,
@@ -49,10 +59,16 @@ export function createRiskScorer(
   const calibrated = model ? createCalibratedFactors(model, settings) : undefined;
   const active = calibrated ? built.filter((f) => !MODEL_REPLACES_FAMILIES.has(f.family)) : built;
   return (input) => {
+    // Families that cannot lower run first; those that can, and the calibrated model, then know
+    // which files a dangerous pattern matched, so no discount stands beside dangerous code.
+    const found = new Map<FactorFamily, RiskFactor[]>();
+    for (const family of active) if (!family.mayLower) found.set(family, family.evaluate(input));
+    const informed: RiskInput = { ...input, patternPaths: patternPathsOf([...found.values()].flat()) };
+    for (const family of active) if (family.mayLower) found.set(family, family.evaluate(informed));
     const factors: RiskFactor[] = [];
     let modelUse: ModelUse | undefined;
     if (calibrated) {
-      const part = calibrated.evaluate(input);
+      const part = calibrated.evaluate(informed);
       factors.push(...part.factors);
       modelUse = {
         path: MODEL_PATH,
@@ -63,7 +79,7 @@ export function createRiskScorer(
       };
     }
     for (const family of active) {
-      for (const factor of family.evaluate(input)) {
+      for (const factor of found.get(family)!) {
         if (calibrated && MODEL_REPLACES_FACTORS.has(factor.id)) continue;
         // The guarantee behind "may raise, never lower": only families whose input riskgate
         // trusts (file kinds) can subtract.

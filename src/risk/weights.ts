@@ -10,6 +10,12 @@ export const DEFAULT_WEIGHTS = {
     deletedLineWeight: 0.1,
     /** Test lines count as this fraction of other lines. */
     testLineWeight: 1,
+    /**
+     * Lines of a file whose first lines carry a generator header (`Code generated ... DO NOT
+     * EDIT.`, `@generated`) count as this fraction: the header is the content's own claim, so
+     * it costs at most one doubling and never takes the file out of the count or the models' view.
+     */
+    generatorHeaderLineWeight: 0.5,
   },
   spread: {
     /** Points per doubling of touched directories (the first directory is free). */
@@ -20,7 +26,12 @@ export const DEFAULT_WEIGHTS = {
   changeKind: {
     docsOnly: -3,
     testsOnly: -5,
-    lockfileOnly: -5,
+    /**
+     * Points per doubling of the changed lines (a deleted line a tenth) in files the models are
+     * not shown: lockfiles, and files the base branch marks vendored or generated. Such lines stay
+     * out of the size factor, so vendoring a large library moves the score by a few points, not a tier.
+     */
+    notShownPerDoubling: 0.5,
     ci: 8,
     infrastructure: 6,
     permissions: 10,

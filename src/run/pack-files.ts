@@ -8,6 +8,16 @@ import type { RiskFactor } from '../risk/risk-factor.js';
 /** Why a changed file is not in the models' view. Every such file is listed, never hidden. */
 export type NotReviewedReason = 'lockfile' | 'generated' | 'vendored' | UnseenReason | 'no-changed-lines' | 'over-budget';
 
+/**
+ * Why, in Markdown, for the files not shown because of their kind: the base branch earned them
+ * that kind (a path alone never does), and riskgate still scanned their added lines.
+ */
+export const NOT_SHOWN_BECAUSE: Partial<Record<NotReviewedReason, string>> = {
+  lockfile: 'lockfile; its added lines were scanned for dangerous patterns',
+  vendored: 'vendored, as the base branch marks it (`linguist-vendored` or `paths.kinds`); its added lines were scanned for dangerous patterns',
+  generated: 'generated, as the base branch marks it (`linguist-generated` or `paths.kinds`); its added lines were scanned for dangerous patterns',
+};
+
 export interface NotReviewed {
   path: string;
   reason: NotReviewedReason;
@@ -47,13 +57,16 @@ function riskOf(file: DiffFile, factorPoints: ReadonlyMap<string, number>, sensi
 /**
  * Chooses what the models see: authored files with readable changes, highest risk first, as many
  * as fit the token budget. A file too big for what is left is skipped and smaller ones still go
- * in, so one huge file cannot crowd out the rest of the pull request.
+ * in, so one huge file cannot crowd out the rest of the pull request. Lockfiles and the files the
+ * base branch marks vendored or generated are listed as not shown, never dropped silently; a
+ * file's path alone never keeps it out.
  */
 export function packFiles(diff: Diff, factors: readonly RiskFactor[], budgetTokens: number, sensitive: PathMatcher): PackedFiles {
   const factorPoints = new Map<string, number>();
   for (const factor of factors) {
     if (factor.points <= 0) continue;
-    for (const path of new Set(factor.evidence.map((e) => e.path))) factorPoints.set(path, (factorPoints.get(path) ?? 0) + factor.points);
+    // Every file a factor fired on, not only the few its evidence shows.
+    for (const path of new Set(factor.files ?? factor.evidence.map((e) => e.path))) factorPoints.set(path, (factorPoints.get(path) ?? 0) + factor.points);
   }
   const notReviewed: NotReviewed[] = [];
   const candidates: PackedFile[] = [];

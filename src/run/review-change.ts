@@ -8,6 +8,7 @@ import { SHARED_PROMPT_VERSION } from '../agents/shared-instructions.js';
 import type { RiskModel } from '../calibrate/risk-model-file.js';
 import type { RiskgateConfig } from '../config/config-schema.js';
 import type { Diff } from '../diff/diff-file.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import { anchorFindings } from '../findings/anchor-findings.js';
 import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
 import { quietFindings } from '../findings/quiet-findings.js';
@@ -150,9 +151,10 @@ const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 /**
  * The full pipeline for one config: score, plan, pack, run the agents, check and quiet the findings.
  * `model`: a calibrated risk model (`.github/riskgate-model.json`) that scores in place of the default weights.
+ * `attributes`: the base branch's .gitattributes (which files are vendored or generated).
  */
-export function createReviewer(config: RiskgateConfig, model?: RiskModel): Reviewer {
-  const scorer = createChangeScorer(config, model);
+export function createReviewer(config: RiskgateConfig, model?: RiskModel, attributes?: GitAttributes): Reviewer {
+  const scorer = createChangeScorer(config, model, attributes);
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = { ...DEFAULT_PRICES, ...config.prices };
 

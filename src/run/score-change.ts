@@ -2,6 +2,7 @@ import type { RiskgateConfig } from '../config/config-schema.js';
 import { createFileClassifier } from '../diff/classify-file.js';
 import type { Diff, FileKind, FileStatus } from '../diff/diff-file.js';
 import { diffFromPullFiles, type PullFileRow } from '../diff/from-pull-files.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import { parseUnifiedDiff } from '../diff/parse-unified-diff.js';
 import { createTierPlanner, type Plan } from '../plan/plan-tier.js';
 import type { TierFloor } from '../plan/tier-floors.js';
@@ -51,9 +52,12 @@ export interface ChangeScorer {
   planAt(diff: Diff, tier: Tier): Plan;
 }
 
-/** Compiles a config's globs (and a calibrated model) once; the scorer then handles any number of diffs. */
-export function createChangeScorer(config: RiskgateConfig, model?: RiskModel): ChangeScorer {
-  const classify = createFileClassifier(config.paths.kinds);
+/**
+ * Compiles a config's globs (and a calibrated model) once; the scorer then handles any number of
+ * diffs. `attributes`: the base branch's .gitattributes, where files earn vendored or generated.
+ */
+export function createChangeScorer(config: RiskgateConfig, model?: RiskModel, attributes?: GitAttributes): ChangeScorer {
+  const classify = createFileClassifier(config.paths.kinds, attributes);
   const scoreRisk = createRiskScorer(config, undefined, undefined, model);
   const planner = createTierPlanner(config);
   const parseOptions = { classify, maxFileLines: config.risk.max_file_lines };

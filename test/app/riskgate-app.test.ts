@@ -158,7 +158,11 @@ describe('riskgate App, end to end over HTTP', () => {
     const creates = github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/check-runs'));
     expect(creates.map((r) => (r.body as { status: string }).status)).toEqual(['in_progress', 'in_progress', 'in_progress', 'in_progress']);
     // Config came from the base branch.
-    expect(github.contentReads).toEqual([expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA }), expect.objectContaining({ path: MODEL_PATH, ref: BASE_SHA })]);
+    expect(github.contentReads).toEqual([
+      expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA }),
+      expect.objectContaining({ path: MODEL_PATH, ref: BASE_SHA }),
+      expect.objectContaining({ path: '.gitattributes', ref: BASE_SHA }),
+    ]);
 
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.conclusion).toBe('failure');

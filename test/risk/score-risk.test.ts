@@ -19,16 +19,12 @@ describe('size', () => {
     expect(p(1023) - p(511)).toBeCloseTo(DEFAULT_WEIGHTS.size.perDoubling, 0);
   });
 
-  it('leaves generated, vendored and lockfile lines out but keeps them in the raw totals', () => {
+  it('leaves lockfile lines out (they count in kind.not-shown) but keeps them in the raw totals', () => {
     const authored = score({ path: 'src/a.ts', added: lines(10) });
-    const padded = score(
-      { path: 'src/a.ts', added: lines(10) },
-      { path: 'package-lock.json', added: lines(5000) },
-      { path: 'vendor/lib/x.go', added: lines(5000) },
-      { path: 'web/app.min.js', added: lines(5000) },
-    );
+    const padded = score({ path: 'src/a.ts', added: lines(10) }, { path: 'package-lock.json', added: lines(5000) });
     expect(factor(padded, 'size.changed-lines')!.points).toBe(factor(authored, 'size.changed-lines')!.points);
-    expect(padded.additions).toBe(15_010);
+    expect(factor(padded, 'kind.not-shown')!.points).toBeGreaterThan(0);
+    expect(padded.additions).toBe(5_010);
   });
 
   it('counts a deleted line as a tenth of an added one', () => {
@@ -52,7 +48,6 @@ describe('change kind', () => {
   it.each([
     ['docs/guide.md', 'kind.docs-only'],
     ['src/a.test.ts', 'kind.tests-only'],
-    ['yarn.lock', 'kind.lockfile-only'],
   ])('%s alone lowers the score (%s)', (path, id) => {
     const result = score({ path, ...base });
     expect(factor(result, id)!.points).toBeLessThan(0);

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
+import { LINGUIST_ATTRIBUTES } from '../../src/diff/classify-file.js';
+import { parseGitAttributes } from '../../src/diff/match-git-attributes.js';
 import { cachedReviewer } from '../../src/run/cached-reviewer.js';
 import { runKeyOf } from '../../src/run/run-key.js';
 import { AUTH_FILE, HEAD_SHA, REPO } from '../support/example-pull.js';
 import { riskModelFixture } from '../support/risk-model-fixture.js';
+import { addedFile } from '../support/webhooks.js';
 
 const config = () => validateConfig({}, 'test');
 
@@ -37,5 +40,17 @@ describe('a calibrated model in the compiled reviewer and the run key', () => {
     expect(runKeyOf(REPO, HEAD_SHA, 'standard', config(), undefined)).toBe(key);
     expect(runKeyOf(REPO, HEAD_SHA, 'standard', config(), model)).not.toBe(key);
     expect(runKeyOf(REPO, HEAD_SHA, 'standard', config(), riskModelFixture())).toBe(runKeyOf(REPO, HEAD_SHA, 'standard', config(), model));
+  });
+
+  it("the base's linguist attributes change the reviewer and the run key; none, or none about linguist, leave both as they were", () => {
+    const vendored = parseGitAttributes('vendor/** linguist-vendored\n', LINGUIST_ATTRIBUTES);
+    const unrelated = parseGitAttributes('*.sh text eol=lf\n', LINGUIST_ATTRIBUTES);
+    const key = runKeyOf(REPO, HEAD_SHA, 'standard', config());
+    expect(runKeyOf(REPO, HEAD_SHA, 'standard', config(), undefined, unrelated)).toBe(key);
+    expect(runKeyOf(REPO, HEAD_SHA, 'standard', config(), undefined, vendored)).not.toBe(key);
+    expect(cachedReviewer(config(), undefined, unrelated)).toBe(cachedReviewer(config()));
+    const marked = cachedReviewer(config(), undefined, vendored);
+    expect(marked).not.toBe(cachedReviewer(config()));
+    expect(marked.fromPullFiles([addedFile('vendor/x.js', ['x()'])]).files[0]!.kind).toBe('vendored');
   });
 });

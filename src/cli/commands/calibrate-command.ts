@@ -11,6 +11,7 @@ import { mineHistory } from '../../history/mine-history.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
 import { formatCalibration, formatWeaker } from '../format-calibration.js';
 import { DAY_MS, parseDay } from '../parse-day.js';
+import { resolveAttributes } from '../resolve-attributes.js';
 import { resolveConfig } from '../resolve-config.js';
 
 export interface CalibrateOptions {
@@ -33,8 +34,10 @@ export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Pr
   if (sinceMs !== undefined && sinceMs >= until.getTime()) throw new UsageError('--since must be before --until');
   const root = await repositoryRoot(io.cwd);
   const { config } = await resolveConfig(root, options.config);
+  // The checkout's, like its config: they become the base that later pull requests are gated on.
+  const attributes = await resolveAttributes(root);
   const rules = compileFixRules(config.calibrate);
-  const classify = createFileClassifier(config.paths.kinds);
+  const classify = createFileClassifier(config.paths.kinds, attributes);
   const mined = await mineHistory(root, {
     until,
     rules,
@@ -47,6 +50,7 @@ export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Pr
   const model = calibrateModel(mined, config, rules, {
     until,
     riskgateVersion: options.riskgateVersion,
+    attributes,
     ...(sinceMs !== undefined ? { since: new Date(sinceMs) } : {}),
   });
   // `written` null: the model went nowhere (the error after it says why).

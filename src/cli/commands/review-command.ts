@@ -40,7 +40,7 @@ async function openLedger(io: CliIo): Promise<{ store: RiskgateStore } | undefin
 /** The whole pipeline on a local change; the exit status is the gate's verdict. */
 export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<number> {
   const input = await readChangeInput(io, options);
-  const reviewer = createReviewer(input.resolved.config, input.model?.model);
+  const reviewer = createReviewer(input.resolved.config, input.model?.model, input.attributes);
   const diff = reviewer.parse(input.diffText);
   const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}) };
 

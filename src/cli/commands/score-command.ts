@@ -5,6 +5,7 @@ import { writeLine, type CliIo } from '../cli-io.js';
 import { formatScore } from '../format-score.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
 import { scoreChangeInput } from '../score-change-input.js';
+import { resolveAttributes } from '../resolve-attributes.js';
 import { resolveConfig } from '../resolve-config.js';
 import { scoreJsonl } from './score-jsonl.js';
 
@@ -18,7 +19,7 @@ export async function scoreCommand(io: CliIo, options: ScoreOptions): Promise<nu
   if (options.jsonl) {
     const { config } = await resolveConfig(io.cwd, options.config);
     const input = options.diff && options.diff !== '-' ? createReadStream(resolve(io.cwd, options.diff)) : io.stdin;
-    const failures = await scoreJsonl(input, io.stdout, config);
+    const failures = await scoreJsonl(input, io.stdout, config, await resolveAttributes(io.cwd));
     if (failures > 0) io.stderr.write(`riskgate: ${failures} line(s) could not be scored (see their "error" fields)\n`);
     return failures > 0 ? 1 : 0;
   }

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import type { RiskgateConfig } from '../../config/config-schema.js';
+import type { GitAttributes } from '../../diff/match-git-attributes.js';
 import { createChangeScorer } from '../../run/score-change.js';
 import { writeLine } from '../cli-io.js';
 
@@ -17,8 +18,8 @@ const lineSchema = z.object({
  * Lines are read, scored and written one at a time, so memory does not grow with the batch.
  * A bad line yields `{"id", "error"}` and the batch goes on. Returns the count of bad lines.
  */
-export async function scoreJsonl(input: Readable, output: Writable, config: RiskgateConfig): Promise<number> {
-  const scorer = createChangeScorer(config);
+export async function scoreJsonl(input: Readable, output: Writable, config: RiskgateConfig, attributes?: GitAttributes): Promise<number> {
+  const scorer = createChangeScorer(config, undefined, attributes);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let failures = 0;
   let lineNumber = 0;
