@@ -11,6 +11,7 @@ import { generateDiff } from './generate-diff.js';
 import { updateReadmeSection } from './update-readme-section.js';
 import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
 import { benchGateReport } from './gate-report-bench.js';
+import { benchScoreWorker } from './score-worker-bench.js';
 
 // A model's time to first token on a prompt of about 14k tokens, simulated by the local server:
 // the wall time of a run is this plus the slowest answer, since the others start when it passes.
@@ -78,6 +79,7 @@ rows.push(`| \`riskgate score --jsonl\`, ${BATCH} diffs of 1-9 KB | ${f1(run.ms)
 console.log(rows.at(-1));
 
 rows.push(...benchGateReport());
+rows.push(...(await benchScoreWorker()));
 
 const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
 console.log(`\n${table}`);

@@ -50,7 +50,7 @@ function setOutputs(outcome: GateOutcome): string {
     core.setOutput('cost-usd', report.usd.toFixed(4));
     return decision.conclusion;
   }
-  const conclusion = outcome.status === 'invalid-config' || outcome.status === 'errored' ? 'failure' : outcome.status === 'superseded' ? 'cancelled' : 'skipped';
+  const conclusion = outcome.status === 'invalid-config' || outcome.status === 'errored' || outcome.status === 'unreviewable' ? 'failure' : outcome.status === 'superseded' ? 'cancelled' : 'skipped';
   core.setOutput('conclusion', conclusion);
   core.setOutput('findings', '[]');
   core.setOutput('cost-usd', '0');

@@ -6,6 +6,7 @@ import type { StructuredModel } from '../model/model-port.js';
 import type { JobData, JobQueue } from '../queue/job-queue.js';
 import { RUN_FULL_ACTION } from '../report/render-checks.js';
 import type { CallLimiter } from '../run/call-limiter.js';
+import type { ChangePreparer } from '../run/change-preparer.js';
 import type { RiskgateStore } from '../store/riskgate-store.js';
 import { parseGatesCommand } from './gates-command.js';
 import { runJob } from './run-job.js';
@@ -24,6 +25,8 @@ export interface AppDependencies {
   work?: boolean;
   /** Overrides GATE_RUN_LEASE_MS (tests). */
   runLeaseMs?: number;
+  /** Where changes are scored: a worker thread with a deadline in `npm start`; in-process when absent (tests). */
+  prepare?: ChangePreparer;
   /** More HTTP routes on the App's server: /metrics, /dashboard. */
   routes?: HttpRoute;
 }

@@ -41,6 +41,7 @@ async function runGateJob(deps: AppDependencies, job: RunningJob, data: GateJobD
         runLeaseMs: deps.runLeaseMs ?? GATE_RUN_LEASE_MS,
       },
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(deps.prepare ? { prepare: deps.prepare } : {}),
     },
   );
 }

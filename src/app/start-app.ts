@@ -9,6 +9,7 @@ import { AnthropicModel } from '../model/anthropic-model.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../queue/job-queue.js';
 import { createCallLimiter } from '../run/call-limiter.js';
 import { openBackends } from './open-backends.js';
+import { DEFAULT_SCORE_TIMEOUT_MS, workerPreparer } from './prepare-in-worker.js';
 import { riskgateApp } from './riskgate-app.js';
 
 // Model calls in flight across every PR the process gates.
@@ -27,6 +28,8 @@ export interface AppSettings {
   work: boolean;
   /** False only against a local test server: GitHub asks for writes a second apart. */
   throttle: boolean;
+  /** How long scoring one change may take on its worker thread before the change fails the gate. */
+  scoreTimeoutMs: number;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -54,6 +57,7 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
     leaseMs: positiveInteger(env, 'RISKGATE_JOB_LEASE_MS', DEFAULT_QUEUE_LIMITS.leaseMs, problems),
     maxAttempts: positiveInteger(env, 'RISKGATE_JOB_ATTEMPTS', DEFAULT_QUEUE_LIMITS.maxAttempts, problems),
   };
+  const scoreTimeoutMs = positiveInteger(env, 'RISKGATE_SCORE_TIMEOUT_SECONDS', DEFAULT_SCORE_TIMEOUT_MS / 1000, problems) * 1000;
   let budgets: BudgetLimits = { installation: {}, repository: {}, outsideAuthor: {} };
   try {
     budgets = budgetLimitsFromEnv(env);
@@ -73,6 +77,7 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv): AppSettings {
     budgets,
     work: env.RISKGATE_WORKER !== 'off',
     throttle: env.RISKGATE_GITHUB_THROTTLE !== 'off',
+    scoreTimeoutMs,
   };
 }
 
@@ -111,6 +116,8 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
       budgets: settings.budgets,
       work: settings.work,
       metrics,
+      // Scoring is CPU work on the change's content: off the event loop that answers webhooks.
+      prepare: workerPreparer({ deadlineMs: settings.scoreTimeoutMs, workers: settings.queue.concurrency }),
       routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, metrics }),
     }),
     settings.throttle ? undefined : { Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })) },

@@ -1,5 +1,5 @@
 import { findingNotes } from '../report/finding-annotations.js';
-import type { GateVerdict } from '../report/gate-verdict.js';
+import { UNREVIEWABLE_LEAD, type GateVerdict } from '../report/gate-verdict.js';
 import type { ReviewPreparation, ReviewReport } from '../run/review-change.js';
 import type { AgentRun } from '../run/run-agents.js';
 import { formatPlanLine } from './format-score.js';
@@ -7,13 +7,20 @@ import { formatPlanLine } from './format-score.js';
 const usd = (n: number) => `$${n.toFixed(4)}`;
 const thousands = (n: number) => n.toLocaleString('en-US');
 
+/** What reading the agent's answer dropped or repaired, under its line. */
+function answerLine(run: AgentRun): string {
+  if (!run.answerProblems || run.answerProblems.length === 0) return '';
+  const what = run.dropped ? `${run.dropped} item(s) of the answer dropped` : 'answer repaired';
+  return `\n  ${' '.repeat(9)}${what}: ${run.answerProblems.join('; ')}`;
+}
+
 function agentLine(run: AgentRun, label: string = run.agent): string {
   const name = label.padEnd(9);
   if (run.outcome === 'skipped') return `  ${name}skipped         ${run.reason ?? ''}`;
   const outcome = `${run.outcome}${run.fromCache ? ' (cached)' : ''}`.padEnd(16);
   const u = run.usage;
   const tokens = `${thousands(u.inputTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens)} in, ${thousands(u.cacheReadTokens)} cache read, ${thousands(u.outputTokens)} out`;
-  const extra = run.outcome === 'ok' ? '' : `\n  ${' '.repeat(9)}${run.reason ?? ''}`;
+  const extra = `${run.outcome === 'ok' ? '' : `\n  ${' '.repeat(9)}${run.reason ?? ''}`}${answerLine(run)}`;
   return `  ${name}${outcome}${(run.model ?? '').padEnd(20)}${tokens}  ${usd(run.usd)}  ${(run.latencyMs / 1000).toFixed(1)} s${run.retries ? `  ${run.retries} retries` : ''}${extra}`;
 }
 
@@ -55,6 +62,7 @@ export function formatReview(report: ReviewReport, verdict: GateVerdict, label: 
     '',
     `Total: ${usd(report.usd)}${report.savedUsd > 0 ? ` (the result cache saved ${usd(report.savedUsd)})` : ''}, cache hit ratio ${(report.cacheHitRatio * 100).toFixed(0)}%, ${(report.wallMs / 1000).toFixed(1)} s`,
     `Verdict: ${verdict.verdict} (${verdict.reasons.join('; ')})`,
+    ...(verdict.verdict === 'unreviewable' ? [`${UNREVIEWABLE_LEAD}: the gate fails at every tier, whatever gate.on_error says.`] : []),
   );
   return out.join('\n');
 }

@@ -7,17 +7,18 @@ import type { Severity } from '../findings/finding.js';
 import type { GitAttributes } from '../diff/match-git-attributes.js';
 import type { StructuredModel } from '../model/model-port.js';
 import { raiseTier, type Tier } from '../plan/tier.js';
-import { errorConclusion } from '../report/check-conclusion.js';
+import { checkConclusion, errorConclusion, type CheckConclusion } from '../report/check-conclusion.js';
 import { decideGate, type GateDecision } from '../report/decide-gate.js';
 import { decodeGateState, type GateState } from '../report/gate-state.js';
-import { renderChecks, UMBRELLA_CHECK } from '../report/render-checks.js';
+import { renderChecks, UMBRELLA_CHECK, UNREVIEWABLE_EXPLAINED } from '../report/render-checks.js';
 import { holdRunBudget } from '../budget/hold-run-budget.js';
 import type { BudgetLimits } from '../budget/budget-limits.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { WRITE_ROLES } from './write-roles.js';
 import type { CallLimiter } from '../run/call-limiter.js';
 import { cachedReviewer } from '../run/cached-reviewer.js';
-import type { ReviewReport } from '../run/review-change.js';
+import { ChangeProcessingError, prepareInProcess, type ChangePreparer } from '../run/change-preparer.js';
+import type { PreparedChange, ReviewReport } from '../run/review-change.js';
 import { runKeyOf } from '../run/run-key.js';
 import type { BudgetStore } from '../store/budget-store.js';
 import type { ClaimResult, GateRunResult, GateRunStore } from '../store/gate-runs.js';
@@ -65,6 +66,8 @@ export interface GateServices {
   /** The App's durable parts: the spend ledger, gate runs (idempotency, crash recovery), budgets. */
   durable?: DurableServices;
   metrics?: Metrics;
+  /** Where the change is scored and packed: in-process unless given (the App uses a worker thread with a deadline). */
+  prepare?: ChangePreparer;
 }
 
 export interface DurableServices {
@@ -85,6 +88,8 @@ export type GateOutcome =
   /** The same (repository, head, tier, config) was gated already, or is being gated by another job. */
   | { status: 'duplicate'; headSha: string; runKey: string; reason: string }
   | { status: 'invalid-config'; headSha: string; message: string }
+  /** The change itself made riskgate fail (its scoring overran the deadline, ran out of memory or threw): `failure`. */
+  | { status: 'unreviewable'; headSha: string; message: string }
   | { status: 'errored'; headSha: string; message: string };
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -92,6 +97,10 @@ const short = (sha: string) => sha.slice(0, 7);
 /** A check's summary when riskgate itself or GitHub failed: what failed, the error quoted, what to do. */
 const cannotVouch = (what: string, message: string) =>
   `${what}, so riskgate cannot vouch for the change:\n\n> ${message.replace(/\n/g, '\n> ')}\n\nRe-run the check, or comment \`/gates rerun\`.`;
+
+/** A check's summary when the change itself made riskgate fail: what happened, and why it fails whatever the policy. */
+const madeItFail = (message: string) =>
+  `**failure**: ${message}.\n\n${UNREVIEWABLE_EXPLAINED}\n\nA change this costly to read is too big or too unusual to gate: split it, or find what in it makes scoring slow.`;
 
 /** The base branch's config: the PR's own copy could switch its gate off. */
 async function readBaseConfig(github: GitHubPort, request: GateRequest, pull: PullRequest, path: string): Promise<{ config: RiskgateConfig; source: string }> {
@@ -207,23 +216,47 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   const { pull, config, previous, model, attributes } = context;
   const started = performance.now();
   const reviewer = cachedReviewer(config, model, attributes);
+  // Before any run is claimed: the checks still say why nothing could be gated.
+  const couldNotStart = async (message: string, conclusion: CheckConclusion, title: string, summary: string) => {
+    const opened = await checks.open(request.pull, pull.headSha);
+    await checks.close(opened, conclusion, title, summary);
+    log.warn(`PR #${pull.number} at ${short(pull.headSha)}: ${message}`);
+  };
   let rows;
   try {
     rows = await github.listPullFiles(request.pull);
   } catch (error) {
-    // Before any run is claimed: the checks still say why nothing could be gated.
     const message = error instanceof Error ? error.message : String(error);
-    const opened = await checks.open(request.pull, pull.headSha);
-    await checks.close(opened, errorConclusion(config.gate.on_error, 'thorough'), 'riskgate could not read the change', cannotVouch("GitHub did not list this pull request's files", message));
+    await couldNotStart(message, errorConclusion(config.gate.on_error, 'thorough'), 'riskgate could not read the change', cannotVouch("GitHub did not list this pull request's files", message));
     return { status: 'errored', headSha: pull.headSha, message };
   }
-  const diff = reviewer.fromPullFiles(rows, pull.changedFiles);
 
   // A tier forced on this head earlier stays forced: a rerun never lowers it.
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : undefined;
   const forced = request.forced && kept ? raiseTier(request.forced, kept) : (request.forced ?? kept);
-  const input = { diff, text: { title: pull.title, body: pull.body }, ...(forced ? { forced } : {}) };
-  const worst = reviewer.worstCase(input);
+  let prepared: PreparedChange;
+  try {
+    prepared = await (services.prepare ?? prepareInProcess)({
+      config,
+      ...(model ? { model } : {}),
+      ...(attributes ? { attributes } : {}),
+      rows,
+      ...(pull.changedFiles !== undefined ? { changedFiles: pull.changedFiles } : {}),
+      text: { title: pull.title, body: pull.body },
+      ...(forced ? { forced } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ChangeProcessingError) {
+      // The tier is unknown, and does not matter: what the change caused fails at every tier.
+      await couldNotStart(message, checkConclusion('unreviewable', 'minimal', config.gate.on_error), 'The change made riskgate fail', madeItFail(message));
+      return { status: 'unreviewable', headSha: pull.headSha, message };
+    }
+    await couldNotStart(message, errorConclusion(config.gate.on_error, 'thorough'), 'riskgate could not finish', cannotVouch('riskgate could not score this change', message));
+    return { status: 'errored', headSha: pull.headSha, message };
+  }
+  const { diff } = prepared;
+  const worst = prepared.worstCase;
   const identity = identityOf(request, pull, durable);
 
   // The same (repository, head, tier, config, model) does its work once, whichever delivery asks.
@@ -257,10 +290,10 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
         services.metrics?.budgetRefused(scope, budget.choice.tier);
         log.warn(`PR #${pull.number} at ${short(pull.headSha)}: budget: ${budget.choice.reason}`);
       }
-      const budgetInput = { ...input, ...(budget?.ceiling ? { ceiling: budget.ceiling } : {}) };
+      const ceiling = budget?.ceiling;
       const recordCall: CallRecorder | undefined = durable ? (call) => recordInLedger(durable, services, { ...identity, ...call, at: Date.now() }) : undefined;
       report = services.model
-        ? await reviewer.review(budgetInput, {
+        ? await reviewer.reviewPrepared(prepared, ceiling, {
             model: services.model,
             store: services.store,
             limiter: services.limiter,
@@ -268,7 +301,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
             ...(recordCall ? { recordCall } : {}),
             ...(budget?.maxUsd !== undefined ? { maxUsd: budget.maxUsd } : {}),
           })
-        : reviewer.assess(budgetInput, services.modelUnavailable ?? 'no model is configured');
+        : reviewer.assessPrepared(prepared, ceiling, services.modelUnavailable ?? 'no model is configured');
     } finally {
       await budget?.release();
     }

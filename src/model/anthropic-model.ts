@@ -1,4 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { partialParse } from '@anthropic-ai/sdk/_vendor/partial-json-parser/parser';
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { z } from 'zod';
 import { ModelError, type ModelAnswer, type ModelCall, type StructuredModel, type Usage } from './model-port.js';
 
@@ -9,6 +11,9 @@ export interface AnthropicModelOptions {
   /** Retries after the first attempt for 429, 529, 5xx and connection errors (SDK backoff, honours retry-after). */
   maxRetries?: number;
 }
+
+// The API's answer to a request over the model's context window: "prompt is too long: 215000 tokens > 200000 maximum".
+const PROMPT_TOO_LONG = /prompt is too long/i;
 
 // Internal header that pairs the SDK's attempts with one ask(); removed before the request leaves.
 const CALL_HEADER = 'x-riskgate-call';
@@ -38,7 +43,19 @@ function failureOf(error: unknown, retries: number, deadline: AbortSignal): Erro
   if (error instanceof Anthropic.APIError) {
     const status = error.status ?? 0;
     const kind =
-      status === 429 ? 'rate_limited' : status === 529 ? 'overloaded' : status === 401 || status === 403 ? 'auth' : status >= 500 ? 'server_error' : 'bad_request';
+      status === 429
+        ? 'rate_limited'
+        : status === 529
+          ? 'overloaded'
+          : status === 401 || status === 403
+            ? 'auth'
+            : status >= 500
+              ? 'server_error'
+              : // The prompt is riskgate's fixed instructions plus the change: a change whose text
+                // takes far more tokens than its length suggests (CJK, emoji) can overflow it.
+                status === 400 && PROMPT_TOO_LONG.test(error.message)
+                ? 'prompt_too_long'
+                : 'bad_request';
     return new ModelError(kind, `model API answered ${status}: ${error.message}`, undefined, retries);
   }
   return error instanceof Error ? error : new Error(String(error));
@@ -93,7 +110,9 @@ export class AnthropicModel implements StructuredModel {
           max_tokens: call.maxOutputTokens,
           system,
           messages: [{ role: 'user', content: call.instructions }],
-          output_config: { format: { type: 'json_schema', schema: z.toJSONSchema(call.schema) as Record<string, unknown> } },
+          // The SDK's own transform: the bounds the grammar cannot hold (lengths, counts, ranges)
+          // move into descriptions, and the answer is checked against them here.
+          output_config: { format: { type: 'json_schema', schema: transformJSONSchema(z.toJSONSchema(call.schema) as Record<string, unknown>) } },
         },
         { timeout: call.timeoutMs, headers: { [CALL_HEADER]: id }, signal },
       );
@@ -107,11 +126,24 @@ export class AnthropicModel implements StructuredModel {
       const message = await stream.finalMessage();
       const usage = usageOf(message.usage);
       if (message.stop_reason === 'refusal') throw new ModelError('refused', 'the model refused to answer', usage, retries());
-      if (message.stop_reason === 'max_tokens') {
-        throw new ModelError('truncated', `the answer was cut off at ${call.maxOutputTokens} output tokens`, usage, retries());
-      }
+      const cutOff = `the answer was cut off at ${call.maxOutputTokens} output tokens`;
+      if (message.stop_reason === 'max_tokens' && !call.read) throw new ModelError('truncated', cutOff, usage, retries());
       // Thinking and other blocks may come first: take the text blocks, never content[0].
       const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+      const answered = { usage, model: message.model, latencyMs: performance.now() - started, retries: retries() };
+      if (call.read) {
+        const cut = message.stop_reason === 'max_tokens';
+        let parsed: unknown;
+        try {
+          // A cut answer is read as far as it went; the reader drops the item the cut fell in.
+          parsed = cut ? partialParse(text) : JSON.parse(text);
+        } catch {
+          throw new ModelError(cut ? 'truncated' : 'invalid_output', cut ? cutOff : 'the answer is not JSON', usage, retries());
+        }
+        const reading = call.read(parsed, cut);
+        if ('unusable' in reading) throw new ModelError(cut ? 'truncated' : 'invalid_output', cut ? `${cutOff}, and ${reading.unusable}` : reading.unusable, usage, retries());
+        return { ...answered, output: reading.output, dropped: reading.dropped, problems: reading.problems, ...(cut ? { incomplete: cutOff } : {}) };
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -123,7 +155,7 @@ export class AnthropicModel implements StructuredModel {
         const issue = checked.error.issues[0];
         throw new ModelError('invalid_output', `the answer does not match the schema: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, usage, retries());
       }
-      return { output: checked.data, usage, model: message.model, latencyMs: performance.now() - started, retries: retries() };
+      return { ...answered, output: checked.data };
     } catch (error) {
       throw failureOf(error, retries(), deadline);
     } finally {

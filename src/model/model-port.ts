@@ -19,7 +19,18 @@ export interface ModelCall<T> {
   model: string;
   cachedPrefix: string[];
   instructions: string;
+  /**
+   * The answer's shape, sent as the structured-output format. The API holds the model to the shape
+   * (types, enums, required keys) but not to the bounds (lengths, item counts, ranges): without
+   * `read`, an answer outside any bound is a ModelError.
+   */
   schema: z.ZodType<T>;
+  /**
+   * Reads the answer item by item instead: what it cannot use it drops or repairs and says so, so
+   * one bad item does not cost the valid ones. With it, an answer cut off at the output cap is
+   * read as far as it went (`cut`) and returned marked `incomplete`.
+   */
+  read?: AnswerReader<T>;
   maxOutputTokens: number;
   /** The whole call, retries included, ends by then with a `timeout` ModelError. */
   timeoutMs: number;
@@ -31,8 +42,28 @@ export interface ModelCall<T> {
   onAnswerStarted?: () => void;
 }
 
+/** What an item-by-item reader made of an answer. */
+export interface AnswerReading<T> {
+  output: T;
+  /** Items of the answer that could not be used. */
+  dropped: number;
+  /** What was dropped or repaired and why, one line each (model-written text: untrusted). */
+  problems: string[];
+}
+
+/**
+ * Reads a parsed answer; `cut`: the answer stopped at the output cap, so the item the cut fell in
+ * is incomplete. `unusable` when nothing of it can be trusted as an answer at all.
+ */
+export type AnswerReader<T> = (answer: unknown, cut: boolean) => AnswerReading<T> | { unusable: string };
+
 export interface ModelAnswer<T> {
   output: T;
+  /** Set by a call's `read`: items dropped and what was dropped or repaired. */
+  dropped?: number;
+  problems?: string[];
+  /** The answer stopped early (the output cap): `output` holds what was complete before the cut. */
+  incomplete?: string;
   usage: Usage;
   model: string;
   latencyMs: number;
@@ -49,9 +80,20 @@ export type ModelFailureKind =
   | 'connection'
   | 'auth'
   | 'bad_request'
+  | 'prompt_too_long'
   | 'refused'
   | 'truncated'
   | 'invalid_output';
+
+/**
+ * Failures that the content the model was shown caused: it refused to answer it, wrote past the
+ * output cap, answered outside the format the API guarantees (steered), or the prompt built from it
+ * was too long. riskgate's own requests are the same for every change, so these are the change's
+ * doing, and a gate must not pass on them whatever `gate.on_error` says. Everything else (429, 529,
+ * 5xx, network, auth, the provider's timeouts, a bad request from riskgate's own config) is an
+ * outage or the operator's, which `gate.on_error` governs.
+ */
+export const CONTENT_FAILURES: ReadonlySet<ModelFailureKind> = new Set(['prompt_too_long', 'refused', 'truncated', 'invalid_output']);
 
 /** A call that produced no usable answer; `kind` lets the run tell outages from bad output. */
 export class ModelError extends Error {

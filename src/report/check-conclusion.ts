@@ -14,9 +14,13 @@ export function errorConclusion(onError: OnErrorPolicy, tier: Tier): 'neutral' |
   return tierRank(tier) >= tierRank('thorough') ? 'failure' : 'neutral';
 }
 
-/** The one mapping from a gate verdict to a check run's conclusion. */
+/**
+ * The one mapping from a gate verdict to a check run's conclusion. What the change itself caused
+ * fails at every tier: `on_error` is the operator's tolerance of outages, and a pull request must
+ * not be able to choose its way into it.
+ */
 export function checkConclusion(verdict: Verdict, tier: Tier, onError: OnErrorPolicy): CheckConclusion {
   if (verdict === 'pass') return 'success';
-  if (verdict === 'fail') return 'failure';
+  if (verdict === 'fail' || verdict === 'unreviewable') return 'failure';
   return errorConclusion(onError, tier);
 }

@@ -7,6 +7,7 @@ import type { ReviewReport } from '../run/review-change.js';
 import type { AgentRun } from '../run/run-agents.js';
 import type { CheckConclusion } from './check-conclusion.js';
 import type { AgentCheck, GateDecision } from './decide-gate.js';
+import { UNREVIEWABLE_LEAD } from './gate-verdict.js';
 import { codeSpan, escapeMarkdown } from './escape-markdown.js';
 import { annotationsFor, findingNotes, type CheckAnnotation } from './finding-annotations.js';
 import { fitCheckText, MAX_CHECK_TEXT_CHARS } from './fit-check-text.js';
@@ -63,7 +64,18 @@ const OUTCOME_LABEL: Record<AgentRun['outcome'], string> = {
   budget_limited: 'stopped by budget',
   skipped: 'skipped',
   unavailable: 'not run',
+  unreviewable: 'failed on this change',
 };
+
+/** What reading an agent's answer dropped or repaired, for its check and the umbrella. */
+function answerNote(run: AgentRun): string | undefined {
+  if (!run.answerProblems || run.answerProblems.length === 0) return undefined;
+  const dropped = run.dropped ? `${run.dropped} item(s) of the answer could not be used and were dropped` : 'parts of the answer were repaired';
+  return `${dropped}: ${run.answerProblems.join('; ')}`;
+}
+
+/** Why a change that made riskgate fail is a failure whatever the policy. */
+export const UNREVIEWABLE_EXPLAINED = `**${UNREVIEWABLE_LEAD}**, so this check fails at every tier whatever \`gate.on_error\` says: that setting forgives outages, and a pull request must not be able to choose its way into it.`;
 
 const lines = (n: number, m: number) => (n === m ? `${n}` : `${n}-${m}`);
 
@@ -137,6 +149,7 @@ function notAnalysed(report: ReviewReport): string[] {
 function umbrellaTitle(report: ReviewReport, decision: GateDecision): string {
   const head = `Risk ${report.score.score}/100, ${report.tier} tier`;
   if (decision.verdict.verdict === 'error') return `${head}: could not finish (${decision.conclusion})`;
+  if (decision.verdict.verdict === 'unreviewable') return `${head}: the change made riskgate fail (${decision.conclusion})`;
   return `${head}: ${countLine(decision.findings)}`;
 }
 
@@ -146,6 +159,7 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
   const prText = decision.findings.filter((f) => f.path === PULL_REQUEST_TEXT);
   const summary = [
     `**${decision.conclusion}**: ${escapeMarkdown(decision.verdict.reasons.join('; '))}`,
+    ...(decision.verdict.verdict === 'unreviewable' ? ['', UNREVIEWABLE_EXPLAINED] : []),
     '',
     `Risk score **${report.score.score}/100**, **${report.tier}** tier: ${escapeMarkdown(report.tierReasons.join('; '))}.`,
     ...(report.injectionAttempted ? ['', '**Content in this pull request tried to instruct the reviewing models.** It was treated as data and the full tier ran; see the security check.'] : []),
@@ -165,6 +179,10 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
     '',
     `Prompt cache hit ratio ${(report.cacheHitRatio * 100).toFixed(0)}%${report.savedUsd > 0 ? `; the result cache saved ${formatUsd(report.savedUsd)}` : ''}; ${(report.wallMs / 1000).toFixed(1)} s.`,
     ...report.agents.filter((r) => r.outcome !== 'ok' && r.outcome !== 'skipped').map((r) => `- ${r.agent}: ${OUTCOME_LABEL[r.outcome]}: ${escapeMarkdown(r.reason ?? '')}`),
+    ...[...report.agents.map((r) => [r.agent, r] as const), ...(report.escalation.run ? [['re-check', report.escalation.run] as const] : [])].flatMap(([label, r]) => {
+      const note = answerNote(r);
+      return note ? [`- ${label}: ${escapeMarkdown(note)}`] : [];
+    }),
     ...(carried.length > 0 || context.resolvedBlockers > 0
       ? ['', `### Blockers from earlier commits`, `${carried.length} still open (their lines are unchanged), ${context.resolvedBlockers} resolved (their lines changed).`, ...carried.map(findingLine)]
       : []),
@@ -202,10 +220,12 @@ function renderAgent(check: AgentCheck, report: ReviewReport, context: RenderCon
     };
   }
   const trouble = run.outcome !== 'ok' ? `**${OUTCOME_LABEL[run.outcome]}**: ${escapeMarkdown(run.reason ?? '')}\n\n` : '';
+  const note = answerNote(run);
   const where = run.model ? ` on ${codeSpan(run.model)}` : '';
   const cost = run.fromCache ? `answered from the result cache (saved ${formatUsd(run.savedUsd)})` : `${formatUsd(run.usd)}, ${(run.latencyMs / 1000).toFixed(1)} s${run.retries ? `, ${run.retries} retries` : ''}`;
   const summary = [
     `${trouble}**${check.conclusion}**: ${escapeMarkdown(check.verdict.reasons.join('; '))}. The ${check.agent} agent${where} at the ${report.tier} tier: ${cost}.`,
+    ...(note ? [`_${escapeMarkdown(note)}._`] : []),
     ...(check.findings.length > 0 ? bySeverity(check.findings).map(findingDetail) : ['No findings.']),
   ].join('\n\n');
   return {

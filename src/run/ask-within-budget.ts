@@ -1,4 +1,4 @@
-import { ModelError, ZERO_USAGE, type ModelAnswer, type ModelCall, type Usage } from '../model/model-port.js';
+import { CONTENT_FAILURES, ModelError, ZERO_USAGE, type ModelAnswer, type ModelCall, type Usage } from '../model/model-port.js';
 import { callCostUsd, usageCostUsd, usageTokens, type TokenEstimate } from '../plan/estimate-cost.js';
 import { recordCall } from './record-call.js';
 import type { AgentOutcome, RunDependencies } from './run-agents.js';
@@ -6,7 +6,7 @@ import type { AgentOutcome, RunDependencies } from './run-agents.js';
 export type BudgetedAnswer<T> =
   | { kind: 'answered'; answer: ModelAnswer<T>; usd: number }
   | { kind: 'refused'; reason: string }
-  | { kind: 'failed'; outcome: Extract<AgentOutcome, 'timed_out' | 'failed'>; reason: string; usage: Usage; usd: number; retries: number };
+  | { kind: 'failed'; outcome: Extract<AgentOutcome, 'timed_out' | 'failed' | 'unreviewable'>; reason: string; usage: Usage; usd: number; retries: number };
 
 type Call<T> = Omit<ModelCall<T>, 'maxOutputTokens' | 'timeoutMs' | 'signal'>;
 
@@ -40,9 +40,10 @@ export async function askWithinBudget<T>(
     const usage = error.usage ?? ZERO_USAGE;
     const usd = usageCostUsd(price, usage);
     deps.budget.settle(reservation, usd, usageTokens(usage));
-    const outcome = error.kind === 'timeout' ? 'timed_out' : 'failed';
+    // What the content caused (a refusal, a cut or steered answer) is told apart from outages.
+    const outcome = CONTENT_FAILURES.has(error.kind) ? 'unreviewable' : error.kind === 'timeout' ? 'timed_out' : 'failed';
     // A call that failed before any token was billed (refused at the door, cancelled) cost nothing to record.
-    if (usd > 0 || error.kind === 'timeout') await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome, usage, usd, savedUsd: 0, latencyMs: 0 });
+    if (usd > 0 || error.kind === 'timeout') await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome: outcome === 'timed_out' ? 'timed_out' : 'failed', usage, usd, savedUsd: 0, latencyMs: 0 });
     return { kind: 'failed', outcome, reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries };
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES, type Finding } from '../findings/finding.js';
-import { ZERO_USAGE } from '../model/model-port.js';
+import { ZERO_USAGE, type AnswerReader } from '../model/model-port.js';
 import { tokensForChars } from '../plan/estimate-cost.js';
 import type { PathMatcher } from '../risk/match-paths.js';
 import type { AgentRun, RunDependencies } from './run-agents.js';
@@ -12,20 +12,54 @@ import { recordCall } from './record-call.js';
 // Raise when the verification instructions change: cached verdicts depend on them.
 export const VERIFY_PROMPT_VERSION = 1;
 
-const verdictSchema = z.object({
-  verdicts: z
-    .array(
-      z.object({
-        index: z.number().int().nonnegative(),
-        real: z.boolean(),
-        severity: z.enum(SEVERITIES),
-        confidence: z.number().min(0).max(1),
-        reason: z.string().max(2000),
-      }),
-    )
-    .max(50),
+const verdictItem = z.object({
+  index: z.number().int().nonnegative(),
+  real: z.boolean(),
+  severity: z.enum(SEVERITIES),
+  confidence: z.number().min(0).max(1),
+  reason: z.string(),
 });
+const MAX_REASON_CHARS = 2000;
+const verdictSchema = z.object({ verdicts: z.array(verdictItem.extend({ reason: z.string().max(MAX_REASON_CHARS) })).max(50) });
 type Verdicts = z.infer<typeof verdictSchema>;
+
+/**
+ * Reads the verifier's answer verdict by verdict: one that names no candidate, repeats an index or
+ * is malformed is dropped and said; the rest count. A candidate left without a verdict is handled
+ * as before (a blocker stays, unverified). In a cut answer the last verdict is dropped: its index
+ * may be cut mid-number and would then judge another finding.
+ */
+function readVerdicts(candidates: number): AnswerReader<Verdicts> {
+  return (answer, cutOff) => {
+    const raw = typeof answer === 'object' && answer !== null ? (answer as { verdicts?: unknown }).verdicts : undefined;
+    if (!Array.isArray(raw)) return cutOff ? { output: { verdicts: [] }, dropped: 0, problems: [] } : { unusable: 'the answer has no verdicts list' };
+    const problems: string[] = [];
+    const items = cutOff && raw.length > 0 ? raw.slice(0, -1) : raw;
+    let dropped = raw.length - items.length;
+    if (dropped > 0) problems.push(`verdict ${raw.length}: the cut fell inside it; dropped`);
+    const seen = new Set<number>();
+    const verdicts: Verdicts['verdicts'] = [];
+    items.forEach((value, i) => {
+      const parsed = verdictItem.safeParse(value);
+      const why = !parsed.success
+        ? `${parsed.error.issues[0]?.path.join('.') || 'the item'}: ${parsed.error.issues[0]?.message ?? 'not a verdict'}`
+        : parsed.data.index >= candidates
+          ? `index ${parsed.data.index} names no finding`
+          : seen.has(parsed.data.index)
+            ? `a second verdict on finding ${parsed.data.index}`
+            : undefined;
+      if (why !== undefined || !parsed.success) {
+        dropped++;
+        problems.push(`verdict ${i + 1}: ${why}; dropped`);
+        return;
+      }
+      seen.add(parsed.data.index);
+      const reason = parsed.data.reason.length > MAX_REASON_CHARS ? `${parsed.data.reason.slice(0, MAX_REASON_CHARS - 1)}…` : parsed.data.reason;
+      verdicts.push({ ...parsed.data, reason });
+    });
+    return { output: { verdicts }, dropped, problems };
+  };
+}
 
 export interface EscalationPolicy {
   minConfidence: number;
@@ -102,7 +136,7 @@ ${policy.fence('findings', listed)}`;
       'verify',
       // The strong model has its own cache entry: this call writes the prefix.
       { input: tokensForChars(instructions.length), cacheWrite: prefixTokens, cacheRead: 0 },
-      { model: policy.strongModel, cachedPrefix: [...prefix], instructions, schema: verdictSchema },
+      { model: policy.strongModel, cachedPrefix: [...prefix], instructions, schema: verdictSchema, read: readVerdicts(candidates.length) },
     );
     const unpaid = { ...base, fromCache: false, savedUsd: 0, usage: ZERO_USAGE, usd: 0 };
     if (asked.kind === 'refused') return keepUnverified({ ...unpaid, outcome: 'budget_limited', reason: asked.reason });
@@ -112,8 +146,11 @@ ${policy.fence('findings', listed)}`;
     }
     const { answer, usd } = asked;
     verdicts = answer.output;
-    run = { ...base, outcome: 'ok', fromCache: false, savedUsd: 0, usage: answer.usage, usd, latencyMs: answer.latencyMs, retries: answer.retries };
-    await writeCached(deps, key, { findings: [], verdicts: verdicts.verdicts, usage: answer.usage, usd, model: policy.strongModel }, 'the re-check');
+    const problems = answer.problems && answer.problems.length > 0 ? { dropped: answer.dropped ?? 0, answerProblems: answer.problems } : {};
+    run = { ...base, ...problems, outcome: 'ok', fromCache: false, savedUsd: 0, usage: answer.usage, usd, latencyMs: answer.latencyMs, retries: answer.retries };
+    // A cut answer's verdicts count for what they say; the rest keep their blockers, unverified.
+    if (answer.incomplete) run = { ...run, outcome: 'unreviewable', reason: `truncated: ${answer.incomplete}` };
+    else await writeCached(deps, key, { findings: [], verdicts: verdicts.verdicts, usage: answer.usage, usd, model: policy.strongModel }, 'the re-check');
   }
 
   const byIndex = new Map(verdicts.verdicts.map((v) => [v.index, v]));

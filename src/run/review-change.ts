@@ -57,6 +57,31 @@ export interface ReviewPreparation {
   injection: { attempted: boolean; findings: Finding[] };
 }
 
+/** What a run's models are shown at one tier: its plan, the files packed, the cached prefix. */
+export interface TierView {
+  plan: Plan;
+  packed: PackedFiles;
+  prefix: string[];
+}
+
+/**
+ * Everything a run needs before any model call, computed from the change alone: the CPU-heavy part
+ * of a gate (diff, riskgate's own checks, the score, packing per tier). Plain data, so a worker
+ * thread can compute it and hand it over; the budget and the calls come after.
+ */
+export interface PreparedChange {
+  diff: Diff;
+  text?: UntrustedText;
+  /** The run's fence boundary: the prefixes below are fenced with it. */
+  boundary: string;
+  injection: { attempted: boolean; findings: Finding[] };
+  /** The score and the plan the change's risk calls for (forced tier and injection applied), before any budget. */
+  score: ScoreResult;
+  /** Per tier up to the wanted one (a budget may lower the tier), and full (a model that reports an injection sends the run there). */
+  views: Partial<Record<Tier, TierView>>;
+  worstCase: WorstCase;
+}
+
 export interface ReviewReport {
   score: ScoreResult;
   tier: Tier;
@@ -110,12 +135,17 @@ export interface Reviewer {
   prepare(input: ReviewInput): ReviewPreparation;
   /** What a run could cost at the tier it calls for and each tier below: what budgets are checked against. */
   worstCase(input: ReviewInput): WorstCase;
+  /** The CPU-heavy part of a run, with no call and no I/O: what the App computes on a worker thread. */
+  prepareChange(input: Omit<ReviewInput, 'ceiling'>, boundary?: string): PreparedChange;
   review(input: ReviewInput, deps: ReviewDependencies): Promise<ReviewReport>;
+  /** `review` on a change prepared already, under the budget's ceiling when there is one. */
+  reviewPrepared(prepared: PreparedChange, ceiling: ReviewInput['ceiling'], deps: ReviewDependencies): Promise<ReviewReport>;
   /**
    * The report without any model call: the score, the tier and riskgate's own checks, with each
    * agent the tier calls for marked `unavailable` and why (no key, a fork PR without secrets).
    */
   assess(input: ReviewInput, unavailableBecause: string): ReviewReport;
+  assessPrepared(prepared: PreparedChange, ceiling: ReviewInput['ceiling'], unavailableBecause: string): ReviewReport;
 }
 
 const addUsage = (a: Usage, b: Usage): Usage => ({
@@ -158,71 +188,84 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = { ...DEFAULT_PRICES, ...config.prices };
 
-  const prepareWith = (input: ReviewInput, boundary: string) => {
-    const injection = detectPromptInjection(input.diff, input.text);
-    // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
-    let score = scorer.scoreDiff(input.diff, input.text, injection.attempted ? 'full' : input.forced);
-    if (injection.attempted) {
-      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, 'content addressed to the reviewing model was found (prompt injection)'] } };
-    }
-    const ceiling = input.ceiling;
-    if (ceiling && ceiling.tier !== 'none' && tierRank(ceiling.tier) < tierRank(score.plan.tier)) {
-      const lowered = scorer.planAt(input.diff, ceiling.tier);
-      score = { ...score, plan: { ...lowered, reasons: [...score.plan.reasons, `lowered from ${score.plan.tier} to ${ceiling.tier}: ${ceiling.reason}`] } };
-    }
-    return { injection, score, ...packAndPrefix(input, score, score.plan, boundary) };
-  };
-
-  const worstCase = (input: ReviewInput): WorstCase => {
-    const { score } = prepareWith({ ...input, ceiling: undefined }, 'x'.repeat(16));
-    const wanted = score.plan.tier;
-    const byTier = TIERS.slice(0, tierRank(wanted) + 1)
-      .reverse()
-      .map((tier) => {
-        const plan = scorer.planAt(input.diff, tier);
-        const { prefix } = packAndPrefix(input, score, plan, 'x'.repeat(16));
-        const prefixTokens = tokensForChars(prefix.join('').length);
-        const agents = costAgents(plan.agents, prefixTokens, plan.maxOutputTokens, prices);
-        // A fast model's blocker is re-checked by the strong model on the same prefix: one more call.
-        const verify = plan.agents.some((a) => a.modelClass === 'fast')
-          ? callCostUsd(prices[config.models.strong]!, { input: 0, cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens })
-          : 0;
-        return { tier, usd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) + verify };
-      });
-    return { wanted, byTier };
-  };
-
-  const packAndPrefix = (input: ReviewInput, score: ScoreResult, plan: Plan, boundary: string) => {
-    const fenceRun = (label: string, text: string) => fence(label, text, boundary);
-    const context = { ...(input.text ? { text: input.text } : {}), score: score.score, tier: plan.tier, fence: fenceRun };
+  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, score: ScoreResult, plan: Plan, boundary: string) => {
+    const fenceRun = (label: string, body: string) => fence(label, body, boundary);
+    const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun };
     // The diff gets what the rest of the prefix leaves of the tier's budget: the instructions, the
     // PR text (a description can run to 65,536 characters) and, at most, every path listed as not shown.
     const frameChars = buildCachedPrefix({ ...context, files: [], notReviewed: [] }).join('').length + FILE_LIST_FRAME_CHARS;
-    const listChars = input.diff.files.reduce((n, f) => n + f.path.length + NOT_SHOWN_LINE_CHARS, 0);
+    const listChars = diff.files.reduce((n, f) => n + f.path.length + NOT_SHOWN_LINE_CHARS, 0);
     const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars));
-    const packed = packFiles(input.diff, score.factors, diffBudget, sensitive);
+    const packed = packFiles(diff, score.factors, diffBudget, sensitive);
     const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed });
-    return { packed, prefix, fenceRun };
+    return { packed, prefix };
   };
+
+  const prepareChange = (input: Omit<ReviewInput, 'ceiling'>, boundary: string = randomBytes(8).toString('hex')): PreparedChange => {
+    const { diff, text } = input;
+    const injection = detectPromptInjection(diff, text);
+    // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
+    let score = scorer.scoreDiff(diff, text, injection.attempted ? 'full' : input.forced);
+    if (injection.attempted) {
+      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, 'content addressed to the reviewing model was found (prompt injection)'] } };
+    }
+    const wanted = score.plan.tier;
+    const views: Partial<Record<Tier, TierView>> = {};
+    const byTier: WorstCase['byTier'] = [];
+    for (const tier of TIERS.slice(0, tierRank(wanted) + 1).reverse()) {
+      const plan = tier === wanted ? score.plan : scorer.planAt(diff, tier);
+      const view = { plan, ...packAndPrefix(text, diff, score, plan, boundary) };
+      views[tier] = view;
+      // The most the run may cost at this tier: every call at its output cap.
+      const prefixTokens = tokensForChars(view.prefix.join('').length);
+      const agents = costAgents(plan.agents, prefixTokens, plan.maxOutputTokens, prices);
+      // A fast model's blocker is re-checked by the strong model on the same prefix: one more call.
+      const verify = plan.agents.some((a) => a.modelClass === 'fast')
+        ? callCostUsd(prices[config.models.strong]!, { input: 0, cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens })
+        : 0;
+      byTier.push({ tier, usd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) + verify });
+    }
+    if (!views.full) {
+      // Raised to full as a forced tier raises it: the score's reasons stand, the raise is added.
+      const plan = { ...scorer.planAt(diff, 'full'), reasons: [...score.plan.reasons, 'forced to full'] };
+      views.full = { plan, ...packAndPrefix(text, diff, score, plan, boundary) };
+    }
+    return { diff, ...(text ? { text } : {}), boundary, injection, score, views, worstCase: { wanted, byTier } };
+  };
+
+  /** The score and view a run uses: the wanted tier, or the budget's lower ceiling, saying why. */
+  const underCeiling = (prepared: PreparedChange, ceiling: ReviewInput['ceiling']): { score: ScoreResult; view: TierView } => {
+    const score = prepared.score;
+    const view = prepared.views[score.plan.tier]!;
+    if (!ceiling || ceiling.tier === 'none' || tierRank(ceiling.tier) >= tierRank(score.plan.tier)) return { score, view };
+    const lowered = prepared.views[ceiling.tier]!;
+    const plan = { ...lowered.plan, reasons: [...score.plan.reasons, `lowered from ${score.plan.tier} to ${ceiling.tier}: ${ceiling.reason}`] };
+    return { score: { ...score, plan }, view: { ...lowered, plan } };
+  };
+
+  const worstCase = (input: ReviewInput): WorstCase => prepareChange(input, 'x'.repeat(16)).worstCase;
 
   const prepare = (input: ReviewInput): ReviewPreparation => {
-    const { injection, score, packed, prefix } = prepareWith(input, randomBytes(8).toString('hex'));
+    const prepared = prepareChange(input);
+    const { score, view } = underCeiling(prepared, input.ceiling);
     // The estimate from the prompt that would really be sent, not from the diff's raw size.
-    const prefixTokens = tokensForChars(prefix.join('').length);
-    const agents = costAgents(score.plan.agents, prefixTokens, Math.ceil(score.plan.maxOutputTokens * EXPECTED_OUTPUT_SHARE), prices);
-    const plan: Plan = { ...score.plan, agents, contextTokens: prefixTokens, estimatedUsd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) };
-    return { score, plan, packed, prefixTokens, injection };
+    const prefixTokens = tokensForChars(view.prefix.join('').length);
+    const agents = costAgents(view.plan.agents, prefixTokens, Math.ceil(view.plan.maxOutputTokens * EXPECTED_OUTPUT_SHARE), prices);
+    const plan: Plan = { ...view.plan, agents, contextTokens: prefixTokens, estimatedUsd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) };
+    return { score, plan, packed: view.packed, prefixTokens, injection: prepared.injection };
   };
 
-  const review = async (input: ReviewInput, deps: ReviewDependencies): Promise<ReviewReport> => {
+  const reviewPrepared = async (prepared: PreparedChange, ceiling: ReviewInput['ceiling'], deps: ReviewDependencies): Promise<ReviewReport> => {
     const started = performance.now();
-    const boundary = randomBytes(8).toString('hex');
+    const input = { diff: prepared.diff, ...(prepared.text ? { text: prepared.text } : {}), ceiling };
+    const fenceRun = (label: string, text: string) => fence(label, text, prepared.boundary);
     const warnings: string[] = [];
-    if (input.ceiling?.tier === 'none') return withoutAgents({ ...input, ceiling: undefined }, 'budget_limited', input.ceiling.reason, started);
+    if (ceiling?.tier === 'none') return withoutAgents(prepared, undefined, 'budget_limited', ceiling.reason, started);
     const budget = new RunBudget({ maxUsd: Math.min(config.run.max_usd, deps.maxUsd ?? Infinity), maxTokens: config.run.max_tokens });
-    const prepared = prepareWith(input, boundary);
-    const { injection, fenceRun } = prepared;
-    let { score, packed, prefix } = prepared;
+    const { injection } = prepared;
+    const chosen = underCeiling(prepared, ceiling);
+    let score = chosen.score;
+    let { packed, prefix } = chosen.view;
     let plan = score.plan;
     const deterministic = [...injection.findings];
 
@@ -275,10 +318,10 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     // Under a budget ceiling the re-run at full cannot be paid for; the finding above still says why.
     const fullAllowed = !input.ceiling || input.ceiling.tier === 'full';
     if (reported.length > 0 && plan.tier !== 'full' && fullAllowed) {
-      score = scorer.scoreDiff(input.diff, input.text, 'full');
-      score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection)`] } };
-      plan = score.plan;
-      ({ packed, prefix } = packAndPrefix(input, score, plan, boundary));
+      const full = prepared.views.full!;
+      plan = { ...full.plan, reasons: [...full.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection)`] };
+      score = { ...prepared.score, tier: 'full', plan };
+      ({ packed, prefix } = full);
       ({ runs, runDeps, fileHashes } = await runPlan(plan, prefix, packed));
       spent.push(...runs);
     }
@@ -318,7 +361,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       notReviewed: packed.notReviewed,
       injectionAttempted: injection.attempted || reported.length > 0,
       budgetLimited: budget.limited,
-      ...(input.ceiling && tierRank(input.ceiling.tier) < tierRank(score.tier) ? { budgetLowered: input.ceiling.reason } : {}),
+      ...(ceiling && tierRank(ceiling.tier) < tierRank(score.tier) ? { budgetLowered: ceiling.reason } : {}),
       usage,
       usd: spent.reduce((sum, r) => sum + r.usd, 0),
       savedUsd: spent.reduce((sum, r) => sum + r.savedUsd, 0),
@@ -329,8 +372,9 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   };
 
   /** The report of a run whose agents could not be called: `unavailable` (no key) or `budget_limited`. */
-  const withoutAgents = (input: ReviewInput, outcome: 'unavailable' | 'budget_limited', why: string, started: number): ReviewReport => {
-    const { score, packed, injection } = prepareWith(input, randomBytes(8).toString('hex'));
+  const withoutAgents = (prepared: PreparedChange, ceiling: ReviewInput['ceiling'], outcome: 'unavailable' | 'budget_limited', why: string, started: number): ReviewReport => {
+    const { score, view } = underCeiling(prepared, ceiling);
+    const { injection } = prepared;
     const planned = new Set(score.plan.agents.map((a) => a.agent));
     const agents = AGENTS.map((name): AgentRun => (planned.has(name) ? { ...skippedRun(name, score.plan.tier), outcome, reason: why } : skippedRun(name, score.plan.tier)));
     return {
@@ -341,7 +385,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       escalation: NO_ESCALATION,
       findings: injection.findings,
       dropped: NO_DROPS,
-      notReviewed: packed.notReviewed,
+      notReviewed: view.packed.notReviewed,
       injectionAttempted: injection.attempted,
       budgetLimited: outcome === 'budget_limited',
       usage: ZERO_USAGE,
@@ -353,7 +397,10 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     };
   };
 
-  const assess = (input: ReviewInput, unavailableBecause: string) => withoutAgents(input, 'unavailable', unavailableBecause, performance.now());
+  const assessPrepared = (prepared: PreparedChange, ceiling: ReviewInput['ceiling'], unavailableBecause: string) =>
+    withoutAgents(prepared, ceiling, 'unavailable', unavailableBecause, performance.now());
+  const assess = (input: ReviewInput, unavailableBecause: string) => assessPrepared(prepareChange(input), input.ceiling, unavailableBecause);
+  const review = (input: ReviewInput, deps: ReviewDependencies) => reviewPrepared(prepareChange(input), input.ceiling, deps);
 
-  return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, worstCase, review, assess };
+  return { parse: scorer.parse, fromPullFiles: scorer.fromPullFiles, prepare, worstCase, prepareChange, review, reviewPrepared, assess, assessPrepared };
 }

@@ -1,5 +1,6 @@
 import type { Agent } from '../agents/agent.js';
 import { modelFindingsSchema, toFindings, type Finding } from '../findings/finding.js';
+import { readModelFindings } from '../findings/read-model-findings.js';
 import { tokensForChars } from '../plan/estimate-cost.js';
 import type { PlannedAgent } from '../plan/plan-tier.js';
 import type { ModelPrice } from '../plan/prices.js';
@@ -14,7 +15,9 @@ import type { RunBudget } from './run-budget.js';
 
 // `skipped`: the tier does not call for the agent. `unavailable`: it should have run and could not
 // be called at all (no API key, a fork PR without secrets): like an outage, that is not a pass.
-export const AGENT_OUTCOMES = ['ok', 'timed_out', 'failed', 'budget_limited', 'skipped', 'unavailable'] as const;
+// `unreviewable`: the change itself made the agent's answer unusable (refused, cut off at the
+// output cap, steered out of the format, a prompt too long): the gate fails at every tier.
+export const AGENT_OUTCOMES = ['ok', 'timed_out', 'failed', 'budget_limited', 'skipped', 'unavailable', 'unreviewable'] as const;
 export type AgentOutcome = (typeof AGENT_OUTCOMES)[number];
 
 // Below this many prompt tokens no Claude model caches a prefix (the lowest published minimum;
@@ -42,6 +45,9 @@ export interface AgentRun {
   latencyMs: number;
   retries: number;
   findings: Finding[];
+  /** Items of the model's answer that could not be used, and what was dropped or repaired and why. */
+  dropped?: number;
+  answerProblems?: string[];
   /** The model said the content tried to instruct it. */
   injection?: StoredResult['injection'];
   /** Milliseconds since the run began: when the call was sent and when it ended. */
@@ -130,7 +136,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
         planned.agent,
         // Followers read what the first call wrote, unless the prefix is too short to be cached.
         { input: tokensForChars(job.brief.length), cacheWrite: leader && cacheable ? 0 : prefixTokens, cacheRead: leader && cacheable ? prefixTokens : 0 },
-        { model: planned.model, cachedPrefix: [...prefix], instructions: job.brief, schema: modelFindingsSchema, onAnswerStarted: mine.fire },
+        { model: planned.model, cachedPrefix: [...prefix], instructions: job.brief, schema: modelFindingsSchema, read: readModelFindings, onAnswerStarted: mine.fire },
       );
       if (result.kind === 'refused') return { ...empty, outcome: 'budget_limited', reason: result.reason };
       const endedMs = performance.now() - began;
@@ -144,19 +150,23 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
       const injection = reported.detected
         ? { ...(reported.path ? { path: reported.path } : {}), ...(reported.line ? { line: reported.line } : {}), ...(reported.quote ? { quote: reported.quote } : {}) }
         : undefined;
-      await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) }, planned.agent);
-      return {
+      const answered = {
         ...empty,
-        outcome: 'ok',
         usage: answer.usage,
         usd,
         latencyMs: answer.latencyMs,
         retries: answer.retries,
         findings,
-        ...(injection ? { injection } : {}),
+        ...(answer.dropped ? { dropped: answer.dropped } : {}),
+        ...(answer.problems && answer.problems.length > 0 ? { answerProblems: answer.problems } : {}),
         startedMs,
         endedMs,
       };
+      // Cut off at the output cap: what was complete before the cut is kept (a blocker found early
+      // still counts), the answer is not cached, and the change made the agent unable to finish.
+      if (answer.incomplete) return { ...answered, outcome: 'unreviewable', reason: `truncated: ${answer.incomplete}; the ${findings.length} finding(s) complete before the cut are kept` };
+      await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) }, planned.agent);
+      return { ...answered, outcome: 'ok', ...(injection ? { injection } : {}) };
     } finally {
       mine.fire();
     }

@@ -14,9 +14,9 @@ import { decodeGateState } from '../../src/report/gate-state.js';
 import { createReviewer } from '../../src/run/review-change.js';
 import { createCallLimiter } from '../../src/run/call-limiter.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { roleOf, scriptAgents } from '../support/agent-script.js';
+import { answer, roleOf, scriptAgents, verdicts } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
-import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
+import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, SQL_BLOCKER, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
 import { riskModelFileText, riskModelFixture } from '../support/risk-model-fixture.js';
 import { addedFile, deliver, examplePayload } from '../support/webhooks.js';
@@ -354,6 +354,49 @@ describe('riskgate App, end to end over HTTP', () => {
     expect(umbrella.conclusion).toBe(expected);
     expect(umbrella.output.title).toContain('could not finish');
     expect(check(HEAD_SHA, 'riskgate / review').output.summary).toMatch(/failed/);
+  });
+
+  it('an answer of 51 findings, one a valid blocker, fails the gate on that blocker and says on the check what was dropped', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    const nit = (i: number) => ({ ...SQL_BLOCKER, severity: 'note' as const, confidence: 0.9, start_line: 1 + (i % 4), end_line: 1 + (i % 4), title: `Nit ${i}` });
+    anthropic.respond = scriptAgents({
+      security: answer([...Array.from({ length: 50 }, (_, i) => nit(i)), { ...SQL_BLOCKER, title: `SQL injection ${'.'.repeat(187)}` }]),
+      verify: verdicts({ index: 0, real: true }),
+    });
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.conclusion).toBe('failure');
+    // Escaped for Markdown: the problems quote what a model wrote.
+    expect(umbrella.output.summary).toContain('- security: 1 item\\(s\\) of the answer could not be used and were dropped: finding 51: title of 201 characters cut to 200; 1 finding\\(s\\) over the 50-per-answer cap dropped \\(the least severe\\)');
+    const security = check(HEAD_SHA, 'riskgate / security');
+    expect(security.conclusion).toBe('failure');
+    expect(security.annotations).toContainEqual(expect.objectContaining({ path: 'src/auth/login.ts', start_line: 3, annotation_level: 'failure' }));
+    expect(security.output.summary).toContain('1 item\\(s\\) of the answer could not be used and were dropped');
+  });
+
+  it.each([
+    ['refuses to answer', { stopReason: 'refusal' as const }, /refused/],
+    ['is steered out of the answer format', { text: 'Looks good to me! No findings.' }, /invalid\\_output: the answer is not JSON/],
+    ['writes past the output cap', { stopReason: 'max_tokens' as const }, /truncated: the answer was cut off/],
+  ])('a model that %s on this change fails the gate at the standard tier, even with on_error: neutral', async (_name, fault, reason) => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', `${STANDARD_CONFIG}gate:\n  on_error: neutral\n`);
+    anthropic.respond = scriptAgents({ security: fault });
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect(umbrella.conclusion).toBe('failure');
+    expect(umbrella.output.title).toMatch(/standard tier: the change made riskgate fail \(failure\)$/);
+    expect(umbrella.output.summary).toMatch(/^\*\*failure\*\*: the change itself made riskgate fail; security unreviewable: /);
+    expect(umbrella.output.summary).toContain('**The change itself made riskgate fail**, so this check fails at every tier whatever `gate.on_error` says');
+    expect(umbrella.output.summary).toMatch(/\| security \| failed on this change \|/);
+    const security = check(HEAD_SHA, 'riskgate / security');
+    expect(security.conclusion).toBe('failure');
+    expect(security.output.summary).toMatch(reason);
+    // The other agents answered normally: their own checks pass.
+    expect(check(HEAD_SHA, 'riskgate / review').conclusion).toBe('success');
   });
 
   it("GitHub failing to list the PR's files ends the checks saying so, instead of leaving no check at all", async () => {

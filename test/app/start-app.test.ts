@@ -31,6 +31,7 @@ describe('npm start', () => {
       budgets: { installation: {}, repository: {}, outsideAuthor: {} },
       work: true,
       throttle: true,
+      scoreTimeoutMs: 60_000,
     });
     const tuned = appSettingsFromEnv({
       ...base,
@@ -41,8 +42,9 @@ describe('npm start', () => {
       RISKGATE_REPO_CONCURRENCY: '1',
       RISKGATE_BUDGET_INSTALLATION_MONTH_USD: '500',
       RISKGATE_WORKER: 'off',
+      RISKGATE_SCORE_TIMEOUT_SECONDS: '5',
     });
-    expect(tuned).toMatchObject({ apiKey: 'sk', baseURL: 'http://gw', queue: { concurrency: 8, perRepository: 1 }, budgets: { installation: { month: 500 } }, work: false });
+    expect(tuned).toMatchObject({ apiKey: 'sk', baseURL: 'http://gw', queue: { concurrency: 8, perRepository: 1 }, budgets: { installation: { month: 500 } }, work: false, scoreTimeoutMs: 5_000 });
     expect(() => appSettingsFromEnv({ APP_ID: 'abc', PRIVATE_KEY: 'pem', WEBHOOK_SECRET: 's' })).toThrow(/APP_ID must be the numeric id/);
   });
 

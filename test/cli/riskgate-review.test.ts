@@ -98,6 +98,44 @@ describe('riskgate review', () => {
     expect(run.stdout).toMatch(/Verdict: error/);
   });
 
+  it('keeps the valid blocker of an answer with 51 valid findings, a 201-character title and a bad severity, says what it dropped, and exits 1', async () => {
+    const note = (i: number) => ({ severity: 'note' as const, confidence: 0.9, path: 'src/app.ts', start_line: 21 + (i % 10), end_line: 21 + (i % 10), title: `Nit ${i}`, explanation: 'Style.' });
+    const blocker = { severity: 'blocker' as const, confidence: 0.95, path: 'src/db.ts', start_line: 1, end_line: 1, title: `SQL built from the id parameter ${'x'.repeat(169)}`, explanation: 'Injection.' };
+    const odd = { ...note(99), severity: 'critical' } as unknown as ReturnType<typeof note>;
+    server.respond = scriptAgents({ review: answer([...Array.from({ length: 50 }, (_, i) => note(i)), odd, blocker]) });
+    const run = await runCli(['review', '--no-cache'], { cwd: repo.dir, env: env() });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/BLOCKER +review +src\/db\.ts:1 +SQL built from the id parameter x+…/);
+    expect(run.stdout).toMatch(/review +ok /);
+    expect(run.stdout).toMatch(/2 item\(s\) of the answer dropped: finding 51: severity: .*; dropped; finding 52: title of 201 characters cut to 200; 1 finding\(s\) over the 50-per-answer cap dropped \(the least severe\)/);
+    expect(run.stdout).toMatch(/Verdict: fail/);
+  });
+
+  it('exits 1 when the change made an answer unusable (a refusal), whatever gate.on_error says, and says so', async () => {
+    server.respond = scriptAgents({ review: { stopReason: 'refusal' } });
+    const run = await runCli(['review', '--no-cache', '--json'], { cwd: repo.dir, env: env() });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as ReviewJson & { reasons: string[] };
+    expect(report.verdict).toBe('unreviewable');
+    expect(report.agents.find((a) => a.agent === 'review')!.outcome).toBe('unreviewable');
+    expect(report.reasons.join('; ')).toMatch(/the change itself made riskgate fail; review unreviewable: refused/);
+    const text = await runCli(['review', '--no-cache'], { cwd: repo.dir, env: env() });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/Verdict: unreviewable/);
+    expect(text.stdout).toMatch(/The change itself made riskgate fail: the gate fails at every tier, whatever gate.on_error says/);
+  });
+
+  it('keeps the blocker found before an answer was cut off at the output cap, and exits 1', async () => {
+    const blocker = { severity: 'blocker', confidence: 0.95, path: 'src/db.ts', start_line: 1, end_line: 1, title: 'SQL built from the id parameter', explanation: 'Injection.' };
+    server.respond = scriptAgents({ review: { text: `{"findings": [${JSON.stringify(blocker)}, {"severity": "note", "confidence": 0.5, "path": "src/app.ts", "start_line": 2`, stopReason: 'max_tokens' } });
+    const run = await runCli(['review', '--no-cache'], { cwd: repo.dir, env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/BLOCKER +review +src\/db\.ts:1 +SQL built from the id parameter/);
+    expect(run.stdout).toMatch(/review +unreviewable/);
+    expect(run.stdout).toMatch(/truncated: the answer was cut off at [\d,]+ output tokens; the 1 finding\(s\) complete before the cut are kept/);
+  });
+
   it('rejects an unknown --fail-on severity', async () => {
     const run = await runCli(['review', '--fail-on', 'critical'], { cwd: repo.dir, env: env() });
     expect(run.code).toBe(2);

@@ -156,6 +156,42 @@ describe('AnthropicModel over the real SDK', () => {
     expect(error.usage?.outputTokens).toBeGreaterThan(0);
   });
 
+  it('sends the shape as the SDK transforms it: bounds the grammar cannot hold move into descriptions', async () => {
+    const bounded = z.object({ findings: z.array(z.object({ title: z.string().max(200) })).max(50) });
+    await model.ask({ ...call(), schema: bounded } as unknown as ModelCall<z.infer<typeof findingsSchema>>);
+    const sent = JSON.stringify((server.requests[0]!.body.output_config as { format: { schema: unknown } }).format.schema);
+    expect(sent).not.toMatch(/"maxLength"|"maxItems"/);
+    expect(sent).toMatch(/maxLength: 200/);
+    expect(sent).toMatch(/"additionalProperties":false/);
+  });
+
+  it("with a reader, returns what it kept and what it dropped; a cut answer comes back incomplete, read as far as it went", async () => {
+    const read: ModelCall<{ kept: unknown[] }>['read'] = (answer, cut) => {
+      const items = (answer as { findings?: unknown[] }).findings ?? [];
+      const whole = cut ? items.slice(0, -1) : items;
+      return { output: { kept: whole }, dropped: items.length - whole.length, problems: cut ? ['the last item was cut'] : [] };
+    };
+    const ask = (fault: Parameters<AnthropicTestServer['enqueue']>[0]) => {
+      server.enqueue(fault);
+      return model.ask({ ...call(), read } as unknown as ModelCall<{ kept: unknown[] }>);
+    };
+    const whole = await ask({ text: '{"findings": [1, 2, 3]}' });
+    expect(whole).toMatchObject({ output: { kept: [1, 2, 3] }, dropped: 0 });
+    expect(whole.incomplete).toBeUndefined();
+    const cut = await ask({ text: '{"findings": [{"a": 1}, {"a": 2}, {"a": 3', stopReason: 'max_tokens' });
+    expect(cut).toMatchObject({ output: { kept: [{ a: 1 }, { a: 2 }] }, dropped: 1, problems: ['the last item was cut'], incomplete: 'the answer was cut off at 1000 output tokens' });
+    const unusable = await failure(model.ask({ ...call(), read: () => ({ unusable: 'the answer has no findings list' }) }));
+    expect(unusable.kind).toBe('invalid_output');
+    expect(unusable.message).toBe('the answer has no findings list');
+  });
+
+  it('tells a prompt too long for the model (the change made it so) from other bad requests', async () => {
+    server.respond = () => ({ status: 400, errorType: 'invalid_request_error', message: 'prompt is too long: 215000 tokens > 200000 maximum' });
+    expect((await failure(model.ask(call()))).kind).toBe('prompt_too_long');
+    server.respond = () => ({ status: 404, errorType: 'not_found_error' });
+    expect((await failure(model.ask(call()))).kind).toBe('bad_request');
+  });
+
   it('takes its base URL from ANTHROPIC_BASE_URL', async () => {
     const saved = process.env.ANTHROPIC_BASE_URL;
     process.env.ANTHROPIC_BASE_URL = server.url;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
 import { AnthropicModel } from '../../src/model/anthropic-model.js';
+import { decideGate } from '../../src/report/decide-gate.js';
 import { gateVerdict } from '../../src/report/gate-verdict.js';
 import { createCallLimiter } from '../../src/run/call-limiter.js';
 import { createReviewer, type ReviewDependencies } from '../../src/run/review-change.js';
@@ -150,17 +151,27 @@ describe('outcomes', () => {
 
   it.each([
     [{ text: 'I found no problems.' }, /invalid_output: the answer is not JSON/],
-    [{ text: '{"findings": [{"severity": "fatal"}], "prompt_injection": {"detected": false}}' }, /invalid_output: the answer does not match the schema/],
+    [{ text: '{"verdict": "fine", "prompt_injection": {"detected": false}}' }, /invalid_output: the answer has no findings list/],
     [{ stopReason: 'max_tokens' as const }, /truncated/],
     [{ stopReason: 'refusal' as const }, /refused/],
-    [{ status: 500 }, /server_error/],
-  ])('a bad answer (%o) fails the agent with the reason, and the gate cannot pass', async (fault, reason) => {
+  ])('an answer the change made unusable (%o) is unreviewable, and the gate fails whatever on_error says', async (fault, reason) => {
     server.respond = scriptAgents({ review: fault });
     const report = await createReviewer(config()).review({ diff: DIFF, forced: 'minimal' }, deps());
     const review = report.agents.find((a) => a.agent === 'review')!;
-    expect(review.outcome).toBe('failed');
+    expect(review.outcome).toBe('unreviewable');
     expect(review.reason).toMatch(reason);
+    expect(gateVerdict(report).verdict).toBe('unreviewable');
+    expect(decideGate(report, [], { failOn: 'blocker', onError: 'neutral' }).conclusion).toBe('failure');
+  });
+
+  it('an outage (500) fails the agent and the gate cannot pass: on_error decides', async () => {
+    server.respond = scriptAgents({ review: { status: 500 } });
+    const report = await createReviewer(config()).review({ diff: DIFF, forced: 'minimal' }, deps());
+    const review = report.agents.find((a) => a.agent === 'review')!;
+    expect(review.outcome).toBe('failed');
+    expect(review.reason).toMatch(/server_error/);
     expect(gateVerdict(report).verdict).toBe('error');
+    expect(decideGate(report, [], { failOn: 'blocker', onError: 'by-tier' }).conclusion).toBe('neutral');
   });
 
   it('counts what a truncated answer cost', async () => {

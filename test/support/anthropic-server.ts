@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 // request by `respond`, else queued in order (one per request) before answering normally again.
 
 export type Fault =
-  | { status: number; headers?: Record<string, string>; errorType?: string }
+  | { status: number; headers?: Record<string, string>; errorType?: string; message?: string }
   | { delayMs: number }
   | { stallMs: number }
   | { text: string }
@@ -136,7 +136,7 @@ export class AnthropicTestServer {
     const fault = this.respond?.(body) ?? this.faults.shift();
     if (fault && 'status' in fault) {
       const type = fault.errorType ?? (fault.status === 429 ? 'rate_limit_error' : fault.status === 529 ? 'overloaded_error' : 'api_error');
-      return error(fault.status, type, `injected ${fault.status}`, fault.headers);
+      return error(fault.status, type, fault.message ?? `injected ${fault.status}`, fault.headers);
     }
     const system = (Array.isArray(body.system) ? body.system : []) as Array<{ text: string; cache_control?: unknown }>;
     const breakpoint = system.findLastIndex((block) => block.cache_control !== undefined);

@@ -31,7 +31,7 @@ export interface Delivery {
 }
 
 /** Posts a webhook as GitHub does: JSON body, event and delivery headers, HMAC-SHA256 signature. */
-export async function deliver(url: string, event: string, payload: unknown, options: { secret?: string; id?: string; signature?: string } = {}): Promise<Delivery> {
+export async function deliver(url: string, event: string, payload: unknown, options: { secret?: string; id?: string; signature?: string; signal?: AbortSignal } = {}): Promise<Delivery> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -42,7 +42,7 @@ export async function deliver(url: string, event: string, payload: unknown, opti
   const signature = options.signature ?? (options.secret !== undefined ? await sign(options.secret, body) : undefined);
   if (signature) headers['x-hub-signature-256'] = signature;
   const started = performance.now();
-  const response = await fetch(`${url}/api/github/webhooks`, { method: 'POST', headers, body });
+  const response = await fetch(`${url}/api/github/webhooks`, { method: 'POST', headers, body, ...(options.signal ? { signal: options.signal } : {}) });
   return { status: response.status, body: await response.text(), ms: performance.now() - started };
 }
 

@@ -4,7 +4,7 @@ import type { RiskgateStore } from '../../store/riskgate-store.js';
 import type { Severity } from '../../findings/finding.js';
 import { AnthropicModel } from '../../model/anthropic-model.js';
 import type { Tier } from '../../plan/tier.js';
-import { gateVerdict } from '../../report/gate-verdict.js';
+import { gateVerdict, type Verdict } from '../../report/gate-verdict.js';
 import { createCallLimiter } from '../../run/call-limiter.js';
 import { createReviewer } from '../../run/review-change.js';
 import { defaultResultDirectory, FileResultStore } from '../../store/file-result-store.js';
@@ -25,7 +25,10 @@ export interface ReviewOptions extends ChangeInputOptions {
 // Enough for one run's agents and its re-check; the App sets its own bound across runs.
 const CLI_MAX_CONCURRENT_CALLS = 4;
 
-const EXIT: Record<'pass' | 'fail' | 'error', number> = { pass: 0, fail: 1, error: 2 };
+// 1 for a change that made riskgate fail, as for a blocking finding: the gate fails either way, and
+// a script that lets 2 ("could not decide": an outage) through must not let the change through.
+// `--json`'s `verdict` tells `fail` and `unreviewable` apart.
+const EXIT: Record<Verdict, number> = { pass: 0, fail: 1, unreviewable: 1, error: 2 };
 
 /** The spend ledger `riskgate spend` reads; a review goes on without it, saying why. */
 async function openLedger(io: CliIo): Promise<{ store: RiskgateStore } | undefined> {
