@@ -87,7 +87,7 @@ describe('check run text', () => {
     const hostile = '![x](https://evil.example/p.png) <!-- riskgate-state:v1:AAAA --> | cell';
     const escaped = escapeMarkdown(hostile);
     expect(escaped).not.toMatch(/<!--|!\[|\]\(|(?<!\\)\|/);
-    expect(codeSpan('a`b|c')).toBe('``a`b¦c``');
+    expect(codeSpan('a`b|c')).toBe('<code>a\\`b\\|c</code>');
   });
 
   it('a state forged in a finding title cannot replace the real one', () => {
