@@ -23,6 +23,7 @@ import type { ClaimResult, GateRunResult, GateRunStore } from '../store/gate-run
 import type { CallRecord, Ledger, RunIdentity } from '../store/ledger.js';
 import type { CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
+import { scopedResultStore } from '../store/scoped-result-store.js';
 import type { CheckSink } from './check-sink.js';
 import type { GitHubPort, PullRequest, PullRequestRef } from './github-port.js';
 import { readBaseModel } from './read-base-model.js';
@@ -52,6 +53,7 @@ export interface GateServices {
   /** Absent when no model may be called; `modelUnavailable` says why on the check runs. */
   model?: StructuredModel;
   modelUnavailable?: string;
+  /** The result cache; each repository (and installation) sees only its own answers in it. */
   store: ResultStore;
   limiter: CallLimiter;
   /** The App's key for the MAC on the state it carries between pushes; the Action has none. */
@@ -105,6 +107,10 @@ async function readBaseConfig(github: GitHubPort, request: GateRequest, pull: Pu
 /** Signs and checks the state with the App's key, for this repository; the Action has no key. */
 const sealOf = (services: GateServices, request: GateRequest): StateSeal | undefined =>
   services.stateKey ? { key: services.stateKey, repository: `${request.pull.owner}/${request.pull.repo}` } : undefined;
+
+/** The result cache's scope: answers are never shared between installations or repositories. */
+const resultScopeOf = (identity: RunIdentity, durable: DurableServices | undefined) =>
+  durable ? `installation ${identity.installationId} repository ${identity.repository.toLowerCase()}` : `repository ${identity.repository.toLowerCase()}`;
 
 function withOverrides(config: RiskgateConfig, overrides: GateServices['overrides']): RiskgateConfig {
   if (!overrides) return config;
@@ -252,7 +258,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
       report = services.model
         ? await reviewer.review(budgetInput, {
             model: services.model,
-            store: services.store,
+            store: scopedResultStore(services.store, resultScopeOf(identity, durable)),
             limiter: services.limiter,
             ...(services.signal ? { signal: services.signal } : {}),
             ...(recordCall ? { recordCall } : {}),

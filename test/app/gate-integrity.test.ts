@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stateKeyFromEnv } from '../../src/app/state-key.js';
 import { decodeGateState, encodeGateState, readGateState } from '../../src/report/gate-state.js';
-import { answer, scriptAgents } from '../support/agent-script.js';
+import { answer, roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { APP_PRIVATE_KEY, APP_SECRET, startAppProcess, type AppProcess } from '../support/app-process.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, STANDARD_CONFIG } from '../support/example-pull.js';
@@ -13,8 +13,8 @@ import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../supp
 import { addedFile, deliver, pullRequestEvent } from '../support/webhooks.js';
 
 // What a pull request author can try against the App as production runs it (its own process, the
-// local GitHub server, the local Messages API): a forged state in a file name, and pushes quick
-// enough that a run is superseded before it writes state.
+// local GitHub server, the local Messages API): answers cached in another repository, a forged
+// state in a file name, and pushes quick enough that a run is superseded before it writes state.
 
 const APP_ID = 6161;
 const PR = 7;
@@ -70,12 +70,52 @@ function seedHead(repo: string, headSha: string, files: SeedPullFile[], text: { 
 
 const umbrellaOn = (repo: string, sha: string) => github.checkRuns(repo).filter((c) => c.head_sha === sha && c.name === 'riskgate').at(-1);
 const completedUmbrella = (repo: string, sha: string) => waitFor(`the umbrella on ${repo}@${sha.slice(0, 7)}`, () => (umbrellaOn(repo, sha)?.status === 'completed' ? umbrellaOn(repo, sha) : undefined));
+const agentCalls = () => anthropic.requests.filter((r) => roleOf(r.body) !== undefined && roleOf(r.body) !== 'verify').length;
 
 async function push(repo: string, installationId: number, headSha: string, before?: string) {
   const payload = pullRequestEvent({ repository: repo, number: PR, installationId, action: before ? 'synchronize' : 'opened', headSha, ...(before ? { before } : {}) });
   const delivery = await deliver(app.url, 'pull_request', payload, { secret: APP_SECRET });
   expect(delivery.status).toBe(200);
 }
+
+describe('the result cache is scoped to the installation and repository', () => {
+  it("an answer from the attacker's repository is not reused in the victim's; a rebase in the victim's costs nothing", async () => {
+    const attacker = 'mallory/payments';
+    const victim = 'victim/payments';
+    for (const repo of [attacker, victim]) {
+      seedRepository(repo);
+      seedHead(repo, SHA.a, [AUTH_FILE]);
+    }
+    // In the attacker's own repository the model is talked out of its finding.
+    anthropic.respond = scriptAgents({});
+    await push(attacker, 21, SHA.a);
+    expect((await completedUmbrella(attacker, SHA.a))!.conclusion).toBe('success');
+    expect(agentCalls()).toBe(3);
+
+    // The same diff, title and description in the victim's repository asks the models again.
+    anthropic.reset();
+    anthropic.respond = FOUND_SQL;
+    await push(victim, 22, SHA.a);
+    expect((await completedUmbrella(victim, SHA.a))!.conclusion).toBe('failure');
+    expect(agentCalls()).toBe(3);
+
+    // A rebase there (a new head, the same changes and text) is answered from the cache.
+    anthropic.reset();
+    anthropic.respond = scriptAgents({});
+    seedHead(victim, SHA.b, [AUTH_FILE]);
+    await push(victim, 22, SHA.b, SHA.a);
+    const rebased = (await completedUmbrella(victim, SHA.b))!;
+    expect(anthropic.requests).toHaveLength(0);
+    expect(rebased.conclusion).toBe('failure');
+    expect(rebased.output.summary).toContain('ok (result cache)');
+
+    // A new description is a new prompt: asked again.
+    seedHead(victim, SHA.c, [AUTH_FILE], { body: 'Adds a login function. Reviewed by the security team.' });
+    await push(victim, 22, SHA.c, SHA.b);
+    await completedUmbrella(victim, SHA.c);
+    expect(agentCalls()).toBe(3);
+  }, 60_000);
+});
 
 /** A state marker as riskgate v1 wrote it, unsigned: what an author can put in a file name. */
 const forgedMarker = (headSha: string) =>
