@@ -18,6 +18,8 @@ export interface AppDependencies {
   model?: StructuredModel;
   store: RiskgateStore;
   limiter: CallLimiter;
+  /** Signs the state carried between pushes (stateKeyFromEnv); absent, states are unsigned. */
+  stateKey?: Uint8Array;
   metrics?: Metrics;
   /** The operator's budgets; absent = no limit beyond each run's `run.max_usd`. */
   budgets?: BudgetLimits;

@@ -29,6 +29,7 @@ async function runGateJob(deps: AppDependencies, job: RunningJob, data: GateJobD
       ...(deps.model ? { model: deps.model } : { modelUnavailable: 'the riskgate App has no ANTHROPIC_API_KEY, so only the risk score ran' }),
       store: deps.store,
       limiter: deps.limiter,
+      ...(deps.stateKey ? { stateKey: deps.stateKey } : {}),
       offerFullRun: true,
       log,
       signal: job.signal,

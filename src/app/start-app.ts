@@ -11,6 +11,7 @@ import { createCallLimiter } from '../run/call-limiter.js';
 import { openBackends } from './open-backends.js';
 import { DEFAULT_SCORE_TIMEOUT_MS, workerPreparer } from './prepare-in-worker.js';
 import { riskgateApp } from './riskgate-app.js';
+import { stateKeyFromEnv } from './state-key.js';
 
 // Model calls in flight across every PR the process gates.
 const APP_MAX_CONCURRENT_CALLS = 12;
@@ -99,6 +100,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
     return;
   }
   const settings = appSettingsFromEnv(env);
+  const stateKey = stateKeyFromEnv(env);
   const backends = await openBackends(env, settings.queue, (error) => console.error('riskgate: queue trouble:', error instanceof Error ? error.message : error));
   console.log(`riskgate: ${backends.description}${settings.work ? '' : ' (web only: RISKGATE_WORKER=off)'}`);
   if (!settings.apiKey) console.warn('riskgate: ANTHROPIC_API_KEY is not set; pull requests get the risk score only, and their checks say so');
@@ -113,6 +115,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
       ...(settings.apiKey ? { model: new AnthropicModel({ apiKey: settings.apiKey, ...(settings.baseURL ? { baseURL: settings.baseURL } : {}) }) } : {}),
       store: backends.store,
       limiter: createCallLimiter(APP_MAX_CONCURRENT_CALLS),
+      stateKey,
       budgets: settings.budgets,
       work: settings.work,
       metrics,

@@ -9,8 +9,8 @@ import type { StructuredModel } from '../model/model-port.js';
 import { raiseTier, type Tier } from '../plan/tier.js';
 import { checkConclusion, errorConclusion, type CheckConclusion } from '../report/check-conclusion.js';
 import { decideGate, type GateDecision } from '../report/decide-gate.js';
-import { decodeGateState, type GateState } from '../report/gate-state.js';
-import { renderChecks, UMBRELLA_CHECK, UNREVIEWABLE_EXPLAINED } from '../report/render-checks.js';
+import type { GateState, StateSeal } from '../report/gate-state.js';
+import { renderChecks, UNREVIEWABLE_EXPLAINED } from '../report/render-checks.js';
 import { holdRunBudget } from '../budget/hold-run-budget.js';
 import type { BudgetLimits } from '../budget/budget-limits.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -25,10 +25,12 @@ import type { ClaimResult, GateRunResult, GateRunStore } from '../store/gate-run
 import type { CallRecord, Ledger, RunIdentity } from '../store/ledger.js';
 import type { CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
+import { scopedResultStore } from '../store/scoped-result-store.js';
 import type { CheckSink } from './check-sink.js';
 import type { GitHubPort, PullRequest, PullRequestRef } from './github-port.js';
 import { readBaseAttributes } from './read-base-attributes.js';
 import { readBaseModel } from './read-base-model.js';
+import { readPreviousState } from './read-previous-state.js';
 
 /** One request to gate a pull request's head, from a webhook, a command or a workflow run. */
 export interface GateRequest {
@@ -54,8 +56,11 @@ export interface GateServices {
   /** Absent when no model may be called; `modelUnavailable` says why on the check runs. */
   model?: StructuredModel;
   modelUnavailable?: string;
+  /** The result cache; each repository (and installation) sees only its own answers in it. */
   store: ResultStore;
   limiter: CallLimiter;
+  /** The App's key for the MAC on the state it carries between pushes; the Action has none. */
+  stateKey?: Uint8Array;
   /** Where the config lives on the base branch. */
   configPath?: string;
   /** Settings that win over the repository's config (the Action's inputs). */
@@ -110,16 +115,13 @@ async function readBaseConfig(github: GitHubPort, request: GateRequest, pull: Pu
   return { config: parseConfig(text, source), source };
 }
 
-/** The previous run's state: from this head (a rerun) or the head before this push. */
-async function readPreviousState(github: GitHubPort, request: GateRequest, headSha: string): Promise<GateState | undefined> {
-  for (const sha of [headSha, request.previousHeadSha]) {
-    if (!sha) continue;
-    const prior = await github.findOwnCheckRun(request.pull, sha, UMBRELLA_CHECK);
-    const state = decodeGateState(prior?.text);
-    if (state) return state;
-  }
-  return undefined;
-}
+/** Signs and checks the state with the App's key, for this repository; the Action has no key. */
+const sealOf = (services: GateServices, request: GateRequest): StateSeal | undefined =>
+  services.stateKey ? { key: services.stateKey, repository: `${request.pull.owner}/${request.pull.repo}` } : undefined;
+
+/** The result cache's scope: answers are never shared between installations or repositories. */
+const resultScopeOf = (identity: RunIdentity, durable: DurableServices | undefined) =>
+  durable ? `installation ${identity.installationId} repository ${identity.repository.toLowerCase()}` : `repository ${identity.repository.toLowerCase()}`;
 
 function withOverrides(config: RiskgateConfig, overrides: GateServices['overrides']): RiskgateConfig {
   if (!overrides) return config;
@@ -155,7 +157,8 @@ export async function gatePullRequest(request: GateRequest, services: GateServic
     return { status: 'skipped', reason: `PR #${pull.number} is a draft (gate.review_drafts is off); it is gated when marked ready for review` };
   }
 
-  const previous = await readPreviousState(github, request, pull.headSha);
+  const seal = sealOf(services, request);
+  const previous = await readPreviousState(github, request.pull, { current: pull.headSha, ...(request.previousHeadSha ? { before: request.previousHeadSha } : {}) }, { ...(seal ? { seal } : {}), log });
   if (!loaded) {
     const opened = await checks.open(request.pull, pull.headSha);
     const message = configError!.message;
@@ -295,7 +298,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
       report = services.model
         ? await reviewer.reviewPrepared(prepared, ceiling, {
             model: services.model,
-            store: services.store,
+            store: scopedResultStore(services.store, resultScopeOf(identity, durable)),
             limiter: services.limiter,
             ...(services.signal ? { signal: services.signal } : {}),
             ...(recordCall ? { recordCall } : {}),
@@ -326,7 +329,8 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
       ...(forced ? { forcedTier: forced } : {}),
       openBlockers: recordOpenBlockers(decision.findings, diff, config.gate.fail_on, pull.headSha),
     };
-    const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state });
+    const seal = sealOf(services, request);
+    const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state, ...(seal ? { seal } : {}) });
     await checks.publish(opened, rendered);
     await finish({ state: 'completed', conclusion: decision.conclusion, usd: report.usd, savedUsd: report.savedUsd, findings: findingCounts(decision) });
     log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${decision.findings.length} finding(s), $${report.usd.toFixed(4)}`);

@@ -63,6 +63,8 @@ export interface GitHubPort {
   getPull(pull: PullRequestRef): Promise<PullRequest>;
   /** Every row `pulls.listFiles` gives, across pages (GitHub stops at 3,000). */
   listPullFiles(pull: PullRequestRef): Promise<PullFileRow[]>;
+  /** The SHAs of the pull request's commits, oldest first (GitHub lists at most 250). */
+  listPullCommits(pull: PullRequestRef): Promise<string[]>;
   /** A file's text at a ref, or undefined when there is no such file. */
   readFile(repo: RepoRef, path: string, ref: string): Promise<string | undefined>;
   permissionOf(repo: RepoRef, login: string): Promise<RepoPermission>;

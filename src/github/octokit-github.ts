@@ -60,6 +60,11 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
       }));
     },
 
+    async listPullCommits({ owner, repo, pullNumber }) {
+      const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { owner, repo, pull_number: pullNumber, per_page: MAX_PER_PAGE });
+      return commits.map((c) => c.sha);
+    },
+
     async readFile({ owner, repo }, path, ref) {
       try {
         const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });

@@ -1,4 +1,5 @@
 import { PULL_REQUEST_TEXT, type Finding, type Severity } from '../findings/finding.js';
+import { showHidden } from './escape-markdown.js';
 
 /** A check run annotation as the Checks API takes it. */
 export interface CheckAnnotation {
@@ -37,7 +38,14 @@ export function findingNotes(f: Finding): string[] {
   return notes;
 }
 
-/** Annotations are plain text in GitHub's UI, so no Markdown escaping is needed here. */
+// A title is one line; a message keeps its line breaks, as LF only (a lone CR is a line break too).
+const oneLine = (text: string) => showHidden(text.replace(/\r\n|[\r\n\u0085\u2028\u2029\t]/g, ' '));
+const lines = (text: string) => showHidden(text.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n'));
+
+/**
+ * Annotations are plain text in GitHub's UI (no Markdown, no HTML, no links), so they are not
+ * Markdown-escaped; hidden and control characters are still shown as code points.
+ */
 export function toAnnotation(f: Finding): CheckAnnotation {
   const fix = f.suggestedFix ? `\n\nSuggested fix:\n${f.suggestedFix}` : '';
   return {
@@ -45,8 +53,8 @@ export function toAnnotation(f: Finding): CheckAnnotation {
     start_line: f.startLine,
     end_line: f.endLine,
     annotation_level: LEVEL[f.severity],
-    title: clip(`${f.carriedFrom ? 'Still open: ' : ''}${f.title}`, MAX_ANNOTATION_TITLE_CHARS),
-    message: clipBytes(`${f.explanation}${fix}\n\n(${[`${f.agent} agent`, ...findingNotes(f)].join('; ')})`, MAX_ANNOTATION_MESSAGE_BYTES),
+    title: clip(oneLine(`${f.carriedFrom ? 'Still open: ' : ''}${f.title}`), MAX_ANNOTATION_TITLE_CHARS),
+    message: clipBytes(lines(`${f.explanation}${fix}\n\n(${[`${f.agent} agent`, ...findingNotes(f)].join('; ')})`), MAX_ANNOTATION_MESSAGE_BYTES),
   };
 }
 

@@ -12,7 +12,7 @@ import { codeSpan, escapeMarkdown } from './escape-markdown.js';
 import { annotationsFor, findingNotes, type CheckAnnotation } from './finding-annotations.js';
 import { fitCheckText, MAX_CHECK_TEXT_CHARS } from './fit-check-text.js';
 import { formatTokens, formatUsd } from './format-amounts.js';
-import { encodeGateState, type GateState } from './gate-state.js';
+import { encodeGateState, type GateState, type StateSeal } from './gate-state.js';
 
 export const UMBRELLA_CHECK = 'riskgate';
 export const agentCheckName = (agent: AgentName) => `riskgate / ${agent}`;
@@ -50,6 +50,8 @@ export interface RenderContext {
   /** The App can take a button press; the Action cannot (its checks belong to GitHub Actions). */
   offerFullRun: boolean;
   state: GateState;
+  /** Signs the state (the App); absent, it is written unsigned (the Action). */
+  seal?: StateSeal;
 }
 
 // The umbrella lists this many factors and files; the rest are counted (JSON output has all).
@@ -191,7 +193,7 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
     '',
     `<sub>Head ${codeSpan(context.headSha.slice(0, 7))}, config ${escapeMarkdown(context.configSource)}.${context.offerFullRun ? ' A maintainer can comment `/gates full` to run every agent on the strong model, or `/gates help`.' : ''}</sub>`,
   ].join('\n');
-  const stateMarker = encodeGateState(context.state);
+  const stateMarker = encodeGateState(context.state, context.seal);
   const details = decision.findings.length > 0 ? ['## All findings', ...bySeverity(decision.findings).map(findingDetail)].join('\n\n') : 'No findings.';
   return {
     name: UMBRELLA_CHECK,

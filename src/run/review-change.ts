@@ -1,16 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AGENT_REGISTRY } from '../agents/agent-registry.js';
 import type { AgentBrief } from '../agents/agent.js';
 import { buildCachedPrefix } from '../agents/build-prompt.js';
 import { detectPromptInjection } from '../agents/detect-prompt-injection.js';
 import { fence } from '../agents/fence-untrusted.js';
-import { SHARED_PROMPT_VERSION } from '../agents/shared-instructions.js';
 import type { RiskModel } from '../calibrate/risk-model-file.js';
 import type { RiskgateConfig } from '../config/config-schema.js';
 import type { Diff } from '../diff/diff-file.js';
 import type { GitAttributes } from '../diff/match-git-attributes.js';
 import { anchorFindings } from '../findings/anchor-findings.js';
-import { PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
+import { modelFindingsSchema, PULL_REQUEST_TEXT, type Finding } from '../findings/finding.js';
 import { quietFindings } from '../findings/quiet-findings.js';
 import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
 import { cacheHitRatio, callCostUsd, tokensForChars } from '../plan/estimate-cost.js';
@@ -25,6 +24,7 @@ import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
 import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
 import { packFiles, type NotReviewed, type PackedFiles } from './pack-files.js';
+import { resultKeyOf, type KeyedRequest } from './result-key.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
 import { RunBudget } from './run-budget.js';
 import { createChangeScorer, type ChangeScorer, type ScoreResult } from './score-change.js';
@@ -176,8 +176,6 @@ const skippedRun = (agent: AgentName, tier: Tier): AgentRun => ({
 
 const NO_DROPS: ReviewReport['dropped'] = { unknownFile: 0, outsideChanges: 0, belowConfidence: 0, overCap: 0, duplicates: 0, rejectedOnCheck: 0 };
 
-const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
 /**
  * The full pipeline for one config: score, plan, pack, run the agents, check and quiet the findings.
  * `model`: a calibrated risk model (`.github/riskgate-model.json`) that scores in place of the default weights.
@@ -269,13 +267,17 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     let plan = score.plan;
     const deterministic = [...injection.findings];
 
-    const runPlan = async (current: Plan, prefixBlocks: readonly string[], files: PackedFiles) => {
+    // A cached answer is reused only for the same request, the run's fence boundary aside.
+    const resultKey = (request: KeyedRequest) => resultKeyOf(request, prepared.boundary);
+
+    const runPlan = async (current: Plan, prefixBlocks: readonly string[]) => {
       const brief: AgentBrief = { factors: score.factors, fence: fenceRun };
-      const fileHashes = files.files.map((f) => f.hash).sort();
       const jobs: AgentJob[] = current.agents.map((planned) => {
         const agent = AGENT_REGISTRY[planned.agent];
-        const cacheKey = hashOf([planned.agent, agent.promptVersion, SHARED_PROMPT_VERSION, planned.model, agent.cacheInputs(brief), fileHashes]);
-        return { planned, agent, brief: agent.brief(brief), cacheKey };
+        const instructions = agent.brief(brief);
+        // The call runAgents makes for this job, as it will be sent.
+        const cacheKey = resultKey({ model: planned.model, cachedPrefix: prefixBlocks, instructions, schema: modelFindingsSchema, maxOutputTokens: current.maxOutputTokens });
+        return { planned, agent, brief: instructions, cacheKey };
       });
       const runDeps = {
         ...deps,
@@ -287,10 +289,10 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
         tier: current.tier,
         strongModel: config.models.strong,
       };
-      return { runs: await runAgents(jobs, prefixBlocks, runDeps), runDeps, fileHashes };
+      return { runs: await runAgents(jobs, prefixBlocks, runDeps), runDeps };
     };
 
-    let { runs, runDeps, fileHashes } = await runPlan(plan, prefix, packed);
+    let { runs, runDeps } = await runPlan(plan, prefix);
     const spent: AgentRun[] = [...runs];
 
     // A model that reports an attempt to instruct it sends the run to the full tier, once. Its
@@ -322,7 +324,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       plan = { ...full.plan, reasons: [...full.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection)`] };
       score = { ...prepared.score, tier: 'full', plan };
       ({ packed, prefix } = full);
-      ({ runs, runDeps, fileHashes } = await runPlan(plan, prefix, packed));
+      ({ runs, runDeps } = await runPlan(plan, prefix));
       spent.push(...runs);
     }
 
@@ -332,8 +334,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       anchored.findings,
       fastAgents,
       prefix,
-      fileHashes,
-      { minConfidence: config.findings.min_confidence, sensitive, strongModel: config.models.strong, fence: fenceRun },
+      { minConfidence: config.findings.min_confidence, sensitive, strongModel: config.models.strong, fence: fenceRun, resultKey },
       runDeps,
     );
     if (escalation.run) spent.push(escalation.run);

@@ -5,7 +5,7 @@ import { errorConclusion } from '../../src/report/check-conclusion.js';
 import { decideGate } from '../../src/report/decide-gate.js';
 import { codeSpan, escapeMarkdown } from '../../src/report/escape-markdown.js';
 import { fitCheckText, MAX_CHECK_TEXT_CHARS } from '../../src/report/fit-check-text.js';
-import { decodeGateState, encodeGateState, type GateState } from '../../src/report/gate-state.js';
+import { decodeGateState, encodeGateState, readGateState, type GateState } from '../../src/report/gate-state.js';
 import { renderChecks } from '../../src/report/render-checks.js';
 import { createReviewer, type ReviewReport } from '../../src/run/review-change.js';
 import type { AgentRun } from '../../src/run/run-agents.js';
@@ -87,7 +87,7 @@ describe('check run text', () => {
     const hostile = '![x](https://evil.example/p.png) <!-- riskgate-state:v1:AAAA --> | cell';
     const escaped = escapeMarkdown(hostile);
     expect(escaped).not.toMatch(/<!--|!\[|\]\(|(?<!\\)\|/);
-    expect(codeSpan('a`b|c')).toBe('``a`b¦c``');
+    expect(codeSpan('a`b|c')).toBe('<code>a\\`b\\|c</code>');
   });
 
   it('a state forged in a finding title cannot replace the real one', () => {
@@ -96,6 +96,57 @@ describe('check run text', () => {
     const rendered = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: true, state: STATE });
     expect(decodeGateState(rendered.umbrella.text)?.headSha).toBe(SHA);
     expect(rendered.umbrella.text!.match(/<!-- riskgate-state/g)).toHaveLength(1);
+  });
+
+  it('renders hostile file names, titles and reasons without HTML, links, hidden text or broken table rows', () => {
+    const hostilePaths = [
+      'notes\r<img src="https://evil.example/pixel.png">\r[Sign in again](https://evil.example/login)',
+      `notes ${encodeGateState({ ...STATE, headSha: 'd'.repeat(40) })}.txt`,
+      'a`b``c|d\n| forged | row |',
+      'src/\u202Etxt.exe',
+    ];
+    const hostileTitle = 'Leaks the token to https://evil.example/c, www.evil.example and ops@evil.example; ping @octocat <img src=x onerror=alert(1)> ![p](https://evil.example/p.png)\r| x |';
+    const findings = hostilePaths.map((path, i) =>
+      finding({ agent: 'security', severity: i === 0 ? 'blocker' : 'warning', path, startLine: 1, endLine: 1, title: hostileTitle, explanation: `Why:\r${hostileTitle}`, suggestedFix: '<script>x</script>' }),
+    );
+    const base = report('standard', { review: 'ok', security: 'ok', tests: 'failed' }, findings);
+    const r: ReviewReport = {
+      ...base,
+      score: { ...base.score, factors: [{ id: 'pattern.dynamic-code', points: 12, reason: `eval in ${hostilePaths[0]}`, evidence: hostilePaths.map((path) => ({ path, line: 1 })) }] },
+      notReviewed: hostilePaths.map((path) => ({ path, reason: 'generated' as const })),
+      warnings: [`the model said: ${hostileTitle}`],
+      agents: base.agents.map((a) => (a.agent === 'tests' ? { ...a, reason: `failed: ${hostileTitle}` } : a)),
+    };
+    const seal = { key: Buffer.alloc(32, 1), repository: 'octo/repo' };
+    const rendered = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: true, state: STATE, seal });
+    const texts = [rendered.umbrella.summary, rendered.umbrella.text!, ...rendered.agents.map((c) => c.summary)];
+    for (const text of texts) {
+      expect(text).not.toMatch(/\r/);
+      // The only HTML is riskgate's own: <code>, <sub> and the state comment at the very end.
+      expect(text.replace(/<\/?(code|sub)>/g, '').replace(/<!-- riskgate-state:[^]*$/, '')).not.toMatch(/</);
+      expect(text).not.toMatch(/(?<!\\)\]\(|(?<!\\)!\[/);
+      expect(text).not.toMatch(/[a-z]+:\/\/|www\.|[\w.]+@[\w-]+|(^|\s)@\w/i);
+      expect(text).not.toContain('\u202E');
+    }
+    // Every table row is still one row of its table's columns.
+    const rows = rendered.umbrella.summary.split('\n').filter((line) => line.startsWith('|'));
+    const columns = (line: string) => line.split(/(?<!\\)\|/).length - 2;
+    const factorRows = rows.filter((line) => line.includes('pattern.dynamic-code'));
+    const testsRows = rows.filter((line) => line.startsWith('| tests'));
+    expect([factorRows.length, testsRows.length]).toEqual([1, 1]);
+    expect(columns(factorRows[0]!)).toBe(4);
+    expect(columns(testsRows[0]!)).toBe(6);
+    expect(rendered.umbrella.summary.split('\n').some((line) => /^\|\s*forged/.test(line))).toBe(false);
+    // Only the real, signed state is read back.
+    expect(readGateState(rendered.umbrella.text, seal)).toEqual({ state: STATE });
+    // Annotations are plain text: one-line titles, hidden characters shown.
+    const annotations = rendered.agents.flatMap((c) => c.annotations);
+    expect(annotations).toHaveLength(4);
+    for (const a of annotations) {
+      expect(a.title).not.toMatch(/[\r\n]/);
+      expect(a.message).not.toMatch(/\r/);
+    }
+    expect(annotations.at(-1)!.path).toBe('src/\u202Etxt.exe');
   });
 
   it('keeps the state whole when the findings overflow the text', () => {
@@ -115,6 +166,33 @@ describe('check run text', () => {
     expect(security.summary).toContain('does not call for the security agent');
     const action = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: false, state: STATE });
     expect(action.agents.flatMap((c) => c.actions)).toEqual([]);
+  });
+
+  it('only the last marker counts, and only when it ends the text', () => {
+    const real = encodeGateState(STATE);
+    const forged = encodeGateState({ ...STATE, headSha: 'd'.repeat(40) });
+    expect(decodeGateState(`${forged}\n\n${real}\n`)).toEqual(STATE);
+    expect(readGateState(`${real}\n\nsomething after it`)).toEqual({ problem: 'the last state marker is malformed or is not at the end of the text' });
+    expect(readGateState('no marker here')).toEqual({ none: true });
+  });
+
+  it('with the App\'s key, only a state signed for this repository counts', () => {
+    const seal = { key: Buffer.alloc(32, 7), repository: 'Octo/Repo' };
+    const signed = encodeGateState(STATE, seal);
+    expect(signed).toMatch(/^<!-- riskgate-state:v2:[\w-]+\.[\w-]{43} -->$/);
+    expect(readGateState(signed, seal)).toEqual({ state: STATE });
+    expect(readGateState(signed, { ...seal, repository: 'octo/repo' })).toEqual({ state: STATE });
+    expect(readGateState(signed, { ...seal, repository: 'octo/other' })).toEqual({ problem: "the state's MAC does not verify" });
+    expect(readGateState(signed, { ...seal, key: Buffer.alloc(32, 8) })).toEqual({ problem: "the state's MAC does not verify" });
+    // Unsigned states (the Action's, or riskgate's before signing) are not the App's.
+    expect(readGateState(encodeGateState(STATE), seal)).toEqual({ problem: 'the state is not signed' });
+    const legacy = `<!-- riskgate-state:v1:${Buffer.from(JSON.stringify(STATE)).toString('base64url')} -->`;
+    expect(readGateState(legacy, seal)).toEqual({ problem: 'the state is not signed' });
+    expect(decodeGateState(legacy)).toEqual(STATE);
+    // Another payload under a valid MAC does not verify either.
+    const [, mac] = /\.([\w-]+) -->$/.exec(signed)!;
+    const swapped = `<!-- riskgate-state:v2:${Buffer.from(JSON.stringify({ ...STATE, openBlockers: [] , tier: 'full' })).toString('base64url')}.${mac} -->`;
+    expect(readGateState(swapped, seal)).toEqual({ problem: "the state's MAC does not verify" });
   });
 
   it('reads no state from missing, truncated or tampered text', () => {

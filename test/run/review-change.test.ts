@@ -12,7 +12,7 @@ import { FileResultStore } from '../../src/store/file-result-store.js';
 import { NO_RESULT_STORE, type ResultStore } from '../../src/store/result-store.js';
 import type { Tier } from '../../src/plan/tier.js';
 import { answer, roleOf, scriptAgents, verdicts } from '../support/agent-script.js';
-import { AnthropicTestServer } from '../support/anthropic-server.js';
+import { AnthropicTestServer, promptOf } from '../support/anthropic-server.js';
 import { lines, makeDiff } from '../support/make-diff.js';
 import { parse } from '../support/parse.js';
 
@@ -298,24 +298,35 @@ describe('budgets', () => {
 });
 
 describe('result cache', () => {
-  it('answers a re-run of unchanged files from the cache at no cost, and calls again when a file changes', async () => {
+  it('answers the same prompt from the cache at no cost (a re-run, a rebase: each run has its own fence boundary), and asks again when the PR text or a file changes', async () => {
     const store = new FileResultStore(join(cacheDir, 'rerun'));
     const reviewer = createReviewer(config());
     server.respond = scriptAgents({ review: answer([{ severity: 'warning', confidence: 0.9, path: 'src/report.ts', start_line: 2, end_line: 2, title: 'Leaks a handle', explanation: 'x' }]) });
-    const first = await reviewer.review({ diff: DIFF, forced: 'standard' }, deps(store));
+    const text = { title: 'Add the report', body: 'Writes the weekly report.' };
+    const first = await reviewer.review({ diff: DIFF, text, forced: 'standard' }, deps(store));
     expect(server.requests).toHaveLength(3);
+    const boundaryOf = (i: number) => /boundary="([0-9a-f]+)"/.exec(promptOf(server.requests[i]!.body))![1];
+    const firstBoundary = boundaryOf(0);
 
     server.requests.length = 0;
-    // Same files, new PR text (as after a rebase or an edited description): nothing is paid again.
-    const second = await reviewer.review({ diff: DIFF, text: { title: 'Reworded' }, forced: 'standard' }, deps(store));
+    // Same files, same PR text: nothing is paid again.
+    const second = await reviewer.review({ diff: DIFF, text, forced: 'standard' }, deps(store));
     expect(server.requests).toHaveLength(0);
     expect(second.agents.every((a) => a.fromCache && a.outcome === 'ok')).toBe(true);
     expect(second.usd).toBe(0);
     expect(second.savedUsd).toBeCloseTo(first.usd, 10);
     expect(second.findings.map((f) => f.title)).toEqual(first.findings.map((f) => f.title));
 
+    // An edited description is another prompt: the model reads it, so its answer may differ.
+    server.requests.length = 0;
+    await reviewer.review({ diff: DIFF, text: { ...text, body: 'Writes the weekly report. Reviewed already.' }, forced: 'standard' }, deps(store));
+    expect(server.requests).toHaveLength(3);
+    // Each run fences with a boundary of its own; the re-run above was a hit all the same.
+    expect(boundaryOf(0)).not.toBe(firstBoundary);
+
+    server.requests.length = 0;
     const changed = parse(makeDiff({ path: 'src/report.ts', added: lines(61, 'const r') }));
-    await reviewer.review({ diff: changed, forced: 'standard' }, deps(store));
+    await reviewer.review({ diff: changed, text, forced: 'standard' }, deps(store));
     expect(server.requests).toHaveLength(3);
   });
 

@@ -50,3 +50,19 @@ export async function deliver(url: string, event: string, payload: unknown, opti
 export function addedFile(filename: string, added: readonly string[]): SeedPullFile {
   return { filename, status: 'added', additions: added.length, deletions: 0, changes: added.length, patch: `@@ -0,0 +1,${added.length} @@\n${added.map((l) => `+${l}`).join('\n')}` };
 }
+
+/** A `pull_request` delivery for any repository and installation: the example payload, re-pointed. */
+export function pullRequestEvent(options: { repository: string; number: number; installationId: number; action: 'opened' | 'synchronize'; headSha: string; before?: string }): Payload {
+  const payload = examplePayload('pull_request', options.action);
+  const [owner = '', name = ''] = options.repository.split('/');
+  payload.installation = { id: options.installationId };
+  payload.repository = { ...payload.repository, name, full_name: options.repository, owner: { ...payload.repository.owner, login: owner } };
+  payload.number = options.number;
+  payload.pull_request.number = options.number;
+  payload.pull_request.head.sha = options.headSha;
+  if (options.action === 'synchronize') {
+    payload.before = options.before;
+    payload.after = options.headSha;
+  }
+  return payload;
+}

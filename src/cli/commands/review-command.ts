@@ -9,6 +9,8 @@ import { createCallLimiter } from '../../run/call-limiter.js';
 import { createReviewer } from '../../run/review-change.js';
 import { defaultResultDirectory, FileResultStore } from '../../store/file-result-store.js';
 import { NO_RESULT_STORE } from '../../store/result-store.js';
+import { scopedResultStore } from '../../store/scoped-result-store.js';
+import { repositoryScope } from '../repository-scope.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
 import { formatPreparation, formatReview } from '../format-review.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
@@ -63,7 +65,10 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
       'review calls Anthropic\'s API and needs a key: set ANTHROPIC_API_KEY (a gateway goes in ANTHROPIC_BASE_URL), or add --dry-run to see the plan and its estimated cost without calling a model',
     );
   }
-  const store = options.noCache ? NO_RESULT_STORE : new FileResultStore(options.cacheDir ? resolve(io.cwd, options.cacheDir) : defaultResultDirectory(io.env));
+  // One cache directory serves every repository the user reviews: each sees only its own answers.
+  const store = options.noCache
+    ? NO_RESULT_STORE
+    : scopedResultStore(new FileResultStore(options.cacheDir ? resolve(io.cwd, options.cacheDir) : defaultResultDirectory(io.env)), await repositoryScope(input.git?.root ?? io.cwd));
   const ledger = await openLedger(io);
   const identity = { installationId: 0, repository: basename(io.cwd), pullNumber: 0, headSha: input.label, author: io.env.USER ?? 'local' };
   let report;
