@@ -6,7 +6,7 @@ import { readGitHeader } from './read-git-header.js';
 import { findNameTraditional, hasEpochTimestamp, isDevNull } from './read-header-name.js';
 import { parseHunkHeader, readHunks, type HunkReading } from './read-hunks.js';
 import { quoteForMessage } from './quote-for-message.js';
-import { splitDiffLines } from './split-diff-lines.js';
+import { DiffLines } from './split-diff-lines.js';
 import { unquoteGitPath } from './unquote-git-path.js';
 
 export interface ParseOptions {
@@ -31,7 +31,7 @@ export function parseUnifiedDiff(input: string, options: ParseOptions): Diff {
   if (input.includes('\u0000')) {
     throw new DiffInputError('the input is binary data (it contains NUL bytes), not a unified diff');
   }
-  const lines = splitDiffLines(input);
+  const lines = new DiffLines(input);
   const files: DiffFile[] = [];
   const binaryLines = new CappedWarnings('lines name binary files of a plain diff');
   const strayLines = new CappedWarnings('files have lines beyond their last hunk');
@@ -40,8 +40,9 @@ export function parseUnifiedDiff(input: string, options: ParseOptions): Diff {
   while (at < lines.length) {
     const section = readSectionAt(lines, at);
     if (!section) {
-      if (isBinaryMarker(lines[at]!)) {
-        binaryLines.add(`line ${at + 1}: ${quoteForMessage(lines[at]!)} outside a git diff section: a plain diff holds no content for a binary file, so it is not counted (git apply skips it too)`);
+      const line = lines.line(at);
+      if (isBinaryMarker(line)) {
+        binaryLines.add(`line ${at + 1}: ${quoteForMessage(line)} outside a git diff section: a plain diff holds no content for a binary file, so it is not counted (git apply skips it too)`);
       }
       at++;
       continue;
@@ -90,9 +91,9 @@ interface Section {
   next: number;
 }
 
-/** The file section that starts at `lines[at]`, if one does (git's find_header). */
-function readSectionAt(lines: readonly string[], at: number): Section | undefined {
-  const line = lines[at]!;
+/** The file section that starts at line `at`, if one does (git's find_header). */
+function readSectionAt(lines: DiffLines, at: number): Section | undefined {
+  const line = lines.line(at);
   // git skips lines shorter than 6 bytes with their newline: none of them starts a file.
   if (line.length < 5) return undefined;
   if (line.startsWith('diff --git ') && at + 1 < lines.length) return readGitSection(lines, at);
@@ -102,24 +103,24 @@ function readSectionAt(lines: readonly string[], at: number): Section | undefine
     const path = unquoteGitPath(line.replace(/^diff --(?:cc|combined) /, ''));
     return { file: { path, status: 'modified', binary: false, additions: 0, deletions: 0, hunks: [], unseen: 'combined-merge-diff' }, next: at + 1 };
   }
-  if (startsPlainSection(lines, at)) return readPlainSection(lines, at);
+  if (startsPlainSection(lines, at, line)) return readPlainSection(lines, at);
   if (line.startsWith('@@ -') && parseHunkHeader(line)) {
     throw new DiffInputError(`line ${at + 1}: a hunk outside any file section (${quoteForMessage(line, 80)}); the diff is cut or corrupt (git apply rejects it too)`);
   }
   return undefined;
 }
 
-function startsPlainSection(lines: readonly string[], at: number): boolean {
-  return lines[at]!.startsWith('--- ') && (lines[at + 1]?.startsWith('+++ ') ?? false) && (lines[at + 2]?.startsWith('@@ -') ?? false);
+function startsPlainSection(lines: DiffLines, at: number, line = lines.line(at)): boolean {
+  return line.startsWith('--- ') && at + 2 < lines.length && lines.line(at + 1).startsWith('+++ ') && lines.line(at + 2).startsWith('@@ -');
 }
 
 /**
  * A line right after a file's last hunk that looks like a change line: the hunk's counts are
  * smaller than its lines. (`-- ` opens git format-patch's signature.)
  */
-function isStrayChangeLine(lines: readonly string[], at: number): boolean {
-  const line = lines[at]!;
-  if (line === '-- ' || startsPlainSection(lines, at)) return false;
+function isStrayChangeLine(lines: DiffLines, at: number): boolean {
+  const line = lines.line(at);
+  if (line === '-- ' || startsPlainSection(lines, at, line)) return false;
   return line.startsWith('+') || line.startsWith('-') || (line.startsWith(' ') && line.length > 1);
 }
 
@@ -128,7 +129,7 @@ function isBinaryMarker(line: string): boolean {
   return (line.startsWith('Binary files ') || line.startsWith('Files ')) && line.endsWith(' differ');
 }
 
-function readGitSection(lines: readonly string[], at: number): Section | undefined {
+function readGitSection(lines: DiffLines, at: number): Section | undefined {
   const header = readGitHeader(lines, at);
   if (!header) return undefined;
   const status: FileStatus = header.isNew
@@ -150,10 +151,12 @@ function readGitSection(lines: readonly string[], at: number): Section | undefin
   if (header.oldMode !== undefined) file.oldMode = header.oldMode;
   if (header.newMode !== undefined) file.newMode = header.newMode;
 
-  const body = lines[header.next];
+  const body = header.next < lines.length ? lines.line(header.next) : undefined;
   if (body !== undefined && (body === 'GIT binary patch' || isBinaryMarker(body))) {
     // The base-85 lines of a binary patch start with a letter: none can pose as a header.
-    return { file: { ...file, binary: true, unseen: 'binary' }, next: header.next + 1 };
+    file.binary = true;
+    file.unseen = 'binary';
+    return { file, next: header.next + 1 };
   }
   if (body === undefined || !body.startsWith('@@ -')) return { file, next: header.next };
   const reading = readSectionHunks(lines, header.next, header.isNew, header.isDelete, path);
@@ -166,9 +169,9 @@ function readGitSection(lines: readonly string[], at: number): Section | undefin
  * for both sides, as git apply reads it. The names may end in a timestamp after a tab or spaces,
  * and GNU diff marks a missing side with the epoch as its time.
  */
-function readPlainSection(lines: readonly string[], at: number): Section {
-  const oldValue = lines[at]!.slice(4);
-  const newValue = lines[at + 1]!.slice(4);
+function readPlainSection(lines: DiffLines, at: number): Section {
+  const oldValue = lines.line(at).slice(4);
+  const newValue = lines.line(at + 1).slice(4);
   const oldMissing = isDevNull(oldValue);
   const newMissing = isDevNull(newValue);
   const strip = plainLeadingComponents(oldMissing ? undefined : oldValue, newMissing ? undefined : newValue);
@@ -185,7 +188,7 @@ function readPlainSection(lines: readonly string[], at: number): Section {
     if (hasEpochTimestamp(oldValue)) status = 'added';
     else if (hasEpochTimestamp(newValue)) status = 'deleted';
   }
-  if (path === undefined) throw new DiffInputError(`line ${at + 1}: cannot read the file name of ${quoteForMessage(lines[at]!)}`);
+  if (path === undefined) throw new DiffInputError(`line ${at + 1}: cannot read the file name of ${quoteForMessage(lines.line(at))}`);
   const reading = readSectionHunks(lines, at + 2, status === 'added', status === 'deleted', path);
   return { file: withHunks({ path, status, binary: false, additions: 0, deletions: 0, hunks: [] }, reading), next: reading.next };
 }
@@ -203,7 +206,7 @@ function plainLeadingComponents(oldValue: string | undefined, newValue: string |
   return 1;
 }
 
-function readSectionHunks(lines: readonly string[], at: number, isNew: boolean, isDelete: boolean, path: string): HunkReading {
+function readSectionHunks(lines: DiffLines, at: number, isNew: boolean, isDelete: boolean, path: string): HunkReading {
   const reading = readHunks(lines, at);
   const name = quoteForMessage(path);
   if (reading.corrupt) throw new DiffInputError(`line ${reading.corrupt.line}: corrupt patch of ${name}: ${reading.corrupt.reason} (git apply rejects it too)`);
@@ -213,9 +216,11 @@ function readSectionHunks(lines: readonly string[], at: number, isNew: boolean, 
 }
 
 function withHunks(file: FileDraft, reading: HunkReading): FileDraft {
-  const result: FileDraft = { ...file, additions: reading.additions, deletions: reading.deletions, hunks: reading.hunks };
-  if (reading.truncated) result.unseen = 'truncated-patch';
-  return result;
+  file.additions = reading.additions;
+  file.deletions = reading.deletions;
+  file.hunks = reading.hunks;
+  if (reading.truncated) file.unseen = 'truncated-patch';
+  return file;
 }
 
 function finish(options: ParseOptions, file: FileDraft): DiffFile {

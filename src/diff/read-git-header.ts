@@ -4,6 +4,7 @@
 import { DiffInputError } from './diff-input-error.js';
 import { findName, gitHeaderName, isDevNull } from './read-header-name.js';
 import { quoteForMessage } from './quote-for-message.js';
+import type { DiffLines } from './split-diff-lines.js';
 import { unquoteCStyle } from './unquote-git-path.js';
 
 export interface GitHeader {
@@ -32,15 +33,15 @@ function headerLineKind(line: string): HeaderLine | undefined {
 }
 
 /**
- * Reads the header whose `diff --git` line is `lines[start]`. Returns undefined when no header
+ * Reads the header whose `diff --git` line is line `start`. Returns undefined when no header
  * line follows it: git does not take such a line as the start of a file.
  */
-export function readGitHeader(lines: readonly string[], start: number): GitHeader | undefined {
+export function readGitHeader(lines: DiffLines, start: number): GitHeader | undefined {
   let end = start + 1;
-  while (end < lines.length && headerLineKind(lines[end]!) !== undefined) end++;
+  while (end < lines.length && headerLineKind(lines.line(end)) !== undefined) end++;
   if (end === start + 1) return undefined;
 
-  const rest = lines[start]!.slice('diff --git '.length);
+  const rest = lines.line(start).slice('diff --git '.length);
   const strip = leadingComponents(rest, lines, start + 1, end);
   const defaultName = gitHeaderName(rest, strip);
   const header: GitHeader = { isNew: false, isDelete: false, isRename: false, isCopy: false, next: end };
@@ -51,7 +52,7 @@ export function readGitHeader(lines: readonly string[], start: number): GitHeade
   const renameStrip = Math.max(strip - 1, 0);
 
   for (let at = start + 1; at < end; at++) {
-    const line = lines[at]!;
+    const line = lines.line(at);
     const kind = headerLineKind(line)!;
     const value = line.slice(kind.length);
     switch (kind) {
@@ -134,10 +135,10 @@ function setName(header: GitHeader, side: 'oldPath' | 'newPath', name: string | 
  * the `rename from` name); git apply would still drop a component and read `src/x.ts` as `x.ts`,
  * which would change the file's kind, so nothing is dropped then.
  */
-function leadingComponents(rest: string, lines: readonly string[], from: number, to: number): 0 | 1 {
+function leadingComponents(rest: string, lines: DiffLines, from: number, to: number): 0 | 1 {
   if (gitHeaderName(rest, 0) !== undefined) return 0;
   for (let at = from; at < to; at++) {
-    const line = lines[at]!;
+    const line = lines.line(at);
     const prefix = ['rename from ', 'rename old ', 'copy from '].find((p) => line.startsWith(p));
     if (prefix === undefined) continue;
     const source = findName(line.slice(prefix.length), 0, 'line');

@@ -1,6 +1,6 @@
 import type { DiffLine, Hunk } from './diff-file.js';
 import { quoteForMessage } from './quote-for-message.js';
-import { splitDiffLines } from './split-diff-lines.js';
+import { DiffLines } from './split-diff-lines.js';
 
 export interface HunkReading {
   hunks: Hunk[];
@@ -14,9 +14,10 @@ export interface HunkReading {
   next: number;
 }
 
-// `@@ -a[,b] +c[,d] @@`, exactly as git's parse_fragment_header accepts it; what follows the
-// closing `@@` (the function name) is not part of it.
-const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+// `@@ -a[,b] +c[,d] @@`, as git's parse_fragment_header accepts it; what follows the closing
+// `@@` (the function name) is not part of it. Nine digits at most: no file has a billion lines,
+// and the numbers stay small integers (a longer number makes the header bad).
+const HUNK_HEADER = /^@@ -(\d{1,9})(?:,(\d{1,9}))? \+(\d{1,9})(?:,(\d{1,9}))? @@/;
 
 export interface HunkRange {
   oldStart: number;
@@ -28,9 +29,13 @@ export interface HunkRange {
 export function parseHunkHeader(line: string): HunkRange | undefined {
   const match = HUNK_HEADER.exec(line);
   if (!match) return undefined;
-  const [oldStart, oldLines, newStart, newLines] = [match[1], match[2] ?? '1', match[3], match[4] ?? '1'].map(Number) as [number, number, number, number];
-  if (![oldStart, oldLines, newStart, newLines].every(Number.isSafeInteger)) return undefined;
-  return { oldStart, oldLines, newStart, newLines };
+  // `| 0` keeps them small integers for V8, so line numbers are not stored as boxed doubles.
+  return {
+    oldStart: Number(match[1]) | 0,
+    oldLines: match[2] === undefined ? 1 : Number(match[2]) | 0,
+    newStart: Number(match[3]) | 0,
+    newLines: match[4] === undefined ? 1 : Number(match[4]) | 0,
+  };
 }
 
 const SPACE = 0x20;
@@ -39,21 +44,22 @@ const MINUS = 0x2d;
 const BACKSLASH = 0x5c;
 
 /**
- * Reads the hunks that follow one another from `lines[start]`. A hunk's extent comes from its
+ * Reads the hunks that follow one another from line `start`. A hunk's extent comes from its
  * `@@` counts, as in git's parse_fragment, so its lines are content whatever they look like
  * (`--- x`, `+++ y`, `diff --git ...`, `@@ ...` after a prefix); a header can only start after
  * the counts are used up. `\ No newline at end of file` is a marker, not a line.
  */
-export function readHunks(lines: readonly string[], start: number): HunkReading {
+export function readHunks(lines: DiffLines, start: number): HunkReading {
   const hunks: Hunk[] = [];
   let additions = 0;
   let deletions = 0;
   let i = start;
-  while (i < lines.length && lines[i]!.startsWith('@@ -')) {
+  let header = i < lines.length ? lines.line(i) : '';
+  while (header.startsWith('@@ -')) {
     const headerLine = i + 1;
-    const range = parseHunkHeader(lines[i]!);
+    const range = parseHunkHeader(header);
     if (!range) {
-      return { hunks, additions, deletions, truncated: false, corrupt: { line: headerLine, reason: `bad hunk header ${quoteForMessage(lines[i]!, 80)}` }, next: i };
+      return { hunks, additions, deletions, truncated: false, corrupt: { line: headerLine, reason: `bad hunk header ${quoteForMessage(header, 80)}` }, next: i };
     }
     i++;
     let oldLeft = range.oldLines;
@@ -62,7 +68,7 @@ export function readHunks(lines: readonly string[], start: number): HunkReading 
     let newLine = range.newStart;
     const hunkLines: DiffLine[] = [];
     while (i < lines.length && (oldLeft > 0 || newLeft > 0)) {
-      const line = lines[i]!;
+      const line = lines.line(i);
       const first = line.length === 0 ? SPACE : line.charCodeAt(0);
       if (first === SPACE) {
         // An empty line is an empty context line (newer GNU diff writes it so).
@@ -93,8 +99,12 @@ export function readHunks(lines: readonly string[], start: number): HunkReading 
       i++;
     }
     // The marker of a last line without a newline follows the counted lines.
-    if (i < lines.length && lines[i]!.startsWith('\\ ')) i++;
-    hunks.push({ ...range, lines: hunkLines });
+    header = i < lines.length ? lines.line(i) : '';
+    if (header.startsWith('\\ ')) {
+      i++;
+      header = i < lines.length ? lines.line(i) : '';
+    }
+    hunks.push({ oldStart: range.oldStart, oldLines: range.oldLines, newStart: range.newStart, newLines: range.newLines, lines: hunkLines });
     if (oldLeft > 0 || newLeft > 0) return { hunks, additions, deletions, truncated: true, next: i };
   }
   return { hunks, additions, deletions, truncated: false, next: i };
@@ -106,7 +116,7 @@ export function readHunks(lines: readonly string[], start: number): HunkReading 
  * of hunks counts as cut off, so the file is marked unseen rather than read in part silently.
  */
 export function readPatchHunks(patch: string): HunkReading {
-  const lines = splitDiffLines(patch);
+  const lines = new DiffLines(patch);
   const reading = readHunks(lines, 0);
   if (reading.corrupt || reading.next < lines.length) return { ...reading, truncated: true };
   return reading;
