@@ -1,7 +1,7 @@
 import type { Diff, DiffFile, FileStatus } from './diff-file.js';
 import { limitFileLines, totalsOf } from './diff-file.js';
 import type { ParseOptions } from './parse-unified-diff.js';
-import { readHunks } from './read-hunks.js';
+import { readPatchHunks } from './read-hunks.js';
 
 /** The fields riskgate reads from one row of GitHub's `pulls.listFiles`. */
 export interface PullFileRow {
@@ -46,7 +46,7 @@ export function diffFromPullFiles(rows: readonly PullFileRow[], options: ParseOp
       ...(row.previous_filename !== undefined ? { previousPath: row.previous_filename } : {}),
     };
     if (row.patch) {
-      const reading = readHunks(row.patch);
+      const reading = readPatchHunks(row.patch);
       file.hunks = reading.hunks;
       if (reading.truncated || reading.additions !== row.additions || reading.deletions !== row.deletions) {
         file.unseen = 'truncated-patch';

@@ -1,9 +1,13 @@
-import type { Diff, DiffFile, FileStatus, UnseenReason } from './diff-file.js';
+import type { Diff, DiffFile, FileStatus } from './diff-file.js';
 import { limitFileLines, totalsOf } from './diff-file.js';
 import { DiffInputError } from './diff-input-error.js';
 import type { FileClassifier } from './classify-file.js';
-import { readHunks } from './read-hunks.js';
-import { readQuotedToken, unquoteGitPath } from './unquote-git-path.js';
+import { readGitHeader } from './read-git-header.js';
+import { findNameTraditional, hasEpochTimestamp, isDevNull } from './read-header-name.js';
+import { parseHunkHeader, readHunks, type HunkReading } from './read-hunks.js';
+import { quoteForMessage } from './quote-for-message.js';
+import { DiffLines } from './split-diff-lines.js';
+import { unquoteGitPath } from './unquote-git-path.js';
 
 export interface ParseOptions {
   classify: FileClassifier;
@@ -11,238 +15,217 @@ export interface ParseOptions {
   maxFileLines: number;
 }
 
-const SECTION_START = /^diff --(?:git|cc|combined) /gm;
-const HUNK_OR_BODY = /^(?:@@|--- |\+\+\+ |Binary files |GIT binary patch)/;
+type FileDraft = Omit<DiffFile, 'kind'>;
 
 /**
- * Parses `git diff` / `git show` output (or a plain `diff -u`) into riskgate's diff model.
- * parse-diff reads the hunks; the git headers it ignores or misreads (renames, copies, binary
- * markers, modes, quoted paths, combined diffs) are read here, one file section at a time.
+ * Parses `git diff` / `git show` / `git format-patch` output, or a plain `diff -u` / `diff -ruN`,
+ * into riskgate's diff model, reading it the way `git apply` does so that files, paths and counts
+ * equal `git apply --numstat`: lines split on "\n" only; a file starts only at a real header
+ * (`diff --git` with its extended lines, or `---` + `+++` + `@@`) met outside a hunk; a hunk
+ * ends when its `@@` counts are used up, so no line inside it can start a file; text around the
+ * files (commit messages, `diff -r` lines) is skipped. Where git rejects a diff, this either reads
+ * it the same way or throws DiffInputError naming the line; it never invents a file.
  */
 export function parseUnifiedDiff(input: string, options: ParseOptions): Diff {
   if (input.trim() === '') throw new DiffInputError('the input is empty: expected a unified diff');
   if (input.includes('\u0000')) {
     throw new DiffInputError('the input is binary data (it contains NUL bytes), not a unified diff');
   }
-  // parse-diff's header patterns fail on CRLF and swallow the rest of the diff into one file.
-  const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
-
-  const starts = sectionStarts(text);
-  const warnings: string[] = [];
-  let files: DiffFile[];
-  if (starts.length === 0) {
-    files = parsePlainDiff(text, options);
-  } else {
-    files = [];
-    for (let i = 0; i < starts.length; i++) {
-      const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
-      const file = parseGitSection(text.slice(starts[i], end), options);
-      if (file.unseen === 'combined-merge-diff') {
-        warnings.push(
-          `${file.path}: combined merge diff (diff --cc) cannot be analysed; diff the merge against one parent instead`,
-        );
+  const lines = new DiffLines(input);
+  const files: DiffFile[] = [];
+  const binaryLines = new CappedWarnings('lines name binary files of a plain diff');
+  const strayLines = new CappedWarnings('files have lines beyond their last hunk');
+  const combined = new CappedWarnings('files are combined merge diffs');
+  let at = 0;
+  while (at < lines.length) {
+    const section = readSectionAt(lines, at);
+    if (!section) {
+      const line = lines.line(at);
+      if (isBinaryMarker(line)) {
+        binaryLines.add(`line ${at + 1}: ${quoteForMessage(line)} outside a git diff section: a plain diff holds no content for a binary file, so it is not counted (git apply skips it too)`);
       }
-      files.push(file);
+      at++;
+      continue;
     }
+    const file = finish(options, section.file);
+    if (file.unseen === 'combined-merge-diff') {
+      combined.add(`${quoteForMessage(file.path)}: combined merge diff (diff --cc) cannot be analysed; diff the merge against one parent instead`);
+    }
+    if (section.file.hunks.length > 0 && section.next < lines.length && isStrayChangeLine(lines, section.next)) {
+      strayLines.add(
+        `${quoteForMessage(file.path)}: line ${section.next + 1} follows the last hunk but is outside its @@ counts, so it is not part of the change (git apply does not read it either)`,
+      );
+    }
+    files.push(file);
+    at = section.next;
+  }
+  if (files.length === 0) {
+    throw new DiffInputError('the input is not a unified diff: no "diff --git" or "---"/"+++" file headers found');
   }
   const totals = totalsOf(files);
+  const warnings = [...combined.list(), ...binaryLines.list(), ...strayLines.list()];
   return { files, additions: totals.additions, deletions: totals.deletions, warnings };
 }
 
-function sectionStarts(text: string): number[] {
-  const starts: number[] = [];
-  SECTION_START.lastIndex = 0;
-  for (let m = SECTION_START.exec(text); m; m = SECTION_START.exec(text)) starts.push(m.index);
-  return starts;
-}
+// A crafted diff could repeat a warning on every line; the first few say enough.
+const WARNINGS_OF_A_KIND = 10;
 
-interface GitHeaders {
-  oldPath?: string;
-  newPath?: string;
-  status?: FileStatus;
-  similarity?: number;
-  oldMode?: string;
-  newMode?: string;
-  binary: boolean;
-}
+class CappedWarnings {
+  private readonly shown: string[] = [];
+  private more = 0;
+  constructor(private readonly what: string) {}
 
-function parseGitSection(section: string, options: ParseOptions): DiffFile {
-  const body = section.endsWith('\n') ? section.slice(0, -1) : section;
-  const firstBreak = body.indexOf('\n');
-  const firstLine = firstBreak === -1 ? body : body.slice(0, firstBreak);
-
-  if (!firstLine.startsWith('diff --git ')) {
-    const path = unquoteGitPath(firstLine.replace(/^diff --(?:cc|combined) /, ''));
-    return finish(options, { path, status: 'modified', binary: false, unseen: 'combined-merge-diff' });
+  add(warning: string): void {
+    if (this.shown.length < WARNINGS_OF_A_KIND) this.shown.push(warning);
+    else this.more++;
   }
 
-  const headers = readGitHeaders(body, firstBreak);
-  const [fromLine, toLine] = pathsFromDiffGitLine(firstLine.slice('diff --git '.length));
-  const oldPath = headers.oldPath ?? fromLine;
-  const newPath = headers.newPath ?? toLine;
-
-  const status: FileStatus =
-    headers.status ?? (headers.oldMode !== undefined && headers.newMode !== undefined ? 'mode-changed' : 'modified');
-  const path = status === 'deleted' ? (oldPath ?? newPath) : (newPath ?? oldPath);
-  if (path === undefined) throw new DiffInputError(`cannot read the file paths of "${firstLine}"`);
-
-  const reading = headers.binary ? undefined : readHunks(body);
-  const file: Omit<DiffFile, 'kind'> = {
-    path,
-    status: status === 'mode-changed' && reading && reading.hunks.length > 0 ? 'modified' : status,
-    binary: headers.binary,
-    additions: reading?.additions ?? 0,
-    deletions: reading?.deletions ?? 0,
-    hunks: reading?.hunks ?? [],
-  };
-  if ((status === 'renamed' || status === 'copied') && oldPath !== undefined) file.previousPath = oldPath;
-  if (headers.similarity !== undefined) file.similarity = headers.similarity;
-  if (headers.oldMode !== undefined) file.oldMode = headers.oldMode;
-  if (headers.newMode !== undefined) file.newMode = headers.newMode;
-  if (headers.binary) file.unseen = 'binary';
-  else if (reading?.truncated) file.unseen = 'truncated-patch';
-  return finish(options, file);
-}
-
-function finish(options: ParseOptions, file: Omit<DiffFile, 'kind' | 'additions' | 'deletions' | 'hunks'> &
-  Partial<Pick<DiffFile, 'additions' | 'deletions' | 'hunks'>>): DiffFile {
-  const { kind, language } = options.classify(file.path);
-  const result: DiffFile = { additions: 0, deletions: 0, hunks: [], ...file, kind };
-  if (language !== undefined) result.language = language;
-  return limitFileLines(result, options.maxFileLines);
-}
-
-/** Reads git's extended header lines, which sit between `diff --git` and the first hunk. */
-function readGitHeaders(body: string, firstBreak: number): GitHeaders {
-  const headers: GitHeaders = { binary: false };
-  let pos = firstBreak === -1 ? body.length : firstBreak + 1;
-  while (pos < body.length) {
-    const nextBreak = body.indexOf('\n', pos);
-    const line = body.slice(pos, nextBreak === -1 ? body.length : nextBreak);
-    pos = nextBreak === -1 ? body.length : nextBreak + 1;
-    if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
-      headers.binary = true;
-      break;
-    }
-    if (line.startsWith('--- ')) {
-      const oldPath = pathFromMarkerLine(line.slice(4));
-      if (oldPath !== undefined) headers.oldPath ??= oldPath;
-      continue;
-    }
-    if (line.startsWith('+++ ')) {
-      const newPath = pathFromMarkerLine(line.slice(4));
-      if (newPath !== undefined) headers.newPath ??= newPath;
-      continue;
-    }
-    if (HUNK_OR_BODY.test(line)) break;
-    readExtendedHeader(line, headers);
-  }
-  return headers;
-}
-
-function readExtendedHeader(line: string, headers: GitHeaders): void {
-  const match = /^(old mode|new mode|deleted file mode|new file mode|similarity index|rename from|rename to|copy from|copy to) (.*)$/.exec(line);
-  if (!match) return;
-  const [, key, value = ''] = match;
-  switch (key) {
-    case 'old mode':
-      headers.oldMode = value;
-      break;
-    case 'new mode':
-      headers.newMode = value;
-      break;
-    case 'deleted file mode':
-      headers.status = 'deleted';
-      headers.oldMode = value;
-      break;
-    case 'new file mode':
-      headers.status = 'added';
-      headers.newMode = value;
-      break;
-    case 'similarity index':
-      headers.similarity = Number.parseInt(value, 10);
-      break;
-    case 'rename from':
-      headers.status = 'renamed';
-      headers.oldPath = unquoteGitPath(value);
-      break;
-    case 'rename to':
-      headers.newPath = unquoteGitPath(value);
-      break;
-    case 'copy from':
-      headers.status = 'copied';
-      headers.oldPath = unquoteGitPath(value);
-      break;
-    case 'copy to':
-      headers.newPath = unquoteGitPath(value);
-      break;
+  list(): string[] {
+    return this.more > 0 ? [...this.shown, `${this.more} more ${this.what}`] : this.shown;
   }
 }
 
-/** `a/path`, `"a/t\303\251st"` or `/dev/null`, as on `---` / `+++` lines. */
-function pathFromMarkerLine(raw: string): string | undefined {
-  // git appends a tab to names that contain spaces, and `diff -u` a timestamp after a tab.
-  const value = raw.includes('\t') ? raw.slice(0, raw.indexOf('\t')) : raw;
-  if (value === '/dev/null') return undefined;
-  return stripPrefix(unquoteGitPath(value));
+interface Section {
+  file: FileDraft;
+  /** Index of the first line after the section. */
+  next: number;
 }
 
-function stripPrefix(path: string): string {
-  return /^[abciwo12]\//.test(path) ? path.slice(2) : path;
+/** The file section that starts at line `at`, if one does (git's find_header). */
+function readSectionAt(lines: DiffLines, at: number): Section | undefined {
+  const line = lines.line(at);
+  // git skips lines shorter than 6 bytes with their newline: none of them starts a file.
+  if (line.length < 5) return undefined;
+  if (line.startsWith('diff --git ') && at + 1 < lines.length) return readGitSection(lines, at);
+  if (line.startsWith('diff --cc ') || line.startsWith('diff --combined ')) {
+    // git apply cannot read a combined diff; its lines (two prefix columns, `@@@` hunks) can
+    // neither start a file nor a hunk, so the scan goes on from the next line.
+    const path = unquoteGitPath(line.replace(/^diff --(?:cc|combined) /, ''));
+    return { file: { path, status: 'modified', binary: false, additions: 0, deletions: 0, hunks: [], unseen: 'combined-merge-diff' }, next: at + 1 };
+  }
+  if (startsPlainSection(lines, at, line)) return readPlainSection(lines, at);
+  if (line.startsWith('@@ -') && parseHunkHeader(line)) {
+    throw new DiffInputError(`line ${at + 1}: a hunk outside any file section (${quoteForMessage(line, 80)}); the diff is cut or corrupt (git apply rejects it too)`);
+  }
+  return undefined;
+}
+
+function startsPlainSection(lines: DiffLines, at: number, line = lines.line(at)): boolean {
+  return line.startsWith('--- ') && at + 2 < lines.length && lines.line(at + 1).startsWith('+++ ') && lines.line(at + 2).startsWith('@@ -');
 }
 
 /**
- * The two paths of `diff --git a/x b/y`. Unquoted paths may contain spaces, so when both sides
- * are the same path (every case but renames and copies, whose headers name the paths) the line is
- * split in the middle.
+ * A line right after a file's last hunk that looks like a change line: the hunk's counts are
+ * smaller than its lines. (`-- ` opens git format-patch's signature.)
  */
-function pathsFromDiffGitLine(rest: string): [string | undefined, string | undefined] {
-  const quoted = readQuotedToken(rest);
-  if (quoted) {
-    const second = quoted.rest.trimStart();
-    return [stripPrefix(unquoteGitPath(quoted.token)), stripPrefix(unquoteGitPath(second))];
-  }
-  const quotedSecond = rest.indexOf(' "');
-  if (quotedSecond !== -1 && rest.endsWith('"')) {
-    return [stripPrefix(rest.slice(0, quotedSecond)), stripPrefix(unquoteGitPath(rest.slice(quotedSecond + 1)))];
-  }
-  if ((rest.length - 1) % 2 === 0) {
-    const half = (rest.length - 1) / 2;
-    const a = rest.slice(0, half);
-    const b = rest.slice(half + 1);
-    if (rest[half] === ' ' && stripPrefix(a) === stripPrefix(b)) return [stripPrefix(a), stripPrefix(b)];
-  }
-  const split = rest.indexOf(' b/');
-  if (split !== -1) return [stripPrefix(rest.slice(0, split)), stripPrefix(rest.slice(split + 1))];
-  return [undefined, undefined];
+function isStrayChangeLine(lines: DiffLines, at: number): boolean {
+  const line = lines.line(at);
+  if (line === '-- ' || startsPlainSection(lines, at, line)) return false;
+  return line.startsWith('+') || line.startsWith('-') || (line.startsWith(' ') && line.length > 1);
 }
 
-/** A diff without `diff --git` lines: `diff -u`, `svn diff` and similar. */
-function parsePlainDiff(text: string, options: ParseOptions): DiffFile[] {
-  const starts: number[] = [];
-  const marker = /^--- .*\n\+\+\+ /gm;
-  for (let m = marker.exec(text); m; m = marker.exec(text)) starts.push(m.index);
-  if (starts.length === 0 || !/^@@ -\d/m.test(text)) {
-    throw new DiffInputError('the input is not a unified diff: no "diff --git" or "---"/"+++" file headers found');
+/** `Binary files A and B differ` (git, diff -r) or `Files A and B differ` (diff -q). */
+function isBinaryMarker(line: string): boolean {
+  return (line.startsWith('Binary files ') || line.startsWith('Files ')) && line.endsWith(' differ');
+}
+
+function readGitSection(lines: DiffLines, at: number): Section | undefined {
+  const header = readGitHeader(lines, at);
+  if (!header) return undefined;
+  const status: FileStatus = header.isNew
+    ? 'added'
+    : header.isDelete
+      ? 'deleted'
+      : header.isRename
+        ? 'renamed'
+        : header.isCopy
+          ? 'copied'
+          : header.oldMode !== undefined && header.newMode !== undefined
+            ? 'mode-changed'
+            : 'modified';
+  // The path git apply --numstat prints: the new name, or the old one for a deletion.
+  const path = (header.newPath ?? header.oldPath)!;
+  const file: FileDraft = { path, status, binary: false, additions: 0, deletions: 0, hunks: [] };
+  if ((status === 'renamed' || status === 'copied') && header.oldPath !== undefined) file.previousPath = header.oldPath;
+  if (header.similarity !== undefined) file.similarity = header.similarity;
+  if (header.oldMode !== undefined) file.oldMode = header.oldMode;
+  if (header.newMode !== undefined) file.newMode = header.newMode;
+
+  const body = header.next < lines.length ? lines.line(header.next) : undefined;
+  if (body !== undefined && (body === 'GIT binary patch' || isBinaryMarker(body))) {
+    // The base-85 lines of a binary patch start with a letter: none can pose as a header.
+    file.binary = true;
+    file.unseen = 'binary';
+    return { file, next: header.next + 1 };
   }
-  return starts.map((start, i) => {
-    const section = text.slice(start, starts[i + 1] ?? text.length);
-    const [minusLine = '', plusLine = ''] = section.split('\n', 2);
-    const oldPath = pathFromMarkerLine(minusLine.slice(4));
-    const newPath = pathFromMarkerLine(plusLine.slice(4));
-    const path = newPath ?? oldPath;
-    if (path === undefined) throw new DiffInputError(`cannot read the file paths of "${minusLine}"`);
-    const status: FileStatus = oldPath === undefined ? 'added' : newPath === undefined ? 'deleted' : 'modified';
-    const reading = readHunks(section.endsWith('\n') ? section.slice(0, -1) : section);
-    const unseen: UnseenReason | undefined = reading.truncated ? 'truncated-patch' : undefined;
-    return finish(options, {
-      path,
-      status,
-      binary: false,
-      additions: reading.additions,
-      deletions: reading.deletions,
-      hunks: reading.hunks,
-      ...(unseen ? { unseen } : {}),
-    });
-  });
+  if (body === undefined || !body.startsWith('@@ -')) return { file, next: header.next };
+  const reading = readSectionHunks(lines, header.next, header.isNew, header.isDelete, path);
+  if (status === 'mode-changed' && reading.hunks.length > 0) file.status = 'modified';
+  return { file: withHunks(file, reading), next: reading.next };
+}
+
+/**
+ * `---` + `+++` + `@@` without a `diff --git` line (`diff -u`, `diff -ruN`, svn, hg): one name
+ * for both sides, as git apply reads it. The names may end in a timestamp after a tab or spaces,
+ * and GNU diff marks a missing side with the epoch as its time.
+ */
+function readPlainSection(lines: DiffLines, at: number): Section {
+  const oldValue = lines.line(at).slice(4);
+  const newValue = lines.line(at + 1).slice(4);
+  const oldMissing = isDevNull(oldValue);
+  const newMissing = isDevNull(newValue);
+  const strip = plainLeadingComponents(oldMissing ? undefined : oldValue, newMissing ? undefined : newValue);
+  let path: string | undefined;
+  let status: FileStatus = 'modified';
+  if (oldMissing) {
+    status = 'added';
+    path = findNameTraditional(newValue, undefined, strip);
+  } else if (newMissing) {
+    status = 'deleted';
+    path = findNameTraditional(oldValue, undefined, strip);
+  } else {
+    path = findNameTraditional(newValue, findNameTraditional(oldValue, undefined, strip), strip);
+    if (hasEpochTimestamp(oldValue)) status = 'added';
+    else if (hasEpochTimestamp(newValue)) status = 'deleted';
+  }
+  if (path === undefined) throw new DiffInputError(`line ${at + 1}: cannot read the file name of ${quoteForMessage(lines.line(at))}`);
+  const reading = readSectionHunks(lines, at + 2, status === 'added', status === 'deleted', path);
+  return { file: withHunks({ path, status, binary: false, additions: 0, deletions: 0, hunks: [] }, reading), next: reading.next };
+}
+
+/**
+ * git drops one leading component (`a/`, `old-tree/`) unless no name has a slash. When both names
+ * start with the same component (`src/x.c.orig` and `src/x.c`, svn or hg output made without
+ * prefixes) that component is part of the path: git apply would read `x.c` there.
+ */
+function plainLeadingComponents(oldValue: string | undefined, newValue: string | undefined): number {
+  const names = [oldValue, newValue].filter((v): v is string => v !== undefined).map((v) => findNameTraditional(v, undefined, 0));
+  const present = names.filter((n): n is string => n !== undefined);
+  if (present.every((n) => !n.includes('/'))) return 0;
+  if (present.length === 2 && present[0]!.includes('/') && present[0]!.split('/', 1)[0] === present[1]!.split('/', 1)[0]) return 0;
+  return 1;
+}
+
+function readSectionHunks(lines: DiffLines, at: number, isNew: boolean, isDelete: boolean, path: string): HunkReading {
+  const reading = readHunks(lines, at);
+  const name = quoteForMessage(path);
+  if (reading.corrupt) throw new DiffInputError(`line ${reading.corrupt.line}: corrupt patch of ${name}: ${reading.corrupt.reason} (git apply rejects it too)`);
+  if (isNew && reading.hunks.some((h) => h.oldLines > 0)) throw new DiffInputError(`line ${at + 1}: new file ${name} has hunks with old lines (git apply rejects it too)`);
+  if (isDelete && reading.hunks.some((h) => h.newLines > 0)) throw new DiffInputError(`line ${at + 1}: deleted file ${name} has hunks with new lines (git apply rejects it too)`);
+  return reading;
+}
+
+function withHunks(file: FileDraft, reading: HunkReading): FileDraft {
+  file.additions = reading.additions;
+  file.deletions = reading.deletions;
+  file.hunks = reading.hunks;
+  if (reading.truncated) file.unseen = 'truncated-patch';
+  return file;
+}
+
+function finish(options: ParseOptions, file: FileDraft): DiffFile {
+  const { kind, language } = options.classify(file.path);
+  const result: DiffFile = { ...file, kind };
+  if (language !== undefined) result.language = language;
+  return limitFileLines(result, options.maxFileLines);
 }

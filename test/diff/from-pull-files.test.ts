@@ -15,6 +15,23 @@ describe('diffFromPullFiles', () => {
     expect(fromApi.files[0]!.hunks[0]!.lines.filter((l) => l.type === 'add').map((l) => l.newLine)).toEqual([2, 3]);
   });
 
+  it('reads a patch by the rules of git text: lines split on "\\n" only, CRLF as LF, look-alikes inside the hunk', () => {
+    const patch = '@@ -1,2 +1,4 @@\n ctx\n-a\u2028--- x\n+++ y\n+ok\rdiff --git a/e b/e\n+@@ -9 +9 @@\u2029eval(x)';
+    const rows: PullFileRow[] = [{ filename: 'src/a.ts', status: 'modified', additions: 3, deletions: 1, changes: 4, patch }];
+    const fromGit = parse(`diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n${patch}\n`);
+    const fromApi = diffFromPullFiles(rows, options);
+    expect(fromApi.files).toEqual(fromGit.files);
+    expect(fromApi.files[0]!.unseen).toBeUndefined();
+    expect(fromApi.files[0]!.hunks[0]!.lines.filter((l) => l.type === 'add').map((l) => l.text)).toEqual(['++ y', 'ok\rdiff --git a/e b/e', '@@ -9 +9 @@\u2029eval(x)']);
+    const crlf = diffFromPullFiles([{ ...rows[0]!, patch: patch.replaceAll('\n', '\r\n') }], options);
+    expect(crlf.files).toEqual(fromApi.files);
+  });
+
+  it('marks a patch with lines beyond its hunk counts as unseen, even when the row counts agree', () => {
+    const rows: PullFileRow[] = [{ filename: 'a.ts', status: 'modified', additions: 1, deletions: 1, changes: 2, patch: '@@ -1 +1 @@\n-a\n+b\n+hidden()' }];
+    expect(diffFromPullFiles(rows, options).files[0]).toMatchObject({ unseen: 'truncated-patch', additions: 1 });
+  });
+
   it('maps statuses and keeps the previous name of a rename', () => {
     const rows: PullFileRow[] = [
       { filename: 'new.ts', previous_filename: 'old.ts', status: 'renamed', additions: 0, deletions: 0, changes: 0 },

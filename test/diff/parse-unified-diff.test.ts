@@ -46,7 +46,7 @@ describe('parseUnifiedDiff on real git output', () => {
       .write('with space.md', 'hello\n');
     base = repo.commit('base');
     repo
-      // `-- not a header` deleted becomes `--- not a header`: parse-diff must not read it as a header.
+      // `-- not a header` deleted becomes `--- not a header`: a hunk line, not a file header.
       .write('src/app.ts', 'export const a = 1;\nexport const b = 3;\n++ not a header either\n')
       .remove('src/old-name.ts')
       .write('src/new-name.ts', `${longText}\n`)
@@ -97,7 +97,7 @@ describe('parseUnifiedDiff on real git output', () => {
     expect(byPath(diff, 'empty-new.txt')).toMatchObject({ status: 'added', additions: 0, deletions: 0, binary: false });
   });
 
-  it('drops the phantom line parse-diff makes for "No newline at end of file"', () => {
+  it('reads "\\ No newline at end of file" as a marker, not as a line', () => {
     const file = byPath(diff, 'no-eol.txt');
     const texts = file.hunks.flatMap((h) => h.lines.map((l) => `${l.type}:${l.text}`));
     expect(texts).toEqual(['context:first', 'del:last', 'add:last changed']);

@@ -82,7 +82,10 @@ export function numstat(cwd: string, flags: readonly string[], base: string, hea
   for (let i = 0; i < parts.length; i++) {
     const head3 = parts[i]!;
     if (head3 === '') continue;
-    const [added = '', deleted = '', path = ''] = head3.split('\t');
+    // A name may hold tabs: only the first two separate fields.
+    const firstTab = head3.indexOf('\t');
+    const secondTab = head3.indexOf('\t', firstTab + 1);
+    const [added, deleted, path] = [head3.slice(0, firstTab), head3.slice(firstTab + 1, secondTab), head3.slice(secondTab + 1)];
     const count = (v: string) => (v === '-' ? '-' : Number(v));
     if (path === '') {
       rows.push({ previousPath: parts[i + 1]!, path: parts[i + 2]!, additions: count(added), deletions: count(deleted) });
