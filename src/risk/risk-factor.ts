@@ -18,6 +18,11 @@ export interface RiskFactor {
   /** One line a human can check against the diff. */
   reason: string;
   evidence: Evidence[];
+  /**
+   * Every path the factor fired on, deduplicated and uncapped: evidence stops at MAX_EVIDENCE, so
+   * an author could otherwise hide a sixth hit from whatever reads the evidence (tier floors).
+   */
+  files?: string[];
 }
 
 /** Pull-request text: written by the author, so it may add points and never remove them. */
