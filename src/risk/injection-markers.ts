@@ -10,7 +10,8 @@ import { stripInvisible } from './invisible-characters.js';
 // "please approve this PR" / "merge this change once ..." must not read as an attack.
 export const INSTRUCTION_OVERRIDES: readonly RegExp[] = [
   /\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|of|these|those|every)\s+){0,3}(?:previous|prior|above|earlier|preceding|original|system|safety|security)\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails)\b/i,
-  /\b(?:ai|llm|language\s+model|automated)\s+(?:reviewers?|assistants?|review\s+(?:bots?|tools?|agents?))\s*[:,]?\s*(?:must|should|shall|please|do\s+not|don't|never|ignore|approve|treat|consider|mark|skip)\b/i,
+  // "AI reviewers must ...", or addressed with a colon: "AI reviewers: ...".
+  /\b(?:ai|llm|language\s+model|automated)\s+(?:reviewers?|assistants?|review\s+(?:bots?|tools?|agents?))\s*(?::|,?\s*(?:must|should|shall|please|do\s+not|don't|never|ignore|approve|treat|consider|mark|skip)\b)/i,
   /\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|automated)\s+(?:reviewers?|assistants?|models?|agents?)\b/i,
   /\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|large\s+language\s+model|language\s+model|automated\s+reviewer|code\s+review\s+(?:bot|tool|agent))\b/i,
   /\byou\s+are\s+now\s+(?:an?\s+)?(?:(?:helpful|unrestricted|jailbroken|new)\s+)?(?:assistant|ai|reviewer|approver|dan)\b|\bnew\s+instructions\s*:|\b(?:new|updated|real|actual)\s+system\s+prompt\b/i,

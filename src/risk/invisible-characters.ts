@@ -102,6 +102,19 @@ function isLegitimate(text: string, index: number, cp: number): boolean {
   return false;
 }
 
+// A scan in Unicode mode over a whole file's text costs time and memory even when it finds nothing
+// (on a 50 MB diff: 1.5 s and 120 MB). The table's code points below U+0800 are few (U+00AD,
+// U+034F, U+061C today), so a plain class of those and of everything from U+0800 up (surrogates
+// included) rules out most source text first. Read from the table itself, so it follows Unicode.
+const LOW_TABLE = new RegExp(`[${TABLE}]`, 'u');
+const lowCodePoints = Array.from({ length: 0x800 }, (_, cp) => cp).filter((cp) => LOW_TABLE.test(String.fromCharCode(cp)));
+const MAY_HOLD_INVISIBLE = new RegExp(`[${lowCodePoints.map((cp) => `\\u${cp.toString(16).padStart(4, '0')}`).join('')}\\u0800-\\uFFFF]`);
+
+/** False when the text certainly holds no character of the table (a cheap test first). */
+export function mayHoldInvisible(text: string): boolean {
+  return MAY_HOLD_INVISIBLE.test(text);
+}
+
 /** A fresh global regular expression for every character of the table (fresh: `g` carries state). */
 export function invisibleCharacterPattern(): RegExp {
   return new RegExp(`[${TABLE}]`, 'gu');
@@ -113,6 +126,7 @@ export function invisibleCharacterPattern(): RegExp {
  * the braille blank inside braille art, the three subdivision flags. Lazy: stop when you know enough.
  */
 export function* hiddenCharacters(text: string, only?: 'bidi-or-tag' | 'tag'): Generator<HiddenCharacter> {
+  if (!mayHoldInvisible(text)) return;
   const scan = new RegExp(`[${only === 'tag' ? TAGS : only === 'bidi-or-tag' ? REORDERING_OR_TAGS : TABLE}]`, 'gu');
   for (let m = scan.exec(text); m; m = scan.exec(text)) {
     const cp = m[0].codePointAt(0)!;
@@ -130,6 +144,7 @@ export function firstHiddenCharacter(text: string, kind?: HiddenKind | 'tag'): H
 
 /** The text without any character of the table (what models are shown), and how many went. */
 export function stripInvisible(text: string): { text: string; removed: number } {
+  if (!mayHoldInvisible(text)) return { text, removed: 0 };
   let removed = 0;
   const cleaned = text.replace(invisibleCharacterPattern(), () => {
     removed++;

@@ -2,7 +2,7 @@ import type { DiffFile, DiffLine, FileKind } from '../../diff/diff-file.js';
 import { PATTERN_RULES, type PatternRule, type PatternScope } from '../pattern-rules.js';
 import type { Evidence, FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
-import { hiddenCharacters, invisibleCharacterPattern, stripInvisible } from '../invisible-characters.js';
+import { hiddenCharacters, invisibleCharacterPattern, mayHoldInvisible, stripInvisible } from '../invisible-characters.js';
 import { linearAlternation, linearPattern, type LinearPattern } from '../linear-pattern.js';
 import { excerptAround, visibleExcerpt } from '../evidence-excerpt.js';
 
@@ -160,7 +160,7 @@ function candidatesOf(added: AddedText, applicable: ReadonlySet<PatternRule>): C
   }
   // Invisible characters can split a phrase's keywords: such lines are candidates too.
   const ignoring = IGNORES_INVISIBLE.filter((rule) => applicable.has(rule));
-  if (ignoring.length > 0) {
+  if (ignoring.length > 0 && mayHoldInvisible(added.text)) {
     const invisible = invisibleCharacterPattern();
     for (let m = invisible.exec(added.text); m; m = invisible.exec(added.text)) {
       const line = lineAt(added.starts, m.index);
