@@ -1,7 +1,8 @@
 // `npm run bench`: parse-and-score speed and peak memory on generated diffs of 1 KB, 1 MB and
-// 50 MB, CLI start-up, the --jsonl batch throughput on 10,000 diffs, the wall time of a run of three
-// agents, and the dollars of the labelled corpus routed by tier. Prints tables; the README records
-// the figures of a run on the 2-core development machine.
+// 50 MB, CLI start-up, the --jsonl batch throughput on 10,000 diffs, every pattern rule and PR-text
+// check on adversarial 100 KB and 1 MB lines, the wall time of a run of three agents, and the
+// dollars of the labelled corpus routed by tier. Prints tables; the README records the figures of a
+// run on the 2-core development machine.
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { updateReadmeSection } from './update-readme-section.js';
 import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
 import { benchGateReport } from './gate-report-bench.js';
 import { benchScoreWorker } from './score-worker-bench.js';
+import { benchRegex, REGEX_TABLE_HEADER } from './regex-bench.js';
 
 // A model's time to first token on a prompt of about 14k tokens, simulated by the local server:
 // the wall time of a run is this plus the slowest answer, since the others start when it passes.
@@ -84,6 +86,11 @@ rows.push(...(await benchScoreWorker()));
 const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
 console.log(`\n${table}`);
 if (updateReadmeSection('bench', table)) console.log('\nREADME.md updated');
+
+// Regular expressions over author-written text: the worst adversarial line per rule.
+const regexTable = [...REGEX_TABLE_HEADER, ...benchRegex()].join('\n');
+console.log(`\n${regexTable}`);
+if (updateReadmeSection('bench-regex', regexTable)) console.log('\nREADME.md updated (regex)');
 
 // Agents: one run against the local Messages API with simulated latency, and the corpus's dollars.
 const agentRows = [...(await benchAgentRun(2_000, FIRST_TOKEN_MS)), ...(await benchCorpusCost())];

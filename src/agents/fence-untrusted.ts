@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { invisibleCharacters } from '../risk/invisible-characters.js';
+import { removeHtmlComments } from '../risk/html-comments.js';
+import { stripInvisible } from '../risk/invisible-characters.js';
 
-// Hidden markup that a human reviewer does not see but a model reads: HTML comments, zero-width
-// and bidirectional controls, Unicode tag characters.
-const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
-const INVISIBLE = invisibleCharacters('g');
+// Hidden markup that a human reviewer does not see but a model reads: HTML comments and every
+// character of riskgate's table of invisible characters (zero-width, bidirectional, tag
+// characters, variation selectors, fillers; src/risk/invisible-characters.ts).
 
 export interface Sanitised {
   text: string;
@@ -13,17 +13,9 @@ export interface Sanitised {
 }
 
 export function stripHiddenMarkup(text: string): Sanitised {
-  let removed = 0;
-  const cleaned = text
-    .replace(HTML_COMMENT, () => {
-      removed++;
-      return '';
-    })
-    .replace(INVISIBLE, () => {
-      removed++;
-      return '';
-    });
-  return { text: cleaned, removed };
+  const comments = removeHtmlComments(text);
+  const invisible = stripInvisible(comments.text);
+  return { text: invisible.text, removed: comments.removed + invisible.removed };
 }
 
 /**

@@ -1,18 +1,16 @@
 import type { DiffFile } from '../diff/diff-file.js';
 import { stripHiddenMarkup } from './fence-untrusted.js';
-import { invisibleCharacters } from '../risk/invisible-characters.js';
-
-// Minified and data lines can be megabytes long; a model learns nothing from the rest of them.
-const MAX_LINE_CHARS = 2_000;
-const INVISIBLE = invisibleCharacters('g');
+import { stripInvisible } from '../risk/invisible-characters.js';
+import { lineShownToModels } from '../risk/line-shown-to-models.js';
 
 /**
  * Markdown renders HTML comments invisibly, so in docs they are hidden markup; in code they are
- * code a reviewer sees in the diff, and stay. Invisible characters go everywhere.
+ * code a reviewer sees in the diff, and stay. Invisible characters go everywhere. A long line is
+ * cut with a marker that says how much was not shown (`unseen.long-line` counts it in the score).
  */
 function visibleText(file: DiffFile, text: string): string {
-  const cleaned = file.kind === 'docs' ? stripHiddenMarkup(text).text : text.replace(INVISIBLE, '');
-  return cleaned.length > MAX_LINE_CHARS ? `${cleaned.slice(0, MAX_LINE_CHARS)} [line cut at ${MAX_LINE_CHARS} characters]` : cleaned;
+  const cleaned = file.kind === 'docs' ? stripHiddenMarkup(text).text : stripInvisible(text).text;
+  return lineShownToModels(cleaned).text;
 }
 
 function headerOf(file: DiffFile): string {

@@ -1,5 +1,5 @@
 import { Minimatch } from 'minimatch';
-import { readQuotedToken, unquoteGitPath } from './unquote-git-path.js';
+import { unquoteCStyle } from './unquote-git-path.js';
 
 // `.gitattributes` as git reads it (gitattributes(5), git's attr.c): one pattern per line, then
 // attributes; the last line that matches a path decides each attribute. Patterns follow
@@ -61,10 +61,11 @@ function splitLine(raw: string): { pattern: string; states: Array<[string, Attri
   if (line === '' || line.startsWith('#')) return undefined;
   let pattern: string;
   let rest: string;
-  const quoted = readQuotedToken(line);
+  // As git's attr.c: a pattern that opens with a quote is C-unquoted when it reads as one.
+  const quoted = unquoteCStyle(line);
   if (quoted) {
-    pattern = unquoteGitPath(quoted.token);
-    rest = quoted.rest;
+    pattern = quoted.name;
+    rest = line.slice(quoted.end);
   } else {
     const end = line.search(BLANK);
     pattern = end < 0 ? line : line.slice(0, end);

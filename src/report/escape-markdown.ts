@@ -1,4 +1,4 @@
-import { invisibleOrControlCharacters } from '../risk/invisible-characters.js';
+import { showInvisible } from '../risk/invisible-characters.js';
 
 // Text from models, paths and PR authors is untrusted: in a check run's Markdown it must not open
 // links or images (tracking pixels, phishing), start HTML (a forged riskgate state comment), end a
@@ -7,7 +7,6 @@ import { invisibleOrControlCharacters } from '../risk/invisible-characters.js';
 // CommonMark ends a line at LF, CR or CRLF: a lone CR in a file name ends a table row, and what
 // follows it is Markdown of the author's choosing. U+2028/2029 and NEL go too, for other renderers.
 const LINE_ENDING = /\r\n|[\r\n\u0085\u2028\u2029]/g;
-const HIDDEN = invisibleOrControlCharacters('g');
 // Backslash-escaped: everything that starts emphasis, code, links, images, headings, tables or
 // strikethrough. HTML's own characters become entities, so no tag or comment can begin.
 const SPECIAL = /[\\`*_{}[\]()#!|~<>&]/g;
@@ -22,7 +21,7 @@ const WORD_JOINER = '\u2060';
 
 /** Hidden and control characters shown as their code points (`[U+202E]`), so they cannot reorder or hide text. */
 export function showHidden(text: string): string {
-  return text.replace(HIDDEN, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+  return showInvisible(text, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 }
 
 /** Untrusted text shown as plain text on one line of Markdown: no HTML, no link, no line break. */

@@ -19,8 +19,8 @@ export interface RiskFactor {
   reason: string;
   evidence: Evidence[];
   /**
-   * Every path the factor fired on, deduplicated and uncapped (evidence stops at MAX_EVIDENCE, so
-   * a sixth hit could otherwise hide). Read it as `files ?? evidence.map((e) => e.path)`.
+   * Every path the factor fired on, deduplicated and uncapped: evidence stops at MAX_EVIDENCE, so
+   * an author could otherwise hide a sixth hit from whatever reads the evidence (tier floors).
    */
   files?: string[];
 }

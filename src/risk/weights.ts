@@ -55,12 +55,19 @@ export const DEFAULT_WEIGHTS = {
   unseen: {
     perFile: 4,
     max: 20,
+    /**
+     * An authored added line longer than models are shown (once per change, however many): what a
+     * model cannot read cannot be vouched for, and padding can push a backdoor out of its view.
+     */
+    longLine: 20,
   },
   text: {
     /** The author says the change fixes a bug: fixes are more often defect-inducing. */
     bugFix: 4.5,
-    /** Hidden markup or instructions to a model in the PR text. */
-    injectionMarkers: 15,
+    /** The PR text addresses a model (instruction overrides, text hidden in tag characters). */
+    addressedToModel: 15,
+    /** HTML comments or invisible characters in the PR text: PR templates are full of comments. */
+    hiddenMarkup: 2,
   },
 } as const;
 

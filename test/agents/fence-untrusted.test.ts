@@ -7,6 +7,11 @@ describe('stripHiddenMarkup', () => {
     expect(result).toEqual({ text: 'Fix bug okevil', removed: 4 });
   });
 
+  it('removes the characters hidden payloads use: variation selectors, fillers, braille blank, tags', () => {
+    const hidden = ['\uFE00', '\u{E0100}', '\u3164', '\u2800', '\u115F', '\u1160', '\u206A', '\u206F', '\uFFA0', '\u{E0041}'];
+    expect(stripHiddenMarkup(`a${hidden.join('')}b`)).toEqual({ text: 'ab', removed: hidden.length });
+  });
+
   it('removes an unclosed comment to the end, so nothing hides after it', () => {
     expect(stripHiddenMarkup('visible <!-- hidden forever')).toEqual({ text: 'visible ', removed: 1 });
   });

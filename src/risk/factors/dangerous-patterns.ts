@@ -2,52 +2,102 @@ import type { DiffFile, DiffLine, FileKind } from '../../diff/diff-file.js';
 import { PATTERN_RULES, type PatternRule, type PatternScope } from '../pattern-rules.js';
 import type { Evidence, FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
-import { invisibleCharacters, invisibleOrControlCharacters } from '../invisible-characters.js';
+import { hiddenCharacters, invisibleCharacterPattern, mayHoldInvisible, stripInvisible } from '../invisible-characters.js';
+import { linearAlternation, linearPattern, type LinearPattern } from '../linear-pattern.js';
+import { excerptAround, visibleExcerpt } from '../evidence-excerpt.js';
 
-const SCOPES: Record<PatternScope, ReadonlySet<FileKind>> = {
-  code: new Set(['source', 'config', 'ci', 'infrastructure', 'dependency-manifest']),
-  all: new Set(['source', 'config', 'ci', 'infrastructure', 'dependency-manifest', 'test', 'docs', 'generated', 'vendored']),
+// Kept here for the modules that imported it from this file.
+export { visibleExcerpt };
+
+const IN_SCOPE: Record<PatternScope, (kind: FileKind) => boolean> = {
+  // Tests run in CI with its secrets, and generated, vendored and lockfile content is whatever the
+  // author committed: code rules read all of them. Docs are not run.
+  code: (kind) => kind !== 'docs',
+  all: () => true,
+  ci: (kind) => kind === 'ci',
 };
 
-// Minified or data lines can be megabytes long; patterns look at the start of each line only.
-const MAX_SCANNED_LINE_CHARS = 4_000;
-const EXCERPT_CHARS = 100;
+// Lines up to this long are searched whole for the evidence excerpt's position; in longer ones the
+// search looks near the rule's keywords only (a full search with positions costs far more than the
+// yes/no test that decides a hit).
+const LOCATE_WHOLE_LINE_CHARS = 4_096;
+const LOCATE_WINDOW_BEFORE = 256;
+const LOCATE_WINDOW_AFTER = 1_024;
+/** Keyword positions remembered per line and rule, for locating the excerpt. */
+const MAX_KEYWORD_POSITIONS = 16;
 
-const HIDDEN = invisibleOrControlCharacters('g');
-const INVISIBLE = invisibleCharacters();
+interface CompiledRule {
+  rule: PatternRule;
+  /** The rule's unguarded patterns as one alternation. */
+  plain?: LinearPattern;
+  guarded: Array<{ pattern: LinearPattern; unlessLater: LinearPattern }>;
+}
 
-/** Makes hidden and control characters visible, so evidence cannot hide what it shows. */
-export function visibleExcerpt(text: string): string {
-  const trimmed = text.trim();
-  const cut = trimmed.length > EXCERPT_CHARS ? `${trimmed.slice(0, EXCERPT_CHARS)}...` : trimmed;
-  return cut.replace(HIDDEN, (ch) =>
-    `<U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}>`,
-  );
+function compile(rule: PatternRule): CompiledRule {
+  const plain = rule.patterns.filter((p): p is RegExp => p instanceof RegExp);
+  return {
+    rule,
+    ...(plain.length > 0 ? { plain: linearAlternation(plain) } : {}),
+    guarded: rule.patterns.flatMap((p) => (p instanceof RegExp ? [] : [{ pattern: linearPattern(p.pattern), unlessLater: linearPattern(p.unlessLater) }])),
+  };
+}
+
+const COMPILED = new Map(PATTERN_RULES.map((rule) => [rule, compile(rule)]));
+
+/** Whether a rule's patterns match a line: one linear pass per pattern. */
+function matches(compiled: CompiledRule, text: string): boolean {
+  if (compiled.plain?.test(text)) return true;
+  return compiled.guarded.some(({ pattern, unlessLater }) => {
+    if (!pattern.test(text)) return false;
+    // A match counts when no guard starts at or after it: look after the last guard only.
+    const last = unlessLater.lastStart(text);
+    return pattern.test(last < 0 ? text : text.slice(last + 1));
+  });
+}
+
+/** Start of the first match in a (short) text, or -1. */
+function firstMatch(compiled: CompiledRule, text: string): number {
+  const starts = [compiled.plain?.find(text)?.start ?? -1];
+  for (const { pattern, unlessLater } of compiled.guarded) {
+    const last = unlessLater.lastStart(text);
+    const found = pattern.find(text, last + 1);
+    if (found) starts.push(found.start);
+  }
+  const valid = starts.filter((s) => s >= 0);
+  return valid.length > 0 ? Math.min(...valid) : -1;
+}
+
+/** Where to centre the excerpt of a hit: the match, or near the keyword where the match is. */
+function locate(compiled: CompiledRule, text: string, keywordAt: readonly number[]): number {
+  if (text.length <= LOCATE_WHOLE_LINE_CHARS) return Math.max(0, firstMatch(compiled, text));
+  for (const at of keywordAt) {
+    const from = Math.max(0, at - LOCATE_WINDOW_BEFORE);
+    const found = firstMatch(compiled, text.slice(from, at + LOCATE_WINDOW_AFTER));
+    if (found >= 0) return from + found;
+  }
+  return keywordAt[0] ?? 0;
 }
 
 interface RuleHits {
   rule: PatternRule;
   count: number;
   evidence: Evidence[];
+  files: Set<string>;
 }
 
 const escape = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
-// Keyword -> the rules that name it, and one regular expression that finds any keyword.
+// Keyword -> the rules that name it, and one regular expression that finds any keyword (literals
+// only: linear in V8).
 const RULES_BY_KEYWORD = new Map<string, PatternRule[]>();
 for (const rule of PATTERN_RULES) {
   for (const keyword of rule.keywords) RULES_BY_KEYWORD.set(keyword, [...(RULES_BY_KEYWORD.get(keyword) ?? []), rule]);
 }
 const ANY_KEYWORD = new RegExp([...RULES_BY_KEYWORD.keys()].map(escape).join('|'), 'gi');
-// Rules without keywords scan the whole text with their own patterns (a character class).
-const UNANCHORED = PATTERN_RULES.filter((rule) => rule.keywords.length === 0).map((rule) => ({
-  rule,
-  scan: rule.patterns.map((p) => new RegExp(p.source, `${p.flags.replace('g', '')}g`)),
-}));
+const IGNORES_INVISIBLE = PATTERN_RULES.filter((rule) => rule.ignoresInvisible);
 
 interface AddedText {
   lines: DiffLine[];
-  texts: string[];
   /** Offset of each line in `text`, for finding the line of a match. */
   starts: number[];
   text: string;
@@ -55,20 +105,19 @@ interface AddedText {
 
 function addedTextOf(file: DiffFile): AddedText {
   const lines: DiffLine[] = [];
-  const texts: string[] = [];
   const starts: number[] = [];
+  const texts: string[] = [];
   let offset = 0;
   for (const hunk of file.hunks) {
     for (const line of hunk.lines) {
       if (line.type !== 'add') continue;
-      const text = line.text.length > MAX_SCANNED_LINE_CHARS ? line.text.slice(0, MAX_SCANNED_LINE_CHARS) : line.text;
       lines.push(line);
-      texts.push(text);
+      texts.push(line.text);
       starts.push(offset);
-      offset += text.length + 1;
+      offset += line.text.length + 1;
     }
   }
-  return { lines, texts, starts, text: texts.join('\n') };
+  return { lines, starts, text: texts.join('\n') };
 }
 
 function lineAt(starts: readonly number[], offset: number): number {
@@ -82,50 +131,78 @@ function lineAt(starts: readonly number[], offset: number): number {
   return lo;
 }
 
-/** Candidate (line, rule) pairs: lines holding one of a rule's keywords, in line order. */
-function candidatesOf(added: AddedText, applicable: ReadonlySet<PatternRule>): Map<number, Set<PatternRule>> {
-  const candidates = new Map<number, Set<PatternRule>>();
-  const add = (index: number, rule: PatternRule) => {
-    const set = candidates.get(index);
-    if (set) set.add(rule);
-    else candidates.set(index, new Set([rule]));
+/** Per line, the rules to test there and where their keywords (or hidden characters) sit in it. */
+type Candidates = Map<number, Map<PatternRule, number[]>>;
+
+function candidatesOf(added: AddedText, applicable: ReadonlySet<PatternRule>): Candidates {
+  const candidates: Candidates = new Map();
+  const add = (index: number, rule: PatternRule, at: number) => {
+    let rules = candidates.get(index);
+    if (!rules) candidates.set(index, (rules = new Map()));
+    const positions = rules.get(rule);
+    if (!positions) rules.set(rule, [at]);
+    else if (positions.length < MAX_KEYWORD_POSITIONS) positions.push(at);
   };
   ANY_KEYWORD.lastIndex = 0;
   for (let m = ANY_KEYWORD.exec(added.text); m; m = ANY_KEYWORD.exec(added.text)) {
     // Step one character, not the whole match, so overlapping keywords are all seen.
     ANY_KEYWORD.lastIndex = m.index + 1;
-    const rules = RULES_BY_KEYWORD.get(m[0].toLowerCase()) ?? [];
-    for (const rule of rules) if (applicable.has(rule)) add(lineAt(added.starts, m.index), rule);
+    const line = lineAt(added.starts, m.index);
+    for (const rule of RULES_BY_KEYWORD.get(m[0].toLowerCase()) ?? []) if (applicable.has(rule)) add(line, rule, m.index - added.starts[line]!);
   }
-  for (const { rule, scan } of UNANCHORED) {
-    if (!applicable.has(rule)) continue;
-    for (const pattern of scan) {
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(added.text); m; m = pattern.exec(added.text)) add(lineAt(added.starts, m.index), rule);
+  const byCharacters = PATTERN_RULES.filter((rule) => rule.characters !== undefined && applicable.has(rule));
+  for (const found of byCharacters.length > 0 ? hiddenCharacters(added.text) : []) {
+    const line = lineAt(added.starts, found.index);
+    const at = found.index - added.starts[line]!;
+    // A byte-order mark opening a file is an encoding marker, not hidden text.
+    if (found.codePoint === 0xfeff && at === 0 && added.lines[line]!.newLine === 1) continue;
+    for (const rule of byCharacters) if (rule.characters === found.kind) add(line, rule, at);
+  }
+  // Invisible characters can split a phrase's keywords: such lines are candidates too.
+  const ignoring = IGNORES_INVISIBLE.filter((rule) => applicable.has(rule));
+  if (ignoring.length > 0 && mayHoldInvisible(added.text)) {
+    const invisible = invisibleCharacterPattern();
+    for (let m = invisible.exec(added.text); m; m = invisible.exec(added.text)) {
+      const line = lineAt(added.starts, m.index);
+      for (const rule of ignoring) add(line, rule, m.index - added.starts[line]!);
     }
   }
   return new Map([...candidates.entries()].sort((a, b) => a[0] - b[0]));
 }
 
+/** Where in the line a candidate rule hits, or -1. */
+function hitIn(rule: PatternRule, text: string, positions: readonly number[]): { text: string; at: number } | undefined {
+  if (rule.characters !== undefined) return { text, at: positions[0]! };
+  const compiled = COMPILED.get(rule)!;
+  if (rule.ignoresInvisible) {
+    const visible = stripInvisible(text).text;
+    if (!matches(compiled, visible)) return undefined;
+    // Keyword positions refer to the line as written; search the visible text whole.
+    return { text: visible, at: Math.max(0, visible.length <= LOCATE_WHOLE_LINE_CHARS ? firstMatch(compiled, visible) : 0) };
+  }
+  return matches(compiled, text) ? { text, at: locate(compiled, text, positions) } : undefined;
+}
+
 function scanFile(file: DiffFile, hits: Map<string, RuleHits>): void {
-  const applicable = new Set(PATTERN_RULES.filter((rule) => SCOPES[rule.scope].has(file.kind)));
+  const applicable = new Set(PATTERN_RULES.filter((rule) => IN_SCOPE[rule.scope](file.kind)));
   if (applicable.size === 0 || file.hunks.length === 0) return;
   const added = addedTextOf(file);
   for (const [index, rules] of candidatesOf(added, applicable)) {
     const line = added.lines[index]!;
-    const text = added.texts[index]!;
     // Rule order is severity order; evidence follows it.
     for (const rule of PATTERN_RULES) {
-      if (!rules.has(rule) || !rule.patterns.some((p) => p.test(text))) continue;
-      // A byte-order mark opening a file is not hidden text.
-      if (rule.id === 'hidden-unicode' && line.newLine === 1 && text.startsWith('\uFEFF') && !INVISIBLE.test(text.slice(1))) continue;
+      const positions = rules.get(rule);
+      if (!positions) continue;
+      const hit = hitIn(rule, line.text, positions);
+      if (!hit) continue;
       let entry = hits.get(rule.id);
-      if (!entry) hits.set(rule.id, (entry = { rule, count: 0, evidence: [] }));
+      if (!entry) hits.set(rule.id, (entry = { rule, count: 0, evidence: [], files: new Set() }));
       entry.count++;
+      entry.files.add(file.path);
       if (entry.evidence.length < MAX_EVIDENCE) {
         const evidence: Evidence = { path: file.path };
         if (line.newLine !== undefined) evidence.line = line.newLine;
-        if (!rule.redact) evidence.excerpt = visibleExcerpt(text);
+        if (!rule.redact) evidence.excerpt = excerptAround(hit.text, hit.at);
         entry.evidence.push(evidence);
       }
     }
@@ -152,6 +229,7 @@ export const dangerousPatternsFamily: FamilyFactory = ({ weights }) => ({
         points,
         reason: `${entry.count} added line(s) ${rule.reason}${points < rule.points ? ' (family cap reached)' : ''}`,
         evidence: entry.evidence,
+        files: [...entry.files],
       });
     }
     return factors;
