@@ -19,7 +19,6 @@ export const FIXED_FACTOR_IDS: readonly string[] = [
   'unseen.files',
   'unseen.long-line',
   'text.bug-fix',
-  'text.injection-markers',
   'text.addressed-to-model',
   'text.hidden-markup',
 ];

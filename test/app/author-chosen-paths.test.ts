@@ -79,6 +79,9 @@ async function gate(files: Record<string, string[]>): Promise<Extract<GateOutcom
 }
 
 const prompts = () => anthropic.requests.map((r) => promptOf(r.body));
+// A file shown to the models has its diff rendered under a "### path (...)" header; an excerpt of a
+// dangerous line may reach the security agent as a lead even from a file it is not shown.
+const diffHeader = (path: string) => `### ${path} (`;
 const umbrella = () => github.checkRuns(REPO).filter((c) => c.name === 'riskgate').at(-1)!;
 const ids = (outcome: { report: { score: { factors: Array<{ id: string }> } } }) => outcome.report.score.factors.map((f) => f.id).sort();
 
@@ -93,7 +96,7 @@ describe('gating code the author puts under any folder', () => {
       expect(moved.report.notReviewed).toEqual([]);
       const agentPrompts = prompts().filter((p) => !p.includes('Your role: the verifier.'));
       expect(agentPrompts.length).toBeGreaterThan(0);
-      for (const prompt of agentPrompts) expect(prompt).toContain('return eval(input);');
+      for (const prompt of agentPrompts) expect(prompt).toContain(diffHeader(path));
       expect(umbrella().output.summary).not.toContain('not shown to the models');
     }
   });
@@ -103,14 +106,14 @@ describe('gating code the author puts under any folder', () => {
     expect(fixture.report.score.files[0]!.kind).toBe('test');
     expect(ids(fixture)).toContain('pattern.hardcoded-credential');
     expect(ids(fixture).filter((id) => id.startsWith('kind.'))).toEqual([]);
-    expect(prompts().some((p) => p.includes('return eval(input);'))).toBe(true);
+    expect(prompts().some((p) => p.includes(diffHeader('fixtures/run.js')))).toBe(true);
   });
 
   it('ignores a .gitattributes in the pull request itself and reads the one at the base', async () => {
     github.setFile(REPO, `pr-${PR}`, '.gitattributes', 'vendor/** linguist-vendored\n');
     const selfMarked = await gate({ '.gitattributes': ['vendor/** linguist-vendored'], 'vendor/acme/run.js': DANGEROUS_JS });
     expect(selfMarked.report.score.files.find((f) => f.path === 'vendor/acme/run.js')!.kind).toBe('source');
-    expect(prompts().some((p) => p.includes('return eval(input);'))).toBe(true);
+    expect(prompts().some((p) => p.includes(diffHeader('vendor/acme/run.js')))).toBe(true);
     expect(github.contentReads).toEqual(expect.arrayContaining([expect.objectContaining({ path: '.gitattributes', ref: BASE_SHA })]));
     expect(github.contentReads.filter((r) => r.path === '.gitattributes').map((r) => r.ref)).toEqual([BASE_SHA]);
   });
@@ -121,7 +124,9 @@ describe('gating code the author puts under any folder', () => {
     expect(marked.report.score.files.find((f) => f.path === 'vendor/acme/run.js')!.kind).toBe('vendored');
     expect(ids(marked)).toEqual(expect.arrayContaining(['pattern.hardcoded-credential', 'kind.not-shown']));
     expect(marked.report.notReviewed).toEqual([{ path: 'vendor/acme/run.js', reason: 'vendored' }]);
-    for (const prompt of prompts()) expect(prompt).not.toContain('return eval(input);');
+    for (const prompt of prompts()) expect(prompt).not.toContain(diffHeader('vendor/acme/run.js'));
+    // Its dangerous lines still reach the security agent as leads, with where they are.
+    expect(prompts().some((p) => p.includes('vendor/acme/run.js:7') && p.includes('return eval(input);'))).toBe(true);
     expect(prompts().some((p) => p.includes('vendor/acme/run.js: vendored'))).toBe(true);
     expect(umbrella().output.summary).toContain('`vendor/acme/run.js`: not shown to the models (vendored, as the base branch marks it (`linguist-vendored` or `paths.kinds`)');
   });

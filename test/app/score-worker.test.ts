@@ -141,7 +141,7 @@ describe('scoring on a worker thread', () => {
     const umbrella = await waitFor('the gate to complete', () => (umbrellaOn(HEAD_SHA)?.status === 'completed' ? umbrellaOn(HEAD_SHA) : undefined));
     expect(umbrella.output.summary).toContain('`vendor/acme/run.js`: not shown to the models (vendored, as the base branch marks it');
     expect(anthropic.requests.length).toBeGreaterThan(0);
-    for (const request of anthropic.requests) expect(JSON.stringify(request.body)).not.toContain('return eval(input);');
+    for (const request of anthropic.requests) expect(JSON.stringify(request.body)).not.toContain('### vendor/acme/run.js (');
     expect(github.violations).toEqual([]);
   }, 90_000);
 });

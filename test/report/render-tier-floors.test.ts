@@ -25,7 +25,8 @@ describe('the umbrella says which floor set the tier', () => {
   });
 
   it('a hostile file name in the floor reason stays text', () => {
-    const path = 'src/auth/a<img src=x>[x](https://e.example)|.ts';
+    // A path git can hold (no empty component), with HTML, a link and a table cell in it.
+    const path = 'src/auth/a<img src=x>[x](https:e.example)|.ts';
     const { umbrella } = umbrellaOf(makeDiff({ path, status: 'added', added: ['eval(input);'] }));
     const tierLine = umbrella.summary.split('\n').find((l) => l.startsWith('Risk score'))!;
     expect(tierLine).toContain('tier floor thorough on pattern.dynamic-code');
