@@ -9,7 +9,7 @@ import type { CallLimiter } from '../run/call-limiter.js';
 import type { ChangePreparer } from '../run/change-preparer.js';
 import type { RiskgateStore } from '../store/riskgate-store.js';
 import { parseGatesCommand } from './gates-command.js';
-import { runJob } from './run-job.js';
+import { closeDeadGateJob, runJob } from './run-job.js';
 
 export interface AppDependencies {
   appId: number;
@@ -120,9 +120,15 @@ export function riskgateApp(deps: AppDependencies): ApplicationFunction {
     if (deps.work !== false) {
       deps.queue.start(
         (job) => runJob(app, deps, job),
-        (job, error) => {
+        (job, error, failure) => {
           deps.metrics?.jobFinished(job.data.kind, 'failed');
           app.log.error({ err: error, job: job.id, delivery: job.data.deliveryId }, `riskgate: ${job.data.kind} job ${job.id} failed on attempt ${job.attempt}`);
+          // Its process died on every attempt: nothing else will end the checks its runs opened.
+          if (failure === 'exhausted') {
+            closeDeadGateJob(app, deps, job, 'exhausted').catch((trouble: unknown) =>
+              app.log.error({ err: trouble, job: job.id }, `riskgate: could not close the checks of job ${job.id}, which died on each of its runs`),
+            );
+          }
         },
       );
     }

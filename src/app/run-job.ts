@@ -1,9 +1,11 @@
 import type { Probot } from 'probot';
 import { checkRunSink } from '../github/check-run-sink.js';
+import { closeAbandonedGate } from '../github/close-abandoned-gate.js';
 import { gatePullRequest, type GateOutcome } from '../github/gate-pull-request.js';
 import type { GitHubPort } from '../github/github-port.js';
 import { octokitGitHub, type RestClient } from '../github/octokit-github.js';
 import type { CheckActionJobData, CommandJobData, GateJobData, RunningJob } from '../queue/job-queue.js';
+import { JobAbortedError } from '../queue/job-aborted-error.js';
 import type { AppDependencies } from './riskgate-app.js';
 import { WRITE_ROLES } from '../github/write-roles.js';
 import { GATES_HELP } from './gates-command.js';
@@ -88,6 +90,26 @@ async function runCheckActionJob(deps: AppDependencies, data: CheckActionJobData
 }
 
 /**
+ * Ends what the dead runs of a gate job left open (its checks, its gate runs): the job was
+ * superseded after its worker died, or it died on every attempt. Also called from onFailed.
+ */
+export async function closeDeadGateJob(app: Probot, deps: AppDependencies, job: RunningJob, why: 'superseded' | 'exhausted'): Promise<void> {
+  if (job.data.kind !== 'gate') return;
+  const { data } = job;
+  const github = octokitGitHub((await app.auth(data.installationId)) as unknown as RestClient, { id: deps.appId });
+  const log = app.log.child({ name: 'riskgate', job: job.id, attempt: job.attempt });
+  // This run of a superseded job is not one that died.
+  const deaths = why === 'superseded' ? job.attempt - 1 : job.attempt;
+  await closeAbandonedGate(
+    { jobId: job.id, pull: data.pull, ...(data.headSha ? { headSha: data.headSha } : {}), deaths, why },
+    { github, checks: checkRunSink(github), runs: deps.store, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } },
+  );
+}
+
+/** The queue hands a superseded job whose earlier run died to a worker with its signal already aborted. */
+const supersededBeforeStart = (job: RunningJob) => job.signal.aborted && job.signal.reason instanceof JobAbortedError && job.signal.reason.abortCause === 'superseded';
+
+/**
  * Runs one queued job with an installation token, which probot mints (and caches) per
  * installation: a job may run on another machine, long after its webhook.
  */
@@ -99,6 +121,11 @@ export async function runJob(app: Probot, deps: AppDependencies, job: RunningJob
   const context: JobContext = { github: octokitGitHub(octokit as unknown as RestClient, { id: deps.appId }), log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } };
   switch (data.kind) {
     case 'gate': {
+      if (supersededBeforeStart(job)) {
+        await closeDeadGateJob(app, deps, job, 'superseded');
+        deps.metrics?.jobFinished('gate', 'superseded');
+        return;
+      }
       const outcome = await runGateJob(deps, job, data, context);
       deps.metrics?.jobFinished('gate', outcome.status === 'superseded' ? 'superseded' : 'completed');
       return;

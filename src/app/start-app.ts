@@ -8,6 +8,7 @@ import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { AnthropicModel } from '../model/anthropic-model.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../queue/job-queue.js';
 import { createCallLimiter } from '../run/call-limiter.js';
+import { withShortWriteTurns, type ThrottleOptions } from './github-write-turns.js';
 import { openBackends } from './open-backends.js';
 import { DEFAULT_SCORE_TIMEOUT_MS, workerPreparer } from './prepare-in-worker.js';
 import { riskgateApp } from './riskgate-app.js';
@@ -123,7 +124,13 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
       prepare: workerPreparer({ deadlineMs: settings.scoreTimeoutMs, workers: settings.queue.concurrency }),
       routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, metrics }),
     }),
-    settings.throttle ? undefined : { Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } })) },
+    {
+      Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+        ...options,
+        // With REDIS_URL, a killed process's write turn blocks the installation's writes everywhere until it expires.
+        throttle: settings.throttle ? withShortWriteTurns(options.throttle as ThrottleOptions | undefined) : { ...(options.throttle as object), enabled: false },
+      })),
+    },
   );
   const prune = () =>
     backends.store.pruneResults(RESULT_RETENTION_MS).then(

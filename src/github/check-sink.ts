@@ -17,10 +17,12 @@ export interface OpenedChecks {
 export interface CheckSink {
   /**
    * Shows the run as started: `in_progress` checks. `resume` are the checks an attempt that died
-   * opened for this same run: they are finished instead of a second set being created.
+   * opened for this same run, and riskgate's own checks still in progress on the head are taken
+   * over by name: they are finished instead of a second set being created. `onOpened` hears of
+   * each check as it is created or taken over, so a crash between two creations loses no id.
    */
-  open(repo: RepoRef, headSha: string, resume?: OpenedChecks): Promise<OpenedChecks>;
+  open(repo: RepoRef, headSha: string, resume?: OpenedChecks, onOpened?: (opened: OpenedChecks) => Promise<void>): Promise<OpenedChecks>;
   publish(opened: OpenedChecks, rendered: RenderedGate): Promise<void>;
-  /** Ends every check the same way, for outcomes with no findings to show (superseded, broken config, a crash). */
+  /** Ends every check opened (all of them, or those a dead run got to) the same way, for outcomes with no findings to show (superseded, broken config, a crash). */
   close(opened: OpenedChecks, conclusion: CheckConclusion, title: string, summary: string): Promise<void>;
 }

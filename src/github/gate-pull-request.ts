@@ -22,8 +22,8 @@ import type { PreparedChange, ReviewReport } from '../run/review-change.js';
 import { runKeyOf } from '../run/run-key.js';
 import type { BudgetStore } from '../store/budget-store.js';
 import type { ClaimResult, GateRunResult, GateRunStore } from '../store/gate-runs.js';
-import type { CallRecord, Ledger, RunIdentity } from '../store/ledger.js';
-import type { CallRecorder } from '../run/record-call.js';
+import type { Ledger, RunIdentity } from '../store/ledger.js';
+import { ledgerRecorder, type CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
 import { scopedResultStore } from '../store/scoped-result-store.js';
 import type { CheckSink } from './check-sink.js';
@@ -273,8 +273,8 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
     return { status: 'duplicate', headSha: pull.headSha, runKey, reason };
   }
 
-  const opened = await checks.open(request.pull, pull.headSha, claim.checks);
-  if (durable) await durable.runs.attachChecks(runKey, opened);
+  // Each check's id is kept as it is created: a run that dies between two creations loses none.
+  const opened = await checks.open(request.pull, pull.headSha, claim.checks, durable ? (partial) => durable.runs.attachChecks(runKey, partial) : undefined);
   let tier: Tier | undefined;
   const finish = async (result: Omit<GateRunResult, 'durationMs'>) => {
     const durationMs = performance.now() - started;
@@ -294,7 +294,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
         log.warn(`PR #${pull.number} at ${short(pull.headSha)}: budget: ${budget.choice.reason}`);
       }
       const ceiling = budget?.ceiling;
-      const recordCall: CallRecorder | undefined = durable ? (call) => recordInLedger(durable, services, { ...identity, ...call, at: Date.now() }) : undefined;
+      const recordCall: CallRecorder | undefined = durable ? ledgerRecorder(durable.ledger, identity, (call) => services.metrics?.modelCall(call)) : undefined;
       report = services.model
         ? await reviewer.reviewPrepared(prepared, ceiling, {
             model: services.model,
@@ -345,10 +345,4 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
     await finish({ state: 'errored', conclusion, usd: 0, savedUsd: 0, findings: [] }).catch(() => undefined);
     return { status: 'errored', headSha: pull.headSha, message };
   }
-}
-
-/** One call into the ledger, then the metrics. */
-async function recordInLedger(durable: DurableServices, services: GateServices, record: CallRecord): Promise<void> {
-  await durable.ledger.recordCall(record);
-  services.metrics?.modelCall(record);
 }

@@ -42,6 +42,8 @@ export interface NewCheckRun {
   name: string;
   headSha: string;
   output: CheckRunOutput;
+  /** GitHub's "reference for the run on the integrator's system". */
+  externalId?: string;
 }
 
 export interface CheckRunUpdate {
@@ -55,6 +57,14 @@ export interface ExistingCheckRun {
   headSha: string;
   status: string;
   text?: string;
+}
+
+/** One check run of riskgate's own on a commit, as listed to find the checks a dead run left open. */
+export interface OwnCheckRun {
+  id: number;
+  name: string;
+  status: string;
+  externalId?: string;
 }
 
 export type CommentReaction = '+1' | 'eyes' | 'rocket' | 'confused';
@@ -73,6 +83,8 @@ export interface GitHubPort {
   updateCheckRun(repo: RepoRef, id: number, update: CheckRunUpdate): Promise<void>;
   /** The newest check run of this name on a commit made by riskgate itself, if any. */
   findOwnCheckRun(repo: RepoRef, sha: string, name: string): Promise<ExistingCheckRun | undefined>;
+  /** Every check run made by riskgate itself on a commit, newest first (all of them, not only the latest per name). */
+  listOwnCheckRuns(repo: RepoRef, sha: string): Promise<OwnCheckRun[]>;
   reactToComment(repo: RepoRef, commentId: number, reaction: CommentReaction): Promise<void>;
   commentOnPull(repo: RepoRef, pullNumber: number, body: string): Promise<void>;
 }

@@ -97,6 +97,7 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
         status: 'in_progress',
         started_at: new Date().toISOString(),
         output: outputBody(check.output),
+        ...(check.externalId !== undefined ? { external_id: check.externalId } : {}),
       });
       return data.id;
     },
@@ -124,6 +125,23 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
       // Filter here too: the slug cannot be asked for, and another app may name a check "riskgate".
       const run = data.check_runs.find((r) => r.name === name && isOwn(r.app));
       return run ? { id: run.id, headSha: run.head_sha, status: run.status, ...(run.output.text ? { text: run.output.text } : {}) } : undefined;
+    },
+
+    async listOwnCheckRuns({ owner, repo }, sha) {
+      const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+        owner,
+        repo,
+        ref: sha,
+        // `latest` hides an older run of a name behind a newer one: a run left open by a dead
+        // process must be found even so.
+        filter: 'all',
+        per_page: MAX_PER_PAGE,
+        ...('id' in ownApp ? { app_id: ownApp.id } : {}),
+      });
+      return runs
+        .filter((r) => isOwn(r.app))
+        .sort((a, b) => b.id - a.id)
+        .map((r) => ({ id: r.id, name: r.name, status: r.status, ...(r.external_id ? { externalId: r.external_id } : {}) }));
     },
 
     async reactToComment({ owner, repo }, commentId, reaction) {

@@ -96,6 +96,8 @@ export class AnthropicModel implements StructuredModel {
     // call, retries and a stream that stalls midway included.
     const deadline = AbortSignal.timeout(call.timeoutMs);
     const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
+    // The prompt's usage as the answer's first event reports it: billed even if the answer never ends.
+    let promptUsage: Usage | undefined;
     try {
       const system = call.cachedPrefix.map((text, i): Anthropic.TextBlockParam => ({
         type: 'text',
@@ -120,6 +122,7 @@ export class AnthropicModel implements StructuredModel {
       stream.on('streamEvent', (event) => {
         if (event.type === 'message_start' && !begun) {
           begun = true;
+          promptUsage = usageOf(event.message.usage);
           call.onAnswerStarted?.();
         }
       });
@@ -157,7 +160,9 @@ export class AnthropicModel implements StructuredModel {
       }
       return { ...answered, output: checked.data };
     } catch (error) {
-      throw failureOf(error, retries(), deadline);
+      const failure = failureOf(error, retries(), deadline);
+      // Cut off (cancelled, timed out, disconnected) after the answer began: what the prompt cost is known.
+      throw failure instanceof ModelError && !failure.usage && promptUsage ? new ModelError(failure.kind, failure.message, promptUsage, failure.retries) : failure;
     } finally {
       this.attempts.delete(id);
     }

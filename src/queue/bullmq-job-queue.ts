@@ -9,6 +9,7 @@ import {
   repositoryOf,
   type EnqueueResult,
   type JobData,
+  type JobFailure,
   type JobHandler,
   type JobQueue,
   type JobState,
@@ -124,7 +125,7 @@ export class BullmqJobQueue implements JobQueue {
     return 'accepted';
   }
 
-  start(handler: JobHandler, onFailed: (job: RunningJob, error: unknown) => void): void {
+  start(handler: JobHandler, onFailed: (job: RunningJob, error: unknown, failure: JobFailure) => void): void {
     if (this.worker) throw new Error('the job queue is already started');
     if (this.closing) throw new Error('the job queue is closed');
     this.worker = new Worker<StoredJob, Outcome, JobData['kind']>(this.queueName, (job, token) => this.process(job, token, handler), {
@@ -147,7 +148,7 @@ export class BullmqJobQueue implements JobQueue {
       const died = Boolean(job.deferredFailure);
       const signal = died ? AbortSignal.abort(new JobAbortedError('lease-lost')) : new AbortController().signal;
       try {
-        onFailed(this.runningJob(job, job.stalledCounter + (died ? 0 : 1), signal), error);
+        onFailed(this.runningJob(job, job.stalledCounter + (died ? 0 : 1), signal), error, died ? 'exhausted' : 'threw');
       } catch (trouble) {
         this.onError(trouble);
       }
@@ -188,7 +189,10 @@ export class BullmqJobQueue implements JobQueue {
   private async process(job: QueueJob, token: string | undefined, handler: JobHandler): Promise<Outcome> {
     const { data, seq } = job.data;
     const pullKey = pullKeyOf(data);
-    if (seq !== undefined && (await this.heads.isSuperseded(pullKey, seq))) return this.supersede(job);
+    const superseded = seq !== undefined && (await this.heads.isSuperseded(pullKey, seq));
+    // A superseded job that never ran is dropped; one whose worker died during a run (it stalled)
+    // runs once more, its signal already aborted, so the handler can end what that run opened.
+    if (superseded && job.stalledCounter === 0) return this.supersede(job);
 
     if (this.closing) return this.giveBack(job, token);
     const claim: SlotClaim = { pullKey, repository: repositoryOf(data), holder: `${job.id}:${randomUUID()}` };
@@ -200,6 +204,7 @@ export class BullmqJobQueue implements JobQueue {
     }
 
     const local = new JobAbortControl();
+    if (superseded) local.abort('superseded');
     this.local.set(job.id!, local);
     const renewal = setInterval(() => void this.renew(claim, seq, local), this.limits.leaseMs / RENEWALS_PER_LEASE);
     let failure: { error: unknown } | undefined;

@@ -71,6 +71,9 @@ export interface RunningJob {
 
 export type JobHandler = (job: RunningJob) => Promise<void>;
 
+/** Why a job failed: its handler threw, or its worker died on each of its `maxAttempts` runs. */
+export type JobFailure = 'threw' | 'exhausted';
+
 export type EnqueueResult = 'accepted' | 'duplicate';
 
 export interface QueueLimits {
@@ -93,12 +96,15 @@ export const DEFAULT_QUEUE_LIMITS: QueueLimits = { concurrency: 4, perRepository
  * - runs jobs of one pull request one at a time, and at most `perRepository` of one repository;
  * - marks a queued gate job `superseded` when a gate job for a newer head of the same PR arrives,
  *   and aborts the signal of a running one;
- * - gives a job whose worker died (lease expired) to a worker again, up to `maxAttempts` runs.
+ * - gives a job whose worker died (lease expired) to a worker again, up to `maxAttempts` runs. If a
+ *   newer head superseded it meanwhile, that run starts with its signal already aborted
+ *   (`superseded`): the dead run may have left checks open, and only a handler can end them.
+ *   A superseded job that never ran is dropped unrun.
  */
 export interface JobQueue {
   enqueue(data: JobData): Promise<EnqueueResult>;
-  /** Starts working jobs in this process; `onFailed` hears of a job that threw or ran out of attempts. */
-  start(handler: JobHandler, onFailed: (job: RunningJob, error: unknown) => void): void;
+  /** Starts working jobs in this process; `onFailed` hears of a job that threw or ran out of attempts, and which. */
+  start(handler: JobHandler, onFailed: (job: RunningJob, error: unknown, failure: JobFailure) => void): void;
   /** Queued and running jobs now; finished ones (completed, failed, superseded) of the recent past only, so a scrape stays cheap. */
   counts(): Promise<Record<JobState, number>>;
   /** Resolves when no job is queued or running (tests, graceful shutdown). */

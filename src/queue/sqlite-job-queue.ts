@@ -11,6 +11,7 @@ import {
   repositoryOf,
   type EnqueueResult,
   type JobData,
+  type JobFailure,
   type JobHandler,
   type JobQueue,
   type JobState,
@@ -52,6 +53,8 @@ interface JobRow {
   data: string;
   attempt: number;
   enqueued_at: number;
+  /** 1: a newer head superseded it after a run of it died; it runs once more to end what that run opened. */
+  cancel_requested?: number;
 }
 
 interface ReapedRow extends JobRow {
@@ -104,8 +107,10 @@ const OTHER_HEAD = `kind = 'gate' AND pull_key = @pullKey AND (@headSha IS NULL 
 function prepareStatements(db: Database.Database) {
   return {
     rememberDelivery: db.prepare('INSERT OR IGNORE INTO job_deliveries (delivery_id, seen_at) VALUES (?, ?)'),
-    supersedeQueued: db.prepare(`UPDATE jobs SET state = 'superseded', finished_at = @now WHERE state = 'queued' AND ${OTHER_HEAD}`),
-    cancelRunning: db.prepare(`UPDATE jobs SET cancel_requested = 1 WHERE state = 'running' AND ${OTHER_HEAD} RETURNING id`),
+    // Only a job that never ran is dropped: one queued again after its worker died may have left
+    // checks open, so it is cancelled like a running one and runs once more to end them.
+    supersedeQueued: db.prepare(`UPDATE jobs SET state = 'superseded', finished_at = @now WHERE state = 'queued' AND attempt = 0 AND ${OTHER_HEAD}`),
+    cancelRunning: db.prepare(`UPDATE jobs SET cancel_requested = 1 WHERE (state = 'running' OR (state = 'queued' AND attempt > 0)) AND ${OTHER_HEAD} RETURNING id`),
     insert: db.prepare(
       `INSERT INTO jobs (kind, pull_key, repository, head_sha, data, state, enqueued_at, available_at)
        VALUES (@kind, @pullKey, @repository, @headSha, @data, 'queued', @now, @now)`,
@@ -115,12 +120,13 @@ function prepareStatements(db: Database.Database) {
            OR EXISTS (SELECT 1 FROM jobs WHERE state = 'running' AND lease_until < @now) AS due`,
     ),
     // A lease that ran out means its worker died (or stalled past the lease): the job is queued
-    // again, or failed once it has used its attempts, or dropped if a newer head replaced it.
+    // again (if a newer head replaced it, to end what the dead run opened), or failed once it has
+    // used its attempts.
     reap: db.prepare(
       `UPDATE jobs SET
-         state = CASE WHEN cancel_requested = 1 THEN 'superseded' WHEN attempt >= @maxAttempts THEN 'failed' ELSE 'queued' END,
-         finished_at = CASE WHEN cancel_requested = 1 OR attempt >= @maxAttempts THEN @now END,
-         error = CASE WHEN cancel_requested = 0 AND attempt >= @maxAttempts THEN 'its worker stopped renewing the lease on each of ' || attempt || ' runs' END,
+         state = CASE WHEN attempt >= @maxAttempts THEN 'failed' ELSE 'queued' END,
+         finished_at = CASE WHEN attempt >= @maxAttempts THEN @now END,
+         error = CASE WHEN attempt >= @maxAttempts THEN 'its worker stopped renewing the lease on each of ' || attempt || ' runs' END,
          available_at = @now, lease_owner = NULL, lease_until = NULL
        WHERE state = 'running' AND lease_until < @now
        RETURNING id, data, attempt, enqueued_at, state`,
@@ -135,7 +141,7 @@ function prepareStatements(db: Database.Database) {
            AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.pull_key = j.pull_key AND r.state = 'running')
            AND (SELECT count(*) FROM jobs r WHERE r.repository = j.repository AND r.state = 'running' AND r.lease_until >= @now) < @perRepository
          ORDER BY j.id LIMIT 1)
-       RETURNING id, data, attempt, enqueued_at`,
+       RETURNING id, data, attempt, enqueued_at, cancel_requested`,
     ),
     renew: db.prepare(
       `UPDATE jobs SET lease_until = @leaseUntil WHERE id = @id AND lease_owner = @owner AND state = 'running'
@@ -178,7 +184,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly local = new Map<number, LocalJob>();
   private handler?: JobHandler;
-  private onFailed?: (job: RunningJob, error: unknown) => void;
+  private onFailed?: (job: RunningJob, error: unknown, failure: JobFailure) => void;
   private timer?: NodeJS.Timeout;
   private lastPrune = 0;
   private closing?: Promise<void>;
@@ -240,7 +246,7 @@ export class SqliteJobQueue implements JobQueue {
     return result;
   }
 
-  start(handler: JobHandler, onFailed: (job: RunningJob, error: unknown) => void): void {
+  start(handler: JobHandler, onFailed: (job: RunningJob, error: unknown, failure: JobFailure) => void): void {
     if (this.handler) throw new Error('the job queue is already started');
     if (this.closing) throw new Error('the job queue is closed');
     this.handler = handler;
@@ -305,6 +311,8 @@ export class SqliteJobQueue implements JobQueue {
 
   private run(row: JobRow): void {
     const control = new JobAbortControl();
+    // Superseded after a run of it died: this run only ends what that one opened.
+    if (row.cancel_requested) control.abort('superseded');
     const job = runningJob(row, control.signal);
     const local: LocalJob = { control, done: Promise.resolve() };
     const renewal = setInterval(() => this.renew(row.id, local), this.limits.leaseMs / RENEWALS_PER_LEASE);
@@ -341,7 +349,7 @@ export class SqliteJobQueue implements JobQueue {
     const state: JobState = local.control.abortCause === 'superseded' ? 'superseded' : failure ? 'failed' : 'completed';
     const error = state === 'failed' ? describe(failure!.error) : null;
     const written = this.statements.finish.get({ ...parameters, state, error }) as { state: JobState } | undefined;
-    if (written?.state === 'failed') this.onFailed!(job, failure!.error);
+    if (written?.state === 'failed') this.onFailed!(job, failure!.error, 'threw');
   }
 
   private renew(id: number, local: LocalJob): void {
@@ -357,7 +365,7 @@ export class SqliteJobQueue implements JobQueue {
   /** Tells onFailed of a job whose last worker died; a throwing onFailed must not stop the poll. */
   private reportFailure(row: JobRow, error: Error): void {
     try {
-      this.onFailed!(runningJob(row, AbortSignal.abort(new JobAbortedError('lease-lost'))), error);
+      this.onFailed!(runningJob(row, AbortSignal.abort(new JobAbortedError('lease-lost'))), error, 'exhausted');
     } catch (trouble) {
       this.onError(trouble);
     }

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { CONTENT_FAILURES, ModelError, ZERO_USAGE, type ModelAnswer, type ModelCall, type Usage } from '../model/model-port.js';
 import { callCostUsd, usageCostUsd, usageTokens, type TokenEstimate } from '../plan/estimate-cost.js';
-import { recordCall } from './record-call.js';
+import { forgetSentCall, recordCall, recordSentCall } from './record-call.js';
 import type { AgentOutcome, RunDependencies } from './run-agents.js';
 
 export type BudgetedAnswer<T> =
@@ -14,7 +15,8 @@ type Call<T> = Omit<ModelCall<T>, 'maxOutputTokens' | 'timeoutMs' | 'signal'>;
  * One model call under the run's budget: reserves its worst case (every output token, so an
  * estimate can never let a run overspend), asks through the process-wide limiter, and settles
  * with the real cost, including what a truncated or refused answer was billed. Every call that
- * was sent lands in the spend ledger under `agent`.
+ * was sent lands in the spend ledger under `agent`: from the moment it is sent, as `cancelled`
+ * with its prompt tokens, so a call that a crash or a newer head cuts off stays on record.
  */
 export async function askWithinBudget<T>(
   deps: Pick<RunDependencies, 'model' | 'limiter' | 'budget' | 'prices' | 'timeoutMs' | 'maxOutputTokens' | 'signal' | 'recordCall' | 'strongModel' | 'tier' | 'warnings'>,
@@ -27,13 +29,20 @@ export async function askWithinBudget<T>(
   const worst = { ...prompt, output: deps.maxOutputTokens };
   const reservation = deps.budget.reserve(callCostUsd(price, worst), worst.input + worst.cacheWrite + worst.cacheRead + worst.output);
   if ('refused' in reservation) return { kind: 'refused', reason: reservation.refused };
+  const callId = randomUUID();
+  // What the call sends, as estimated for the budget: all the ledger can know of a call that never ends.
+  const promptSent: Usage = { inputTokens: prompt.input, outputTokens: 0, cacheWrite5mTokens: prompt.cacheWrite, cacheWrite1hTokens: 0, cacheReadTokens: prompt.cacheRead };
+  const cancelledCall = (usage: Usage) => ({ callId, tier: deps.tier, agent, model: call.model, outcome: 'cancelled' as const, usage, usd: usageCostUsd(price, usage), savedUsd: 0, latencyMs: 0 });
+  let sent = false;
   try {
-    const answer = await deps.limiter(() =>
-      deps.model.ask({ ...call, maxOutputTokens: deps.maxOutputTokens, timeoutMs: deps.timeoutMs, ...(deps.signal ? { signal: deps.signal } : {}) }),
-    );
+    const answer = await deps.limiter(async () => {
+      // Recorded once the limiter lets it go, just before it leaves; not at all if it is already cancelled.
+      if (!deps.signal?.aborted) sent = await recordSentCall(deps, cancelledCall(promptSent));
+      return deps.model.ask({ ...call, maxOutputTokens: deps.maxOutputTokens, timeoutMs: deps.timeoutMs, ...(deps.signal ? { signal: deps.signal } : {}) });
+    });
     const usd = usageCostUsd(price, answer.usage);
     deps.budget.settle(reservation, usd, usageTokens(answer.usage));
-    await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome: 'ok', usage: answer.usage, usd, savedUsd: 0, latencyMs: answer.latencyMs });
+    await recordCall(deps, { callId, tier: deps.tier, agent, model: call.model, outcome: 'ok', usage: answer.usage, usd, savedUsd: 0, latencyMs: answer.latencyMs });
     return { kind: 'answered', answer, usd };
   } catch (error) {
     if (!(error instanceof ModelError)) throw error;
@@ -42,8 +51,11 @@ export async function askWithinBudget<T>(
     deps.budget.settle(reservation, usd, usageTokens(usage));
     // What the content caused (a refusal, a cut or steered answer) is told apart from outages.
     const outcome = CONTENT_FAILURES.has(error.kind) ? 'unreviewable' : error.kind === 'timeout' ? 'timed_out' : 'failed';
-    // A call that failed before any token was billed (refused at the door, cancelled) cost nothing to record.
-    if (usd > 0 || error.kind === 'timeout') await recordCall(deps, { tier: deps.tier, agent, model: call.model, outcome: outcome === 'timed_out' ? 'timed_out' : 'failed', usage, usd, savedUsd: 0, latencyMs: 0 });
+    // Cancelled (a newer head, a shutdown): the API may bill the prompt it received.
+    if (error.kind === 'cancelled' && sent) await recordCall(deps, cancelledCall(error.usage ?? promptSent));
+    // A call that failed before any token was billed (refused at the door) cost nothing to record.
+    else if (usd > 0 || error.kind === 'timeout') await recordCall(deps, { callId, tier: deps.tier, agent, model: call.model, outcome: outcome === 'timed_out' ? 'timed_out' : 'failed', usage, usd, savedUsd: 0, latencyMs: 0 });
+    else if (sent) await forgetSentCall(deps, callId, agent);
     return { kind: 'failed', outcome, reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries };
   }
 }

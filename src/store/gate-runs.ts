@@ -49,12 +49,24 @@ export interface GateRunRecord extends RunIdentity {
   findings: GateRunResult['findings'];
 }
 
+/** A run whose job claimed it and never finished it: its worker died on the way. */
+export interface UnfinishedRun {
+  runKey: string;
+  headSha: string;
+  startedAt: number;
+  /** The checks it had opened, as far as it got. */
+  checks?: OpenedChecks;
+}
+
 export interface GateRunStore {
   /** Atomically: claims the run for `owner`, or says it is done (completed) or taken. A running claim older than `leaseMs` may be taken over; an errored or superseded run is claimed again. */
   claimRun(claim: GateRunClaim, now: number, leaseMs: number): Promise<ClaimResult>;
   /** Keeps the checks a run opened, so a retry after a crash finishes those same checks. */
   attachChecks(runKey: string, checks: OpenedChecks): Promise<void>;
-  finishRun(runKey: string, result: GateRunResult, now: number): Promise<void>;
+  /** With `owner`: only while that job still holds the run (finishing what a dead job left, never what another job took over). */
+  finishRun(runKey: string, result: GateRunResult, now: number, owner?: string): Promise<void>;
+  /** The runs `owner` (a job) holds that are still running: after its worker died, what it left open. */
+  unfinishedRunsOf(owner: string): Promise<UnfinishedRun[]>;
   /** Runs started in [since, until), newest first, at most `limit`. */
   listRuns(query: { since?: number; until?: number; limit: number }): Promise<GateRunRecord[]>;
 }

@@ -2,7 +2,9 @@ import type { Usage } from '../model/model-port.js';
 import type { Tier } from '../plan/tier.js';
 
 // `cached`: answered from the result cache, no call and no cost (savedUsd says what it saved).
-export const CALL_OUTCOMES = ['ok', 'failed', 'timed_out', 'cached'] as const;
+// `cancelled`: sent and never answered (superseded, shut down, or the process died): the API may
+// have billed its prompt, so it is kept with the prompt tokens sent.
+export const CALL_OUTCOMES = ['ok', 'failed', 'timed_out', 'cached', 'cancelled'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 /** Where a run's calls come from: the same for every call of one gate run. */
@@ -20,6 +22,12 @@ export interface RunIdentity {
 
 /** One model call (or cache hit) as the spend ledger keeps it. */
 export interface CallRecord extends RunIdentity {
+  /**
+   * One call from sending to its end: recorded `cancelled` with its prompt tokens when it is sent,
+   * then replaced by its outcome (or forgotten, if it billed nothing). A call whose process dies
+   * in between stays on record as cancelled.
+   */
+  callId?: string;
   /** Epoch milliseconds. */
   at: number;
   tier: Tier;
@@ -67,7 +75,10 @@ export interface SpendRow {
 
 /** The spend ledger: every model call lands here, and budgets and `riskgate spend` read it. */
 export interface Ledger {
+  /** Adds a call; one with the `callId` of a call already recorded replaces it. */
   recordCall(call: CallRecord): Promise<void>;
+  /** Drops a call recorded when it was sent that ended having billed nothing. */
+  forgetCall(callId: string): Promise<void>;
   /** Rows ordered by the dimensions asked for. */
   spend(query: SpendQuery): Promise<SpendRow[]>;
 }

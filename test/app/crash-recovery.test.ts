@@ -5,24 +5,31 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WRITE_TURN_EXPIRATION_MS } from '../../src/app/github-write-turns.js';
 import type { RiskgateStore } from '../../src/store/riskgate-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { roleOf } from '../support/agent-script.js';
-import { AnthropicTestServer } from '../support/anthropic-server.js';
-import { APP_SECRET, startAppProcess, type AppProcess } from '../support/app-process.js';
+import { AnthropicTestServer, type Fault } from '../support/anthropic-server.js';
+import { APP_SECRET, startAppDeployment, type AppDeployment, type DeploymentMode } from '../support/app-process.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
-import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
+import { startGitHubServer, type CheckRunRecord, type GitHubServer, type RecordedRequest } from '../support/github-server.js';
 import { deliver, examplePayload } from '../support/webhooks.js';
 
-// Kill -9 the App while a gate is half done (two agents answered and recorded, one still waiting
-// for its model), start it again, and check what the issue asks: the check run completes once,
-// each paid call is in the ledger once, and the job is not lost.
+// Kill -9 the App at the bad moments of a gate, start it again, and check what issue 14 asks:
+// every check run of riskgate ends, one set of four per head, a superseded head's checks say so,
+// every gate run finishes, and every call sent is in the ledger. Each scenario runs embedded (one
+// process, SQLite) and scaled out (a web process and two workers, BullMQ on Redis, PostgreSQL).
 
 const APP_ID = 5151;
 const POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
-// A killed worker's lease runs out after this; the restarted process takes the job.
+const REDIS = 'redis://127.0.0.1:6379';
+// A killed worker's lease runs out after this; a restarted or surviving worker takes the job.
 const LEASE_MS = '1000';
+const NEW_SHA = '9c3a8b1f2e4d5a6b7c8d9e0f1a2b3c4d5e6f7a8b';
+const NAMES = ['riskgate', 'riskgate / review', 'riskgate / security', 'riskgate / tests'];
+// A model call that does not answer while the test needs it in flight.
+const HELD: Fault = { delayMs: 120_000 };
 
 let github: GitHubServer;
 const anthropic = new AnthropicTestServer();
@@ -47,7 +54,7 @@ beforeEach(() => {
   github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, app: AppProcess, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, app: { output(): string }, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -57,118 +64,296 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
-const umbrella = () => github.checkRuns(REPO).filter((c) => c.head_sha === HEAD_SHA && c.name === 'riskgate');
-const paidByAgent = async (store: RiskgateStore) =>
+const settle = () => new Promise((resolve) => setTimeout(resolve, 750));
+/** riskgate's check runs on a head, oldest first. */
+const checksOn = (sha: string): CheckRunRecord[] => github.checkRuns(REPO).filter((c) => c.head_sha === sha && c.app.id === APP_ID);
+const newest = (sha: string, name: string) => checksOn(sha).filter((c) => c.name === name).at(-1);
+const inProgress = () => github.checkRuns(REPO).filter((c) => c.app.id === APP_ID && c.status !== 'completed');
+const asked = (role: string) => anthropic.requests.filter((r) => roleOf(r.body) === role);
+const callsByAgent = async (store: RiskgateStore) =>
   Object.fromEntries((await store.spend({ by: ['agent', 'outcome'] })).map((r) => [`${r.group.agent}:${r.group.outcome}`, r.calls]));
+const runStates = async (store: RiskgateStore) => (await store.listRuns({ limit: 10 })).map((r) => [r.headSha.slice(0, 7), r.state, r.conclusion]).sort();
 
-/** The scenario, for any backend: returns the jobs' attempts as the backend reports them. */
-async function killMidRunAndRestart(env: Record<string, string>, store: RiskgateStore): Promise<void> {
-  // The review agent's model takes far longer than the others: the run is half done while it waits.
-  anthropic.respond = (body) => (roleOf(body) === 'review' ? { delayMs: 60_000 } : FOUND_SQL(body));
-  const options = { appId: APP_ID, githubUrl: github.url, anthropicUrl: anthropic.url, env: { ...env, RISKGATE_JOB_LEASE_MS: LEASE_MS } };
-  const first = await startAppProcess(options);
-  const payload = examplePayload('pull_request', 'opened');
+function pullEvent(action: 'opened' | 'synchronize', headSha: string, before?: string) {
+  const payload = examplePayload('pull_request', action);
   payload.installation ??= { id: 1 };
-  payload.pull_request.head.sha = HEAD_SHA;
-  try {
-    const delivery = await deliver(first.url, 'pull_request', payload, { secret: APP_SECRET });
-    expect(delivery.status).toBe(200);
-    // Security and tests answered and are in the ledger; review's call is still waiting.
-    await waitFor('two agents recorded', async () => {
-      const seen = await paidByAgent(store);
-      return seen['security:ok'] === 1 && seen['tests:ok'] === 1 ? seen : undefined;
-    }, first);
-    expect(umbrella()).toHaveLength(1);
-    expect(umbrella()[0]!.status).toBe('in_progress');
-  } finally {
-    await first.kill();
-  }
-
-  anthropic.respond = FOUND_SQL;
-  const second = await startAppProcess(options);
-  try {
-    await waitFor('the gate to complete', () => umbrella()[0]?.status === 'completed', second);
-    // Give a duplicate time to show itself, were there one.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // The restarted process's own metrics saw the finished gate and the answers it reused;
-    // the dashboard is shut without a token.
-    const metrics = await (await fetch(`${second.url}/metrics`)).text();
-    expect(metrics).toMatch(/^riskgate_gates_total\{tier="standard",conclusion="failure"\} 1$/m);
-    expect(metrics).toMatch(/^riskgate_model_calls_total\{model="[^"]+",outcome="cached"\} 2$/m);
-    expect(metrics).toMatch(/^riskgate_jobs_finished_total\{kind="gate",state="completed"\} 1$/m);
-    expect((await fetch(`${second.url}/dashboard`)).status).toBe(404);
-  } finally {
-    await second.stop();
-  }
-
-  // The check run completed once: the same four checks, the umbrella concluded by exactly one write.
-  const checks = github.checkRuns(REPO).filter((c) => c.head_sha === HEAD_SHA);
-  expect(checks.map((c) => c.name).sort()).toEqual(['riskgate', 'riskgate / review', 'riskgate / security', 'riskgate / tests']);
-  expect(umbrella()[0]!.conclusion).toBe('failure');
-  const concluding = github.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/check-runs/${umbrella()[0]!.id}`) && (r.body as { conclusion?: string } | undefined)?.conclusion);
-  expect(concluding).toHaveLength(1);
-  expect(github.violations).toEqual([]);
-
-  // No call paid twice: security and tests were asked once, then served from the result cache;
-  // review was asked again because its first call never answered (nothing was billed for it).
-  const asked = (role: string) => anthropic.requests.filter((r) => roleOf(r.body) === role);
-  expect(asked('security')).toHaveLength(1);
-  expect(asked('tests')).toHaveLength(1);
-  expect(asked('review')).toHaveLength(2);
-  expect(asked('review')[0]!.answeredAt).toBeUndefined();
-  expect(asked('verify')).toHaveLength(1);
-  // The ledger counts each answered call once, and the cache hits of the second attempt.
-  expect(await paidByAgent(store)).toEqual({ 'review:ok': 1, 'security:ok': 1, 'security:cached': 1, 'tests:ok': 1, 'tests:cached': 1, 'verify:ok': 1 });
-  const answered = anthropic.requests.filter((r) => r.finishedAt !== undefined).length;
-  const [total] = await store.spend({ by: [] });
-  expect(total!.paidCalls).toBe(answered);
-  expect((await store.listRuns({ limit: 10 })).map((r) => [r.state, r.conclusion])).toEqual([['completed', 'failure']]);
+  payload.pull_request.head.sha = headSha;
+  if (action === 'synchronize') Object.assign(payload, { before, after: headSha });
+  return payload;
 }
 
-describe('a worker killed mid-run', () => {
-  it('embedded (SQLite): restarts, finishes the same check run once, pays no call twice, loses no job', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'riskgate-crash-'));
-    const store = new SqliteStore(join(dataDir, 'riskgate.db'));
-    try {
-      await killMidRunAndRestart({ RISKGATE_DATA_DIR: dataDir }, store);
-      const db = new Database(join(dataDir, 'riskgate.db'), { readonly: true });
-      const jobs = db.prepare('select state, attempt from jobs').all();
-      db.close();
-      // One job, run twice (the attempt that died and the one that finished), completed.
-      expect(jobs).toEqual([{ state: 'completed', attempt: 2 }]);
-    } finally {
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 90_000);
+async function send(deployment: AppDeployment, payload: unknown): Promise<void> {
+  const delivery = await deliver(await deployment.webUrl(), 'pull_request', payload, { secret: APP_SECRET });
+  expect(delivery.status).toBe(200);
+}
 
-  it('scaled out (BullMQ on Redis, ledger on PostgreSQL): the same', async () => {
-    const suffix = `${process.pid}_${Date.now()}`;
-    const schema = `riskgate_crash_${suffix}`;
-    const prefix = `riskgate-crash-${suffix}`;
-    const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const databaseUrl = `${POSTGRES}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    const store = await PostgresStore.open({ connectionString: POSTGRES, schema });
-    const redis = new Redis('redis://127.0.0.1:6379');
-    try {
-      await killMidRunAndRestart({ REDIS_URL: 'redis://127.0.0.1:6379', RISKGATE_QUEUE_PREFIX: prefix, DATABASE_URL: databaseUrl }, store);
-      // The job is BullMQ's: completed, none waiting, failed or stuck active.
-      const keys = await redis.keys(`${prefix}:*`);
-      const completed = keys.find((k) => k.endsWith(':completed'));
-      expect(completed && (await redis.zcard(completed))).toBe(1);
-      for (const state of ['wait', 'active', 'failed', 'delayed']) {
-        const key = keys.find((k) => k.endsWith(`:${state}`));
-        if (key) expect(await redis.type(key) === 'zset' ? await redis.zcard(key) : await redis.llen(key)).toBe(0);
+/** Each check concluded once, by one PATCH with a conclusion. */
+function concludingWrites(check: CheckRunRecord) {
+  return github.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/check-runs/${check.id}`) && (r.body as { conclusion?: string } | undefined)?.conclusion);
+}
+
+interface Backend {
+  store: RiskgateStore;
+  deployment: AppDeployment;
+  /** The states of the queue's jobs. */
+  jobs(): Promise<string[]>;
+}
+
+/** Starts the App in `mode` on fresh storage, runs the scenario, and tears it all down. */
+async function withApp(mode: DeploymentMode, env: Record<string, string>, scenario: (backend: Backend) => Promise<void>): Promise<void> {
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  try {
+    let store: RiskgateStore;
+    let backendEnv: Record<string, string>;
+    let jobs: Backend['jobs'];
+    if (mode === 'embedded') {
+      const dataDir = mkdtempSync(join(tmpdir(), 'riskgate-crash-'));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      store = new SqliteStore(join(dataDir, 'riskgate.db'));
+      backendEnv = { RISKGATE_DATA_DIR: dataDir };
+      jobs = async () => {
+        const db = new Database(join(dataDir, 'riskgate.db'), { readonly: true });
+        try {
+          return (db.prepare('select state from jobs order by id').all() as { state: string }[]).map((j) => j.state);
+        } finally {
+          db.close();
+        }
+      };
+    } else {
+      const suffix = `${process.pid}_${Date.now()}`;
+      const schema = `riskgate_crash_${suffix}`;
+      const prefix = `riskgate-crash-${suffix}`;
+      const admin = new pg.Client({ connectionString: POSTGRES });
+      await admin.connect();
+      await admin.query(`create schema ${schema}`);
+      cleanups.push(async () => {
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      });
+      const redis = new Redis(REDIS);
+      cleanups.push(async () => {
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length > 0) await redis.del(...keys);
+        redis.disconnect();
+      });
+      store = await PostgresStore.open({ connectionString: POSTGRES, schema });
+      backendEnv = { REDIS_URL: REDIS, RISKGATE_QUEUE_PREFIX: prefix, DATABASE_URL: `${POSTGRES}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+      // BullMQ's own sets and lists: a job in none of wait, active, delayed is neither lost nor stuck.
+      jobs = async () => {
+        const out: string[] = [];
+        for (const state of ['completed', 'failed', 'wait', 'active', 'delayed']) {
+          const key = `${prefix}:gates:${state}`;
+          const type = await redis.type(key);
+          const count = type === 'zset' ? await redis.zcard(key) : type === 'list' ? await redis.llen(key) : 0;
+          for (let i = 0; i < count; i++) out.push(state);
+        }
+        return out;
+      };
+    }
+    cleanups.unshift(() => store.close());
+    const deployment = await startAppDeployment({
+      mode,
+      appId: APP_ID,
+      anthropicUrl: anthropic.url,
+      githubUrlFor: () => github.openExtraPort(),
+      env: { ...backendEnv, RISKGATE_JOB_LEASE_MS: LEASE_MS, ...env },
+    });
+    cleanups.unshift(() => deployment.stop());
+    await scenario({ store, deployment, jobs });
+    expect(github.violations).toEqual([]);
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
+  }
+}
+
+describe.each<DeploymentMode>(['embedded', 'scaled'])('kill -9 while gating (%s)', (mode) => {
+  it('mid model call: restarts, finishes the same check runs once, records the cut-off call, pays no answer twice', async () => {
+    await withApp(mode, {}, async ({ store, deployment, jobs }) => {
+      // The review agent's model takes far longer than the others: the run is half done while it waits.
+      anthropic.respond = (body) => (roleOf(body) === 'review' ? HELD : FOUND_SQL(body));
+      await send(deployment, pullEvent('opened', HEAD_SHA));
+      // Security and tests answered and are in the ledger; review's call is still waiting.
+      await waitFor('two agents recorded', async () => {
+        const seen = await callsByAgent(store);
+        return seen['security:ok'] === 1 && seen['tests:ok'] === 1 ? seen : undefined;
+      }, deployment);
+      expect(newest(HEAD_SHA, 'riskgate')!.status).toBe('in_progress');
+      await deployment.kill();
+
+      anthropic.respond = FOUND_SQL;
+      await deployment.restart();
+      await waitFor('the gate to complete', () => newest(HEAD_SHA, 'riskgate')?.status === 'completed', deployment);
+      // Give a duplicate time to show itself, were there one.
+      await settle();
+      const metrics = (await Promise.all([...deployment.workers.values()].map(async (app) => (await fetch(`${app.url}/metrics`)).text()))).join('\n');
+      expect(metrics).toMatch(/^riskgate_gates_total\{tier="standard",conclusion="failure"\} 1$/m);
+      expect(metrics).toMatch(/^riskgate_model_calls_total\{model="[^"]+",outcome="cached"\} 2$/m);
+      expect(metrics).toMatch(/^riskgate_jobs_finished_total\{kind="gate",state="completed"\} 1$/m);
+      expect((await fetch(`${[...deployment.workers.values()][0]!.url}/dashboard`)).status).toBe(404);
+
+      // The check runs completed once: the same four checks, the umbrella concluded by exactly one write.
+      expect(checksOn(HEAD_SHA).map((c) => c.name).sort()).toEqual(NAMES);
+      expect(inProgress()).toEqual([]);
+      expect(newest(HEAD_SHA, 'riskgate')!.conclusion).toBe('failure');
+      expect(concludingWrites(newest(HEAD_SHA, 'riskgate')!)).toHaveLength(1);
+
+      // No answer paid twice: security and tests were asked once, then served from the result
+      // cache; review was asked again because its first call never answered.
+      expect(asked('security')).toHaveLength(1);
+      expect(asked('tests')).toHaveLength(1);
+      expect(asked('review')).toHaveLength(2);
+      expect(asked('review')[0]!.answeredAt).toBeUndefined();
+      expect(asked('verify')).toHaveLength(1);
+      // The ledger has every call sent: the one the crash cut off as cancelled, with the prompt it
+      // sent (the API may bill it), each answer once, and the cache hits of the second attempt.
+      expect(await callsByAgent(store)).toEqual({ 'review:cancelled': 1, 'review:ok': 1, 'security:ok': 1, 'security:cached': 1, 'tests:ok': 1, 'tests:cached': 1, 'verify:ok': 1 });
+      const [cancelled] = await store.spend({ by: ['outcome'] }).then((rows) => rows.filter((r) => r.group.outcome === 'cancelled'));
+      expect(cancelled!.usage.inputTokens + cancelled!.usage.cacheWrite5mTokens + cancelled!.usage.cacheReadTokens).toBeGreaterThan(0);
+      expect(cancelled!.usage.outputTokens).toBe(0);
+      const [total] = await store.spend({ by: [] });
+      expect(total!.paidCalls).toBe(anthropic.requests.filter((r) => r.finishedAt !== undefined).length + 1);
+      expect(await runStates(store)).toEqual([[HEAD_SHA.slice(0, 7), 'completed', 'failure']]);
+      // One job, run twice (the attempt that died and the one that finished), completed.
+      expect(await jobs()).toEqual(['completed']);
+    });
+  }, 150_000);
+
+  it('between creating two check runs: the retry finishes the checks already created, one set of four', async () => {
+    await withApp(mode, {}, async ({ store, deployment }) => {
+      anthropic.respond = FOUND_SQL;
+      // GitHub creates the second check run, and the App dies before it hears its id.
+      const held = github.holdNext('POST', /\/check-runs$/, 1);
+      await send(deployment, pullEvent('opened', HEAD_SHA));
+      let request: RecordedRequest | undefined;
+      void held.reached.then((r) => (request = r));
+      await waitFor('the second check run to be created', () => request, deployment);
+      expect(checksOn(HEAD_SHA).map((c) => c.name)).toEqual(['riskgate', 'riskgate / review']);
+      await deployment.kill([deployment.workerOnPort(request!.port)!]);
+      held.release();
+
+      await deployment.restart();
+      await waitFor('the gate to complete', () => newest(HEAD_SHA, 'riskgate')?.status === 'completed', deployment);
+      await settle();
+      expect(checksOn(HEAD_SHA).map((c) => c.name).sort()).toEqual(NAMES);
+      expect(inProgress()).toEqual([]);
+      expect(newest(HEAD_SHA, 'riskgate')!.conclusion).toBe('failure');
+      expect(await runStates(store)).toEqual([[HEAD_SHA.slice(0, 7), 'completed', 'failure']]);
+    });
+  }, 150_000);
+
+  it('then a newer head arrives before the restart: the dead run\'s checks close as superseded, its gate run finishes', async () => {
+    await withApp(mode, {}, async ({ store, deployment }) => {
+      anthropic.respond = (body) => (roleOf(body) === 'review' ? HELD : FOUND_SQL(body));
+      await send(deployment, pullEvent('opened', HEAD_SHA));
+      await waitFor('four checks open and the review call in flight', () => checksOn(HEAD_SHA).length === 4 && asked('review').length === 1, deployment);
+      await deployment.kill();
+
+      // The push reaches the App (its web process, or one started on the same data) while no worker runs.
+      github.setHead(REPO, PR, NEW_SHA);
+      await send(deployment, pullEvent('synchronize', NEW_SHA, HEAD_SHA));
+      anthropic.respond = FOUND_SQL;
+      await deployment.restart();
+
+      await waitFor('the new head to be gated', () => newest(NEW_SHA, 'riskgate')?.status === 'completed', deployment);
+      await waitFor('the old head\'s checks to close', () => checksOn(HEAD_SHA).every((c) => c.status === 'completed') || undefined, deployment, 5_000).catch(() => undefined);
+      await settle();
+      expect(inProgress()).toEqual([]);
+      expect(checksOn(HEAD_SHA).map((c) => [c.name, c.conclusion, c.output.title])).toEqual(NAMES.map((name) => [name, 'cancelled', `Superseded by ${NEW_SHA.slice(0, 7)}`]));
+      expect(checksOn(NEW_SHA).map((c) => c.name).sort()).toEqual(NAMES);
+      expect(newest(NEW_SHA, 'riskgate')!.conclusion).toBe('failure');
+      expect(await runStates(store)).toEqual([
+        [NEW_SHA.slice(0, 7), 'completed', 'failure'],
+        [HEAD_SHA.slice(0, 7), 'superseded', 'cancelled'],
+      ].sort());
+      // The call the crash cut off is on record.
+      expect((await callsByAgent(store))['review:cancelled']).toBe(1);
+    });
+  }, 150_000);
+
+  it('when superseded while running: the cancelled model call is in the ledger with the prompt it sent', async () => {
+    await withApp(mode, {}, async ({ store, deployment }) => {
+      anthropic.respond = (body) => (roleOf(body) === 'review' ? HELD : FOUND_SQL(body));
+      await send(deployment, pullEvent('opened', HEAD_SHA));
+      await waitFor('the review call in flight', () => asked('review').length === 1, deployment);
+      github.setHead(REPO, PR, NEW_SHA);
+      anthropic.respond = FOUND_SQL;
+      await send(deployment, pullEvent('synchronize', NEW_SHA, HEAD_SHA));
+
+      await waitFor('both heads to end', () => newest(NEW_SHA, 'riskgate')?.status === 'completed' && newest(HEAD_SHA, 'riskgate')?.status === 'completed', deployment);
+      expect(newest(HEAD_SHA, 'riskgate')!.conclusion).toBe('cancelled');
+      const cancelled = (await store.spend({ by: ['agent', 'outcome'] })).find((r) => r.group.agent === 'review' && r.group.outcome === 'cancelled');
+      expect(cancelled?.calls).toBe(1);
+      expect(cancelled!.usage.inputTokens + cancelled!.usage.cacheWrite5mTokens + cancelled!.usage.cacheReadTokens).toBeGreaterThan(0);
+      expect(cancelled!.usd).toBeGreaterThan(0);
+    });
+  }, 150_000);
+
+  it('on every attempt: the checks conclude failure, saying riskgate failed that many times on this change', async () => {
+    await withApp(mode, { RISKGATE_JOB_ATTEMPTS: '2' }, async ({ store, deployment, jobs }) => {
+      // The review call never answers, and the worker dies while it waits, twice.
+      anthropic.respond = (body) => (roleOf(body) === 'review' ? HELD : FOUND_SQL(body));
+      await send(deployment, pullEvent('opened', HEAD_SHA));
+      for (const attempt of [1, 2]) {
+        await waitFor(`attempt ${attempt}'s review call`, () => asked('review').length === attempt, deployment);
+        await deployment.kill();
+        await deployment.restart();
       }
+
+      await waitFor('the checks to end', () => (checksOn(HEAD_SHA).length > 0 && inProgress().length === 0) || undefined, deployment);
+      await settle();
+      expect(checksOn(HEAD_SHA).map((c) => [c.name, c.status, c.conclusion, c.output.title])).toEqual(
+        NAMES.map((name) => [name, 'completed', 'failure', 'riskgate failed 2 times on this change']),
+      );
+      expect(newest(HEAD_SHA, 'riskgate')!.output.summary).toContain('riskgate stopped 2 times while gating it');
+      expect(await runStates(store)).toEqual([[HEAD_SHA.slice(0, 7), 'errored', 'failure']]);
+      expect(await jobs()).toEqual(['failed']);
+      // Both cut-off calls are on record.
+      expect((await callsByAgent(store))['review:cancelled']).toBe(2);
+    });
+  }, 150_000);
+});
+
+describe('a worker killed while it holds its installation\'s GitHub write turn (REDIS_URL)', () => {
+  it('stalls the writes of the other processes only until the turn expires, after WRITE_TURN_EXPIRATION_MS, not 60 s', async () => {
+    // Throttled as in production; an installation of its own, so its turns in Redis are this test's.
+    const installation = 900_000 + Math.floor(Math.random() * 99_999);
+    const turns = `b_octokit-write-${installation}_job_expirations`;
+    const OTHER_PR = PR + 1;
+    const OTHER_SHA = 'b'.repeat(40);
+    github.setPull(REPO, { number: OTHER_PR, headSha: OTHER_SHA, baseSha: BASE_SHA, title: 'More', body: '', user: { login: 'Codertocat' } });
+    github.setPullFiles(REPO, OTHER_PR, [AUTH_FILE]);
+    anthropic.respond = FOUND_SQL;
+    const redis = new Redis(REDIS);
+    const event = (pull: number, sha: string) => {
+      const payload = pullEvent('opened', sha);
+      payload.pull_request.number = pull;
+      payload.installation = { id: installation };
+      return payload;
+    };
+    try {
+      await withApp('scaled', { RISKGATE_GITHUB_THROTTLE: 'on' }, async ({ deployment }) => {
+        await deployment.kill(['worker-2']);
+        await send(deployment, event(PR, HEAD_SHA));
+        // The first check run is written; the next write takes the turn and waits out the second between writes.
+        await waitFor('the first write', () => checksOn(HEAD_SHA).length > 0, deployment);
+        const held = await waitFor('a write turn held in Redis', async () => {
+          const [, score] = await redis.zrange(turns, 0, 0, 'WITHSCORES');
+          return score === undefined ? undefined : { expiresAt: Number(score), seenAt: Date.now() };
+        }, deployment);
+        await deployment.kill(['worker-1']);
+        const killedAt = Date.now();
+        // How long the dead process's turn blocks every other one: the plugin's 60 s before.
+        expect(held.expiresAt - held.seenAt).toBeLessThanOrEqual(WRITE_TURN_EXPIRATION_MS);
+
+        await deployment.restart();
+        await send(deployment, event(OTHER_PR, OTHER_SHA));
+        await waitFor("another process's write", () => checksOn(OTHER_SHA).length > 0, deployment, 40_000);
+        console.log(`write turn: the next write of the installation came ${Date.now() - killedAt} ms after the kill`);
+      });
     } finally {
-      await store.close();
-      const keys = await redis.keys(`${prefix}:*`);
+      const keys = [...(await redis.keys(`b_octokit-write-${installation}_*`)), ...(await redis.keys(`b_octokit-notifications-${installation}_*`))];
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
     }
-  }, 90_000);
+  }, 150_000);
 });

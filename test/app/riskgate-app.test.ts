@@ -87,7 +87,7 @@ beforeAll(async () => {
   };
   // A job that throws is a failed test, like an error the queue could not hand to a job.
   const start = queue.start.bind(queue);
-  queue.start = (handler, onFailed) => start(handler, (job, error) => (jobErrors.push(error), onFailed(job, error)));
+  queue.start = (handler, onFailed) => start(handler, (job, error, failure) => (jobErrors.push(error), onFailed(job, error, failure)));
   // Probot's own logger at "fatal": the server's request log and the refused signatures stay quiet.
   const log = new Probot({ appId: APP_ID, privateKey, logLevel: 'fatal' }).log;
   probot = new Server({

@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkRunSink, MAX_ANNOTATIONS_PER_REQUEST } from '../../src/github/check-run-sink.js';
+import { checkRunSink, MAX_ANNOTATIONS_PER_REQUEST, RISKGATE_EXTERNAL_ID } from '../../src/github/check-run-sink.js';
 import { octokitGitHub } from '../../src/github/octokit-github.js';
 import { UMBRELLA_CHECK, type RenderedCheck, type RenderedGate } from '../../src/report/render-checks.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
@@ -67,6 +67,34 @@ describe('check runs through the API', () => {
       ['completed', 'failure', 'riskgate could not start'],
       ['completed', 'failure', 'riskgate could not start'],
     ]);
+    expect(server.violations).toEqual([]);
+  });
+
+  it("takes over riskgate's own checks a dead run left in progress on the head, by name, and tells onOpened of each as it goes", async () => {
+    const mine = new Octokit({ auth: server.createInstallationToken(), baseUrl: server.url });
+    const other = new Octokit({ auth: 'ghs_someone_else', baseUrl: server.url });
+    const create = (octokit: Octokit, name: string, extra: Record<string, unknown>) =>
+      octokit.rest.checks.create({ owner: 'acme', repo: 'shop', name, head_sha: SHA, output: { title: 't', summary: 's' }, ...extra }).then((r) => r.data.id);
+    const left = await create(mine, UMBRELLA_CHECK, { status: 'in_progress', external_id: RISKGATE_EXTERNAL_ID });
+    // Not to be taken over: a finished one, one without riskgate's mark (a workflow job named
+    // like the check), and another app's.
+    await create(mine, 'riskgate / review', { status: 'completed', conclusion: 'success', external_id: RISKGATE_EXTERNAL_ID });
+    await create(mine, 'riskgate / security', { status: 'in_progress' });
+    await create(other, 'riskgate / tests', { status: 'in_progress', external_id: RISKGATE_EXTERNAL_ID });
+
+    const seen: Array<Record<string, number>> = [];
+    const opened = await checkRunSink(octokitGitHub(mine, { id: 1 })).open(REPO, SHA, undefined, async (partial) => void seen.push({ ...partial.ids }));
+    expect(opened.ids![UMBRELLA_CHECK]).toBe(left);
+    expect(server.checkRuns(FULL)).toHaveLength(7);
+    expect(server.checkRuns(FULL).find((c) => c.id === left)!.output.title).toBe('Running again');
+    // Each id is told before the next check is created: a crash between two loses none.
+    expect(seen.map((ids) => Object.keys(ids))).toEqual([
+      [UMBRELLA_CHECK],
+      [UMBRELLA_CHECK, 'riskgate / review'],
+      [UMBRELLA_CHECK, 'riskgate / review', 'riskgate / security'],
+      [UMBRELLA_CHECK, 'riskgate / review', 'riskgate / security', 'riskgate / tests'],
+    ]);
+    expect(seen.at(-1)).toEqual(opened.ids);
     expect(server.violations).toEqual([]);
   });
 

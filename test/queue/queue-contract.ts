@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobAbortedError } from '../../src/queue/job-aborted-error.js';
-import type { CommandJobData, GateJobData, JobHandler, JobQueue, QueueLimits, RunningJob } from '../../src/queue/job-queue.js';
+import type { CommandJobData, GateJobData, JobFailure, JobHandler, JobQueue, QueueLimits, RunningJob } from '../../src/queue/job-queue.js';
 import { openQueue, type QueueImplementation, type QueuePlace } from './queue-harness.js';
 
 // Short leases keep the crash tests quick; the deadline is generous so a slow machine only waits.
@@ -270,13 +270,13 @@ export function describeQueueContract(implementation: QueueImplementation, newPl
     it('reports a job whose handler throws to onFailed, once, and does not run it again', async () => {
       const queue = open(place());
       const job = command('acme', 'api', 9);
-      const failures: { job: RunningJob; error: unknown }[] = [];
+      const failures: { job: RunningJob; error: unknown; failure: JobFailure }[] = [];
       const runs: Run[] = [];
       queue.start(
         recorder('a', runs, async () => {
           throw new Error('boom');
         }),
-        (failed, error) => failures.push({ job: failed, error }),
+        (failed, error, failure) => failures.push({ job: failed, error, failure }),
       );
       await queue.enqueue(job);
       await queue.idle();
@@ -284,6 +284,7 @@ export function describeQueueContract(implementation: QueueImplementation, newPl
       expect(failures[0]!.job.data).toEqual(job);
       expect(failures[0]!.job.attempt).toBe(1);
       expect((failures[0]!.error as Error).message).toBe('boom');
+      expect(failures[0]!.failure).toBe('threw');
       expect(runs).toHaveLength(1);
       expect(await queue.counts()).toEqual({ queued: 0, running: 0, completed: 0, failed: 1, superseded: 0 });
     });
@@ -317,13 +318,43 @@ export function describeQueueContract(implementation: QueueImplementation, newPl
 
       const runs: Run[] = [];
       const failures: RunningJob[] = [];
-      survivor.start(recorder('survivor', runs), (failed) => failures.push(failed));
+      const kinds: JobFailure[] = [];
+      survivor.start(recorder('survivor', runs), (failed, _error, failure) => (failures.push(failed), kinds.push(failure)));
       await survivor.idle();
       await waitFor('onFailed', () => failures.length === 1);
       expect(failures[0]!.data).toEqual(job);
       expect(failures[0]!.attempt).toBe(2);
+      // Told apart from a job that threw: only the App can end what the dead runs opened.
+      expect(kinds).toEqual(['exhausted']);
       expect(runs).toEqual([]);
       expect(await survivor.counts()).toEqual({ queued: 0, running: 0, completed: 0, failed: 1, superseded: 0 });
+    });
+
+    it('runs a gate job whose worker died, once a newer head supersedes it, one more time with its signal already aborted', async () => {
+      const where = place();
+      const survivor = open(where);
+      const older = gate('acme', 'api', 15, 'old-head');
+      const newer = gate('acme', 'api', 15, 'new-head');
+      const doomed = child(where);
+      await survivor.enqueue(older);
+      expect(await doomed.waitForStart(older.deliveryId)).toBe(1);
+      await doomed.kill();
+      // The push arrives while the dead run's job waits for its lease to run out.
+      await survivor.enqueue(newer);
+
+      const seen: { deliveryId: string; attempt: number; abortedAtStart?: unknown }[] = [];
+      survivor.start(async (job) => {
+        const reason = job.signal.reason as JobAbortedError | undefined;
+        seen.push({ deliveryId: job.data.deliveryId, attempt: job.attempt, ...(job.signal.aborted ? { abortedAtStart: reason?.abortCause } : {}) });
+      }, noFailures);
+      await survivor.idle();
+      // The dead run may have opened checks that only a handler can end: it gets that run, told
+      // from the start that it is superseded. The new head is gated as usual.
+      expect(seen.sort((a, b) => a.deliveryId.localeCompare(b.deliveryId))).toEqual([
+        { deliveryId: older.deliveryId, attempt: 2, abortedAtStart: 'superseded' },
+        { deliveryId: newer.deliveryId, attempt: 1 },
+      ]);
+      expect(await survivor.counts()).toEqual({ queued: 0, running: 0, completed: 1, failed: 0, superseded: 1 });
     });
 
     it('shares the work between instances', async () => {

@@ -216,6 +216,23 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         ]);
       });
 
+      it('keeps a call recorded as it was sent (cancelled, its prompt) until its outcome replaces it, or drops it', async () => {
+        const id = installation();
+        const at = epoch();
+        const [answered, cutOff, unbilled] = [randomUUID(), randomUUID(), randomUUID()];
+        for (const callId of [answered, cutOff, unbilled]) {
+          await store.recordCall(call({ callId, installationId: id, at, outcome: 'cancelled', usage: usage(1000, 0, 0, 0, 0), usd: 0.001 }));
+        }
+        await store.recordCall(call({ callId: answered, installationId: id, at: at + 5, outcome: 'ok', usage: usage(1100, 200, 0, 0, 0), usd: 0.002, latencyMs: 5 }));
+        await store.forgetCall(unbilled);
+
+        const byOutcome = await store.spend({ installationId: id, by: ['outcome'] });
+        expect(byOutcome.map((r) => [r.group.outcome, r.calls, r.paidCalls, r.usage.inputTokens, r.usage.outputTokens, r.usd])).toEqual([
+          ['cancelled', 1, 1, 1000, 0, 0.001],
+          ['ok', 1, 1, 1100, 200, 0.002],
+        ]);
+      });
+
       it('puts each call in its UTC day, across midnight', async () => {
         const id = installation();
         const midnight = epoch() + DAY;
@@ -355,6 +372,28 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
             },
           ]);
         }
+      });
+
+      it("lists the runs a job left running, with the checks they opened, and finishes them only while the job holds them", async () => {
+        const t = epoch();
+        const owner = `job-${randomUUID()}`;
+        const [withChecks, bare, takenOver, finished] = [claimOf({ owner }), claimOf({ owner, headSha: 'a'.repeat(40) }), claimOf({ owner }), claimOf({ owner })];
+        for (const [index, claim] of [withChecks, bare, takenOver, finished].entries()) await store.claimRun(claim, t + index, LEASE_MS);
+        await store.attachChecks(withChecks.runKey, CHECKS);
+        await store.finishRun(finished.runKey, resultOf(), t + 10);
+        expect(await store.claimRun({ ...takenOver, owner: 'job-other' }, t + LEASE_MS + 10, LEASE_MS)).toMatchObject({ status: 'claimed' });
+
+        expect(await store.unfinishedRunsOf(owner)).toEqual([
+          { runKey: withChecks.runKey, headSha: withChecks.headSha, startedAt: t, checks: CHECKS },
+          { runKey: bare.runKey, headSha: 'a'.repeat(40), startedAt: t + 1 },
+        ]);
+        const abandoned = resultOf({ state: 'superseded', conclusion: 'cancelled', usd: 0, savedUsd: 0, findings: [] });
+        await store.finishRun(withChecks.runKey, abandoned, t + 20, owner);
+        // Not the dead job's any more: the job that took it over finishes it.
+        await store.finishRun(takenOver.runKey, abandoned, t + 20, owner);
+        expect(await store.unfinishedRunsOf(owner)).toEqual([{ runKey: bare.runKey, headSha: 'a'.repeat(40), startedAt: t + 1 }]);
+        const states = Object.fromEntries((await store.listRuns({ since: t, until: t + 10, limit: 10 })).map((r) => [r.runKey, r.state]));
+        expect(states).toEqual({ [withChecks.runKey]: 'superseded', [bare.runKey]: 'running', [takenOver.runKey]: 'running', [finished.runKey]: 'completed' });
       });
 
       it('lists the runs started in [since, until), newest first, finished ones with their result', async () => {

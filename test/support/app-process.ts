@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -7,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 // process, against the local GitHub server (as a GitHub Enterprise host) and the local Messages
 // API. The crash test kills it; the load benchmark measures it.
 
-const LAUNCHER = fileURLToPath(new URL('../../bin/riskgate-app.js', import.meta.url));
+// From test/support, or from build/test/support when a benchmark runs the compiled copy.
+const LAUNCHER = [new URL('../../bin/riskgate-app.js', import.meta.url), new URL('../../../bin/riskgate-app.js', import.meta.url)].map((url) => fileURLToPath(url)).find((path) => existsSync(path))!;
 
 export const APP_SECRET = 'app-process-webhook-secret';
 
@@ -101,6 +103,83 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** One process working jobs (embedded), or a web process and two workers sharing Redis and PostgreSQL (scaled). */
+export type DeploymentMode = 'embedded' | 'scaled';
+
+export interface AppDeploymentOptions extends Omit<AppProcessOptions, 'githubUrl' | 'port'> {
+  mode: DeploymentMode;
+  /** The GitHub URL a process is given: one of its own per process tells whose request is whose. */
+  githubUrlFor: (name: string) => Promise<string>;
+}
+
+/** The riskgate App as deployed: processes that can be killed mid-job and started again. */
+export interface AppDeployment {
+  readonly mode: DeploymentMode;
+  /** The processes that work jobs, by name: `app` (embedded), `worker-1` and `worker-2` (scaled). */
+  readonly workers: ReadonlyMap<string, AppProcess>;
+  /** Where webhooks can be delivered now: with every worker of an embedded deployment dead, a web-only process on its data. */
+  webUrl(): Promise<string>;
+  /** SIGKILL the named workers (all by default). */
+  kill(names?: readonly string[]): Promise<void>;
+  /** Starts every killed worker again. */
+  restart(): Promise<void>;
+  /** The worker that sent a request which came in on this GitHub port. */
+  workerOnPort(port: number): string | undefined;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startAppDeployment(options: AppDeploymentOptions): Promise<AppDeployment> {
+  const { mode, githubUrlFor, env, ...common } = options;
+  const ports = new Map<number, string>();
+  const workers = new Map<string, AppProcess>();
+  const others: AppProcess[] = [];
+  const killed = new Set<string>();
+  let printed = '';
+  const start = async (name: string, extra: Record<string, string> = {}) => {
+    const githubUrl = await githubUrlFor(name);
+    ports.set(Number(new URL(githubUrl).port), name);
+    const app = await startAppProcess({ ...common, githubUrl, env: { ...env, ...extra } });
+    return app;
+  };
+  const workerNames = mode === 'embedded' ? ['app'] : ['worker-1', 'worker-2'];
+  const web = mode === 'scaled' ? await start('web', { RISKGATE_WORKER: 'off' }) : undefined;
+  if (web) others.push(web);
+  for (const name of workerNames) workers.set(name, await start(name));
+  const all = () => [...others, ...workers.values()];
+  return {
+    mode,
+    workers,
+    async webUrl() {
+      if (web) return web.url;
+      const live = [...workers.entries()].find(([name]) => !killed.has(name));
+      if (live) return live[1].url;
+      const standIn = await start('web', { RISKGATE_WORKER: 'off' });
+      others.push(standIn);
+      return standIn.url;
+    },
+    async kill(names = workerNames) {
+      for (const name of names) {
+        const app = workers.get(name)!;
+        printed += `--- ${name} (killed) ---\n${app.output()}\n`;
+        await app.kill();
+        killed.add(name);
+      }
+    },
+    async restart() {
+      for (const name of [...killed]) {
+        workers.set(name, await start(name));
+        killed.delete(name);
+      }
+    },
+    workerOnPort: (port) => ports.get(port),
+    output: () => printed + all().map((app) => app.output()).join('\n---\n'),
+    async stop() {
+      await Promise.all(all().map((app) => app.stop()));
     },
   };
 }

@@ -140,6 +140,16 @@ export interface RecordedRequest {
   /** The status answered (0 while the request is being handled). */
   status: number;
   authorization: string | undefined;
+  /** The server port the request came in on (see `openExtraPort`): which client sent it. */
+  port: number;
+}
+
+/** A request whose answer the server keeps back until the test releases it. */
+export interface HeldRequest {
+  /** Resolves when a matching request has arrived and been carried out (its answer not yet sent). */
+  readonly reached: Promise<RecordedRequest>;
+  /** Sends the answer (nothing, if the client has gone). */
+  release(): void;
 }
 
 export interface ContentRead {
@@ -177,6 +187,14 @@ export interface GitHubServer {
   readonly contentReads: ContentRead[];
   /** Milliseconds every answer waits, as a real API's round trip does (benchmarks). */
   latencyMs: number;
+  /**
+   * Carries out the next request matching method and path (after `skip` more), then keeps its answer back until
+   * `release()`: GitHub has done it (a check run exists), the client does not know yet. A test
+   * kills the client at that moment without sleeping.
+   */
+  holdNext(method: string, path: RegExp, skip?: number): HeldRequest;
+  /** Listens on one more port too, with the same state: give each client its own URL to tell whose request is whose. */
+  openExtraPort(): Promise<string>;
   addRepo(fullName: string, repo?: SeedRepo): void;
   setPull(fullName: string, pull: SeedPull): void;
   /** Moves a PR's head, as a push while a run is in progress would. */
@@ -778,6 +796,8 @@ class FakeGitHub implements GitHubServer {
   private readonly app: AppIdentity;
   private nextId = 1;
   private server?: Server;
+  private readonly extraServers: Server[] = [];
+  private readonly holds: Array<{ method: string; path: RegExp; skip: number; taken: boolean; arrived: (entry: RecordedRequest) => void; released: Promise<void>; release: () => void }> = [];
 
   constructor(
     private readonly routes: RouteTable,
@@ -794,7 +814,28 @@ class FakeGitHub implements GitHubServer {
     return this;
   }
 
+  holdNext(method: string, path: RegExp, skip = 0): HeldRequest {
+    let arrived!: (entry: RecordedRequest) => void;
+    const reached = new Promise<RecordedRequest>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ method: method.toUpperCase(), path, skip, taken: false, arrived, released, release });
+    return { reached, release };
+  }
+
+  async openExtraPort(): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.extraServers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
   async close(): Promise<void> {
+    for (const hold of this.holds) hold.release();
+    for (const server of this.extraServers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -878,6 +919,7 @@ class FakeGitHub implements GitHubServer {
   }
 
   reset(): void {
+    for (const hold of this.holds.splice(0)) hold.release();
     this.repos.clear();
     this.runs.length = 0;
     this.faults.length = 0;
@@ -910,6 +952,7 @@ class FakeGitHub implements GitHubServer {
       body: undefined,
       status: 0,
       authorization: req.headers.authorization,
+      port: req.socket.localPort ?? 0,
     };
     this.requests.push(entry);
     let reply: Reply;
@@ -921,6 +964,15 @@ class FakeGitHub implements GitHubServer {
       reply = { status: 500, body: { message: 'Server Error' } };
     }
     entry.status = reply.status;
+    const hold = this.holds.find((h) => !h.taken && (h.method === '*' || h.method === method) && h.path.test(entry.path));
+    if (hold && hold.skip > 0) {
+      // Let this one through; a later match is held.
+      hold.skip -= 1;
+    } else if (hold) {
+      hold.taken = true;
+      hold.arrived(entry);
+      await hold.released;
+    }
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (res.destroyed) return;
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': `FAKE:${this.requests.length}`, ...reply.headers });

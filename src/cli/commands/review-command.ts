@@ -6,6 +6,7 @@ import { AnthropicModel } from '../../model/anthropic-model.js';
 import type { Tier } from '../../plan/tier.js';
 import { gateVerdict, type Verdict } from '../../report/gate-verdict.js';
 import { createCallLimiter } from '../../run/call-limiter.js';
+import { ledgerRecorder } from '../../run/record-call.js';
 import { createReviewer } from '../../run/review-change.js';
 import { defaultResultDirectory, FileResultStore } from '../../store/file-result-store.js';
 import { NO_RESULT_STORE } from '../../store/result-store.js';
@@ -77,7 +78,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
       model: new AnthropicModel({ apiKey, ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}) }),
       store,
       limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
-      ...(ledger ? { recordCall: (call) => ledger.store.recordCall({ ...identity, ...call, at: Date.now() }) } : {}),
+      ...(ledger ? { recordCall: ledgerRecorder(ledger.store, identity) } : {}),
     });
   } finally {
     await ledger?.store.close();

@@ -74,6 +74,11 @@ const MIGRATIONS: readonly string[] = [
     expires_at bigint NOT NULL
   );
   `,
+  // 2: a call is recorded when it is sent and replaced when it ends (calls.call_id).
+  `
+  ALTER TABLE calls ADD COLUMN IF NOT EXISTS call_id text;
+  CREATE UNIQUE INDEX IF NOT EXISTS calls_call_id ON calls (call_id);
+  `,
 ];
 
 /**

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { BudgetCap } from '../../budget/budget-cap.js';
 import type { OpenedChecks } from '../../github/check-sink.js';
 import type { BudgetHold } from '../budget-store.js';
-import type { ClaimResult, GateRunClaim, GateRunRecord, GateRunResult } from '../gate-runs.js';
+import type { ClaimResult, GateRunClaim, GateRunRecord, GateRunResult, UnfinishedRun } from '../gate-runs.js';
 import type { CallRecord, SpendQuery, SpendRow } from '../ledger.js';
 import type { StoredResult } from '../result-store.js';
 import type { RiskgateStore } from '../riskgate-store.js';
@@ -19,9 +19,11 @@ import {
   selectRunSql,
   takeOverRunSql,
   toGateRunRecord,
+  toUnfinishedRun,
+  unfinishedRunsSql,
   type GateRunRow,
 } from '../sql/gate-run-sql.js';
-import { insertCallSql, spendSql, toSpendRow, type SpendSqlRow } from '../sql/ledger-sql.js';
+import { forgetCallSql, insertCallSql, spendSql, toSpendRow, type SpendSqlRow } from '../sql/ledger-sql.js';
 import { pruneResultsSql, putResultSql, useResultSql } from '../sql/result-sql.js';
 import { SqlParams } from '../sql/sql-params.js';
 import { migratePostgres } from './postgres-schema.js';
@@ -95,6 +97,10 @@ export class PostgresStore implements RiskgateStore {
     await this.query(this.pool, (params) => insertCallSql(call, params));
   }
 
+  async forgetCall(callId: string): Promise<void> {
+    await this.query(this.pool, (params) => forgetCallSql(callId, params));
+  }
+
   async spend(query: SpendQuery): Promise<SpendRow[]> {
     const { rows } = await this.query<SpendSqlRow>(this.pool, (params) => spendSql(query, params));
     return rows.map((row) => toSpendRow(row, query.by));
@@ -118,8 +124,13 @@ export class PostgresStore implements RiskgateStore {
     await this.query(this.pool, (params) => attachChecksSql(runKey, checks, params));
   }
 
-  async finishRun(runKey: string, result: GateRunResult, now: number): Promise<void> {
-    await this.query(this.pool, (params) => finishRunSql(runKey, result, now, params));
+  async finishRun(runKey: string, result: GateRunResult, now: number, owner?: string): Promise<void> {
+    await this.query(this.pool, (params) => finishRunSql(runKey, result, now, params, owner));
+  }
+
+  async unfinishedRunsOf(owner: string): Promise<UnfinishedRun[]> {
+    const { rows } = await this.query<GateRunRow>(this.pool, (params) => unfinishedRunsSql(owner, params));
+    return rows.map(toUnfinishedRun);
   }
 
   async listRuns(query: { since?: number; until?: number; limit: number }): Promise<GateRunRecord[]> {

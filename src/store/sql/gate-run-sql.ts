@@ -1,5 +1,5 @@
 import type { OpenedChecks } from '../../github/check-sink.js';
-import type { GateRunClaim, GateRunRecord, GateRunResult, GateRunState } from '../gate-runs.js';
+import type { GateRunClaim, GateRunRecord, GateRunResult, GateRunState, UnfinishedRun } from '../gate-runs.js';
 import type { Tier } from '../../plan/tier.js';
 import type { SqlParams } from './sql-params.js';
 
@@ -91,12 +91,26 @@ export function attachChecksSql(runKey: string, checks: OpenedChecks, params: Sq
   return `UPDATE gate_runs SET checks = ${params.add(JSON.stringify(checks))} WHERE run_key = ${params.add(runKey)}`;
 }
 
-export function finishRunSql(runKey: string, result: GateRunResult, now: number, params: SqlParams): string {
+export function finishRunSql(runKey: string, result: GateRunResult, now: number, params: SqlParams, owner?: string): string {
   return `UPDATE gate_runs SET
   state = ${params.add(result.state)}, conclusion = ${params.add(result.conclusion)}, finished_at = ${params.add(now)},
   duration_ms = ${params.add(Math.round(result.durationMs))}, usd = ${params.add(result.usd)}, saved_usd = ${params.add(result.savedUsd)},
   findings = ${params.add(JSON.stringify(result.findings))}
-WHERE run_key = ${params.add(runKey)}`;
+WHERE run_key = ${params.add(runKey)}${owner === undefined ? '' : ` AND owner = ${params.add(owner)} AND state = 'running'`}`;
+}
+
+/** The runs a job holds and has not finished. */
+export function unfinishedRunsSql(owner: string, params: SqlParams): string {
+  return `SELECT run_key, head_sha, started_at, checks FROM gate_runs WHERE owner = ${params.add(owner)} AND state = 'running'\nORDER BY started_at, run_key`;
+}
+
+export function toUnfinishedRun(row: Pick<GateRunRow, 'run_key' | 'head_sha' | 'started_at' | 'checks'>): UnfinishedRun {
+  return {
+    runKey: row.run_key,
+    headSha: row.head_sha,
+    startedAt: Number(row.started_at),
+    ...(row.checks !== null ? { checks: JSON.parse(row.checks) as OpenedChecks } : {}),
+  };
 }
 
 export function selectRunSql(runKey: string, params: SqlParams): string {

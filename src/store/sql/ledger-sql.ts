@@ -29,7 +29,7 @@ export function utcDay(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-/** Records one call, with its UTC day. */
+/** Records one call, with its UTC day; a call recorded before under the same callId is replaced. */
 export function insertCallSql(call: CallRecord, params: SqlParams): string {
   const { usage } = call;
   const values = [
@@ -55,7 +55,14 @@ export function insertCallSql(call: CallRecord, params: SqlParams): string {
     // Latency is measured with performance.now(): whole milliseconds are plenty.
     Math.round(call.latencyMs),
   ];
-  return `INSERT INTO calls (${CALL_COLUMNS.join(', ')})\nVALUES (${values.map((value) => params.add(value)).join(', ')})`;
+  if (call.callId === undefined) return `INSERT INTO calls (${CALL_COLUMNS.join(', ')})\nVALUES (${values.map((value) => params.add(value)).join(', ')})`;
+  return `INSERT INTO calls (${CALL_COLUMNS.join(', ')}, call_id)
+VALUES (${[...values, call.callId].map((value) => params.add(value)).join(', ')})
+ON CONFLICT (call_id) DO UPDATE SET ${CALL_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+}
+
+export function forgetCallSql(callId: string, params: SqlParams): string {
+  return `DELETE FROM calls WHERE call_id = ${params.add(callId)}`;
 }
 
 const DIMENSION_COLUMNS: Record<SpendDimension, string> = {

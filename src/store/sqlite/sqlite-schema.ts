@@ -70,6 +70,11 @@ const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // 2: a call is recorded when it is sent and replaced when it ends (calls.call_id).
+  `
+  ALTER TABLE calls ADD COLUMN call_id TEXT;
+  CREATE UNIQUE INDEX calls_call_id ON calls (call_id);
+  `,
 ];
 
 /** Brings the file's store tables to the current version; connections starting together take turns. */

@@ -5,7 +5,7 @@ import type { BudgetCap } from '../../budget/budget-cap.js';
 import type { OpenedChecks } from '../../github/check-sink.js';
 import type { BudgetHold } from '../budget-store.js';
 import { DATABASE_FILE } from '../data-directory.js';
-import type { ClaimResult, GateRunClaim, GateRunRecord, GateRunResult } from '../gate-runs.js';
+import type { ClaimResult, GateRunClaim, GateRunRecord, GateRunResult, UnfinishedRun } from '../gate-runs.js';
 import type { CallRecord, SpendQuery, SpendRow } from '../ledger.js';
 import type { StoredResult } from '../result-store.js';
 import type { RiskgateStore } from '../riskgate-store.js';
@@ -21,9 +21,11 @@ import {
   selectRunSql,
   takeOverRunSql,
   toGateRunRecord,
+  toUnfinishedRun,
+  unfinishedRunsSql,
   type GateRunRow,
 } from '../sql/gate-run-sql.js';
-import { insertCallSql, spendSql, toSpendRow, type SpendSqlRow } from '../sql/ledger-sql.js';
+import { forgetCallSql, insertCallSql, spendSql, toSpendRow, type SpendSqlRow } from '../sql/ledger-sql.js';
 import { pruneResultsSql, putResultSql, useResultSql } from '../sql/result-sql.js';
 import { SqlParams } from '../sql/sql-params.js';
 import { migrateSqlite } from './sqlite-schema.js';
@@ -93,6 +95,10 @@ export class SqliteStore implements RiskgateStore {
     this.run((params) => insertCallSql(call, params));
   }
 
+  async forgetCall(callId: string): Promise<void> {
+    this.run((params) => forgetCallSql(callId, params));
+  }
+
   async spend(query: SpendQuery): Promise<SpendRow[]> {
     return this.all<SpendSqlRow>((params) => spendSql(query, params)).map((row) => toSpendRow(row, query.by));
   }
@@ -118,8 +124,12 @@ export class SqliteStore implements RiskgateStore {
     this.run((params) => attachChecksSql(runKey, checks, params));
   }
 
-  async finishRun(runKey: string, result: GateRunResult, now: number): Promise<void> {
-    this.run((params) => finishRunSql(runKey, result, now, params));
+  async finishRun(runKey: string, result: GateRunResult, now: number, owner?: string): Promise<void> {
+    this.run((params) => finishRunSql(runKey, result, now, params, owner));
+  }
+
+  async unfinishedRunsOf(owner: string): Promise<UnfinishedRun[]> {
+    return this.all<GateRunRow>((params) => unfinishedRunsSql(owner, params)).map(toUnfinishedRun);
   }
 
   async listRuns(query: { since?: number; until?: number; limit: number }): Promise<GateRunRecord[]> {
