@@ -6,6 +6,7 @@ import type { StructuredModel } from '../model/model-port.js';
 import type { JobData, JobQueue } from '../queue/job-queue.js';
 import { RUN_FULL_ACTION } from '../report/render-checks.js';
 import type { CallLimiter } from '../run/call-limiter.js';
+import type { Redact } from '../security/redact-secrets.js';
 import type { RiskgateStore } from '../store/riskgate-store.js';
 import { parseGatesCommand } from './gates-command.js';
 import { runJob } from './run-job.js';
@@ -26,6 +27,8 @@ export interface AppDependencies {
   runLeaseMs?: number;
   /** More HTTP routes on the App's server: /metrics, /dashboard. */
   routes?: HttpRoute;
+  /** Applied to everything posted to GitHub (the App's secrets by value, credential shapes); default: the shapes. */
+  redact?: Redact;
 }
 
 /** A route on the App's HTTP server (probot's handler shape): true when it answered the request. */

@@ -94,7 +94,7 @@ export async function runJob(app: Probot, deps: AppDependencies, job: RunningJob
   deps.metrics?.jobStarted(data.kind, Date.now() - job.enqueuedAt);
   const octokit = await app.auth(data.installationId);
   const log = app.log.child({ name: 'riskgate', job: job.id, attempt: job.attempt });
-  const context: JobContext = { github: octokitGitHub(octokit as unknown as RestClient, { id: deps.appId }), log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } };
+  const context: JobContext = { github: octokitGitHub(octokit as unknown as RestClient, { id: deps.appId }, deps.redact), log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } };
   switch (data.kind) {
     case 'gate': {
       const outcome = await runGateJob(deps, job, data, context);

@@ -189,8 +189,11 @@ export interface GitHubServer {
   setReadOnlyToken(token: string): void;
   /** An installation token of this server's app, without going through JWT auth. */
   createInstallationToken(): string;
-  /** The next `times` requests matching method (or `'*'`) and path answer `status` with `body`. */
-  failNext(method: string, path: RegExp, status: number, body?: unknown, times?: number, headers?: Record<string, string>): void;
+  /**
+   * The next `times` requests matching method (or `'*'`) and path answer `status` with `body`; a
+   * function body is built from the request (e.g. a proxy echoing its Authorization header).
+   */
+  failNext(method: string, path: RegExp, status: number, body?: unknown | FaultBody, times?: number, headers?: Record<string, string>): void;
   checkRuns(fullName?: string): CheckRunRecord[];
   /** Clears seeded state, faults, read-only marks, logs and violations (issued tokens stay valid). */
   reset(): void;
@@ -479,6 +482,9 @@ interface Caller {
   scheme: 'token' | 'bearer';
   app: AppIdentity;
 }
+
+/** A fault's answer built from the request it answers. */
+export type FaultBody = (request: { authorization: string | undefined }) => unknown;
 
 interface Fault {
   method: string;
@@ -946,7 +952,7 @@ class FakeGitHub implements GitHubServer {
     const caller = this.authenticate(authorization, route.template);
     if ('status' in caller) return caller;
 
-    const fault = this.takeFault(method, entry.path);
+    const fault = this.takeFault(method, entry.path, authorization);
     if (fault) return fault;
 
     if (WRITE_METHODS.has(method) && this.readOnlyTokens.has(caller.token)) {
@@ -982,12 +988,13 @@ class FakeGitHub implements GitHubServer {
     return { ...credentials, app: this.installationTokens.has(credentials.token) ? this.app : ACTIONS_APP };
   }
 
-  private takeFault(method: string, path: string): Reply | undefined {
+  private takeFault(method: string, path: string, authorization: string | undefined): Reply | undefined {
     const index = this.faults.findIndex((fault) => (fault.method === '*' || fault.method === method) && fault.path.test(path));
     const fault = this.faults[index];
     if (!fault) return undefined;
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
-    return { status: fault.status, body: fault.body, headers: fault.headers };
+    const body = typeof fault.body === 'function' ? (fault.body as FaultBody)({ authorization }) : fault.body;
+    return { status: fault.status, body, headers: fault.headers };
   }
 
   private checkResponse(route: Route, where: string, reply: Reply): void {
