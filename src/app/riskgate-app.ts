@@ -10,6 +10,7 @@ import type { Redact } from '../security/redact-secrets.js';
 import type { RiskgateStore } from '../store/riskgate-store.js';
 import { parseGatesCommand } from './gates-command.js';
 import { runJob } from './run-job.js';
+import { capWebhookBodies } from './webhook-body-cap.js';
 
 export interface AppDependencies {
   appId: number;
@@ -54,6 +55,7 @@ function installationOf(context: Context): number {
  */
 export function riskgateApp(deps: AppDependencies): ApplicationFunction {
   return (app: Probot, options) => {
+    capWebhookBodies(app);
     const enqueue = async (context: Context, data: JobData) => {
       const result = await deps.queue.enqueue(data);
       deps.metrics?.webhookReceived(context.name, result === 'duplicate' ? 'duplicate' : 'queued');

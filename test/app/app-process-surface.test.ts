@@ -154,3 +154,29 @@ describe('the App process: secrets an upstream echoes', () => {
     expect(app.output().slice(before)).toContain('[redacted');
   });
 });
+
+describe('the App process: webhook bodies', () => {
+  it('refuses a body over 25 MB with 413 while it streams, without growing; a signed webhook still works', { timeout: 60_000 }, async () => {
+    // Settle first: the process has started its jobs and caches.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = rssBytes();
+    expect(await postLargeWebhook(30 * MB, true)).toEqual({ status: 413 });
+    const afterDeclared = rssBytes();
+    // Chunked: no length to go by, so it is counted as it arrives and cut at the cap. Eight in a
+    // row (240 MB sent): what was held until the cap is not kept, so memory levels off.
+    for (let i = 0; i < 8; i++) expect([413, 'reset']).toContain((await postLargeWebhook(30 * MB, false)).status);
+    const afterChunked = rssBytes();
+    console.log(`App RSS: ${(before / MB).toFixed(0)} MB before; +${((afterDeclared - before) / MB).toFixed(1)} MB after a declared 30 MB body; +${((afterChunked - before) / MB).toFixed(1)} MB after eight chunked ones`);
+    expect(afterDeclared - before).toBeLessThan(8 * MB);
+    // The collector lets external memory grow by about 64 MB before it runs: the cap plus that.
+    expect(afterChunked - before).toBeLessThan(96 * MB);
+
+    // A head of its own: the App's store remembers the heads the tests before this one gated.
+    const head = '4444444444444444444444444444444444444444';
+    github.setHead(REPO, PR, head);
+    anthropic.respond = FOUND_SQL;
+    expect((await deliver(app.url, 'pull_request', openedEvent(head), { secret: APP_SECRET })).status).toBe(200);
+    expect((await waitFor('the gate to complete', umbrellaDone)).conclusion).toBe('failure');
+    expect(github.violations).toEqual([]);
+  });
+});
