@@ -18,6 +18,7 @@ import { roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
+import { billionLaughs } from '../support/billion-laughs.js';
 import { riskModelFileText, riskModelFixture } from '../support/risk-model-fixture.js';
 import { addedFile, deliver, examplePayload } from '../support/webhooks.js';
 
@@ -372,6 +373,18 @@ describe('riskgate App, end to end over HTTP', () => {
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.conclusion).toBe('failure');
     expect(umbrella.output.summary).toContain('gate.fail_on');
+    expect(anthropic.requests).toEqual([]);
+  });
+
+  it('a "billion laughs" config on the base branch fails the gate, naming the problem, instead of posting no check', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', billionLaughs());
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect([umbrella.status, umbrella.conclusion]).toEqual(['completed', 'failure']);
+    expect(umbrella.output.title).toBe('Invalid riskgate config on the base branch');
+    expect(umbrella.output.summary).toContain('"billion laughs"');
     expect(anthropic.requests).toEqual([]);
   });
 
