@@ -44,6 +44,8 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp, redact: Redac
         baseSha: data.base.sha,
         baseRef: data.base.ref,
         draft: data.draft ?? false,
+        state: data.state === 'closed' ? 'closed' : 'open',
+        merged: data.merged,
         title: data.title,
         body: data.body ?? '',
         author: data.user.login,

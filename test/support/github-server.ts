@@ -58,6 +58,8 @@ export interface SeedPull {
   body?: string | null;
   draft?: boolean;
   state?: 'open' | 'closed';
+  /** A merged PR is also `closed` (set both, as GitHub reports them). */
+  merged?: boolean;
   user: SeedUser;
   /** The repository the head branch lives in; another one than the base makes a fork PR. */
   headRepoFullName?: string;
@@ -1125,8 +1127,8 @@ class FakeGitHub implements GitHubServer {
       active_lock_reason: null,
       created_at: CREATED_AT,
       updated_at: CREATED_AT,
-      closed_at: null,
-      merged_at: null,
+      closed_at: found.state === 'closed' ? CREATED_AT : null,
+      merged_at: found.merged ? CREATED_AT : null,
       merge_commit_sha: null,
       assignee: null,
       assignees: [],
@@ -1147,7 +1149,7 @@ class FakeGitHub implements GitHubServer {
       author_association: this.associationOf(state, found.user.login),
       auto_merge: null,
       draft: found.draft ?? false,
-      merged: false,
+      merged: found.merged ?? false,
       mergeable: true,
       rebaseable: true,
       mergeable_state: 'clean',

@@ -74,6 +74,12 @@ const MIGRATIONS: readonly string[] = [
     expires_at bigint NOT NULL
   );
   `,
+  `
+  CREATE TABLE IF NOT EXISTS command_replies (
+    key text PRIMARY KEY,
+    answered_at bigint NOT NULL
+  );
+  `,
 ];
 
 /**

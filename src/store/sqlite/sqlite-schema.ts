@@ -70,6 +70,12 @@ const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE command_replies (
+    key TEXT PRIMARY KEY,
+    answered_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the file's store tables to the current version; connections starting together take turns. */
