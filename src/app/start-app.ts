@@ -142,7 +142,7 @@ async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<vo
       work: settings.work,
       metrics,
       redact,
-      routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, metrics }),
+      routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, trustedProxyHops: dashboard.trustedProxyHops, metrics }),
     }),
     {
       log: await redactingLogger(env, redact),
