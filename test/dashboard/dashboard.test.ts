@@ -387,7 +387,7 @@ describe('the cost dashboard', () => {
         const api = await fetch(`${server.base}/dashboard/api/summary`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.9' } });
         expect(api.status).toBe(429);
         expect((await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(429);
-        // A signed-in session is not a guess: it keeps working.
+        // Five minutes later the client may try again.
         clock += 5 * 60 * 1000;
         const login = await fetch(`${server.base}/dashboard/login`, form(TOKEN));
         expect(login.status).toBe(303);
