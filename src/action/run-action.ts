@@ -10,6 +10,8 @@ import { octokitGitHub } from '../github/octokit-github.js';
 import { AnthropicModel } from '../model/anthropic-model.js';
 import { TIERS, type Tier } from '../plan/tier.js';
 import { createCallLimiter } from '../run/call-limiter.js';
+import { secretsFromEnv } from '../security/configured-secrets.js';
+import { secretRedactor, type Redact } from '../security/redact-secrets.js';
 import { defaultResultDirectory, FileResultStore } from '../store/file-result-store.js';
 import { fallbackSink } from './fallback-sink.js';
 import { workflowLogSink } from './workflow-log-sink.js';
@@ -40,25 +42,34 @@ function dollars(name: string): number | undefined {
   return n;
 }
 
-function setOutputs(outcome: GateOutcome): string {
+function setOutputs(outcome: GateOutcome, redact: Redact): string {
+  const setOutput = (name: string, value: string | number) => core.setOutput(name, typeof value === 'string' ? redact(value) : value);
   if (outcome.status === 'completed') {
     const { report, decision } = outcome;
-    core.setOutput('risk-score', report.score.score);
-    core.setOutput('tier', report.tier);
-    core.setOutput('conclusion', decision.conclusion);
-    core.setOutput('findings', JSON.stringify(decision.findings.map((f) => ({ agent: f.agent, severity: f.severity, path: f.path, startLine: f.startLine, endLine: f.endLine, title: f.title }))));
-    core.setOutput('cost-usd', report.usd.toFixed(4));
+    setOutput('risk-score', report.score.score);
+    setOutput('tier', report.tier);
+    setOutput('conclusion', decision.conclusion);
+    setOutput('findings', JSON.stringify(decision.findings.map((f) => ({ agent: f.agent, severity: f.severity, path: f.path, startLine: f.startLine, endLine: f.endLine, title: f.title }))));
+    setOutput('cost-usd', report.usd.toFixed(4));
     return decision.conclusion;
   }
   const conclusion = outcome.status === 'invalid-config' || outcome.status === 'errored' || outcome.status === 'unreviewable' ? 'failure' : outcome.status === 'superseded' ? 'cancelled' : 'skipped';
-  core.setOutput('conclusion', conclusion);
-  core.setOutput('findings', '[]');
-  core.setOutput('cost-usd', '0');
+  setOutput('conclusion', conclusion);
+  setOutput('findings', '[]');
+  setOutput('cost-usd', '0');
   return conclusion;
 }
 
-/** The Action: gate the workflow's pull request; the job fails when the gate concludes `failure`. */
+/**
+ * The Action: gate the workflow's pull request; the job fails when the gate concludes `failure`.
+ * What it logs, outputs and posts is redacted (the key and the token as inputs, and any credential
+ * shape): the runner masks registered secrets in its log, but not an echo it cannot recognise.
+ */
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const redact = secretRedactor(secretsFromEnv(env));
+  const info = (message: string) => core.info(redact(message));
+  const warn = (message: string) => core.warning(redact(message));
+  const debug = (message: string) => core.debug(redact(message));
   try {
     const apiKey = core.getInput('anthropic-api-key');
     if (apiKey) core.setSecret(apiKey);
@@ -81,40 +92,42 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       userAgent: 'riskgate-action',
       // Octokit logs every failed request, an expected 404 (no config file) included; riskgate
       // reports what matters itself, so these go to the step's debug log.
-      log: { debug: core.debug, info: core.debug, warn: core.debug, error: core.debug },
+      log: { debug, info: debug, warn: debug, error: debug },
       throttle: {
         // Wait out a primary limit up to twice; a secondary limit is not retried (GitHub's advice).
         onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 2,
         onSecondaryRateLimit: () => false,
       },
     });
-    const github = octokitGitHub(octokit, { slug: 'github-actions' });
+    const github = octokitGitHub(octokit, { slug: 'github-actions' }, redact);
     const modelUnavailable = apiKey
       ? undefined
       : fromFork
         ? 'this pull request comes from a fork, and GitHub gives fork workflows no secrets, so no model could be called; a maintainer can run `riskgate review` locally or re-run from a branch'
         : 'the anthropic-api-key input is empty, so no model could be called';
-    if (modelUnavailable) core.warning(`riskgate: agents not run: ${modelUnavailable}`);
+    if (modelUnavailable) warn(`riskgate: agents not run: ${modelUnavailable}`);
 
     const outcome = await gatePullRequest(
       { pull: { owner, repo, pullNumber: pr.number }, expectedHeadSha: pr.head.sha, ...(event.before ? { previousHeadSha: event.before } : {}), ...(tier ? { forced: tier, explicit: true } : {}) },
       {
         github,
-        checks: fromFork ? workflowLogSink('this pull request comes from a fork, whose token may not create check runs') : fallbackSink(checkRunSink(github), workflowLogSink),
+        checks: fromFork
+          ? workflowLogSink('this pull request comes from a fork, whose token may not create check runs', redact)
+          : fallbackSink(checkRunSink(github), (why) => workflowLogSink(why, redact)),
         ...(apiKey ? { model: new AnthropicModel({ apiKey, ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}) }) } : { modelUnavailable: modelUnavailable! }),
         store: new FileResultStore(defaultResultDirectory(env)),
         limiter: createCallLimiter(ACTION_MAX_CONCURRENT_CALLS),
         ...(configPath ? { configPath } : {}),
         overrides: { ...(failOn ? { failOn } : {}), ...(maxUsd !== undefined ? { maxUsd } : {}) },
         offerFullRun: false,
-        log: { info: core.info, warn: core.warning },
+        log: { info, warn },
       },
     );
-    const conclusion = setOutputs(outcome);
-    if (outcome.status === 'completed') core.info(`riskgate: risk ${outcome.report.score.score}/100, ${outcome.report.tier} tier, ${conclusion}: ${outcome.decision.verdict.reasons.join('; ')}`);
-    else core.info(`riskgate: ${outcome.status}${'reason' in outcome ? `: ${outcome.reason}` : 'message' in outcome ? `: ${outcome.message}` : ''}`);
-    if (conclusion === 'failure') core.setFailed(outcome.status === 'completed' ? `riskgate: ${outcome.decision.verdict.reasons.join('; ')}` : `riskgate: ${outcome.status}`);
+    const conclusion = setOutputs(outcome, redact);
+    if (outcome.status === 'completed') info(`riskgate: risk ${outcome.report.score.score}/100, ${outcome.report.tier} tier, ${conclusion}: ${outcome.decision.verdict.reasons.join('; ')}`);
+    else info(`riskgate: ${outcome.status}${'reason' in outcome ? `: ${outcome.reason}` : 'message' in outcome ? `: ${outcome.message}` : ''}`);
+    if (conclusion === 'failure') core.setFailed(redact(outcome.status === 'completed' ? `riskgate: ${outcome.decision.verdict.reasons.join('; ')}` : `riskgate: ${outcome.status}`));
   } catch (error) {
-    core.setFailed(`riskgate: ${error instanceof Error ? error.message : String(error)}`);
+    core.setFailed(redact(`riskgate: ${error instanceof Error ? error.message : String(error)}`));
   }
 }

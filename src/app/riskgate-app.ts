@@ -7,9 +7,11 @@ import type { JobData, JobQueue } from '../queue/job-queue.js';
 import { RUN_FULL_ACTION } from '../report/render-checks.js';
 import type { CallLimiter } from '../run/call-limiter.js';
 import type { ChangePreparer } from '../run/change-preparer.js';
+import type { Redact } from '../security/redact-secrets.js';
 import type { RiskgateStore } from '../store/riskgate-store.js';
 import { parseGatesCommand } from './gates-command.js';
 import { closeDeadGateJob, runJob } from './run-job.js';
+import { capWebhookBodies } from './webhook-body-cap.js';
 
 export interface AppDependencies {
   appId: number;
@@ -31,6 +33,8 @@ export interface AppDependencies {
   prepare?: ChangePreparer;
   /** More HTTP routes on the App's server: /metrics, /dashboard. */
   routes?: HttpRoute;
+  /** Applied to everything posted to GitHub (the App's secrets by value, credential shapes); default: the shapes. */
+  redact?: Redact;
 }
 
 /** A route on the App's HTTP server (probot's handler shape): true when it answered the request. */
@@ -56,6 +60,7 @@ function installationOf(context: Context): number {
  */
 export function riskgateApp(deps: AppDependencies): ApplicationFunction {
   return (app: Probot, options) => {
+    capWebhookBodies(app);
     const enqueue = async (context: Context, data: JobData) => {
       const result = await deps.queue.enqueue(data);
       deps.metrics?.webhookReceived(context.name, result === 'duplicate' ? 'duplicate' : 'queued');

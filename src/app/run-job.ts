@@ -2,7 +2,7 @@ import type { Probot } from 'probot';
 import { checkRunSink } from '../github/check-run-sink.js';
 import { closeAbandonedGate } from '../github/close-abandoned-gate.js';
 import { gatePullRequest, type GateOutcome } from '../github/gate-pull-request.js';
-import type { GitHubPort } from '../github/github-port.js';
+import type { GitHubPort, RepoRef } from '../github/github-port.js';
 import { octokitGitHub, type RestClient } from '../github/octokit-github.js';
 import type { CheckActionJobData, CommandJobData, GateJobData, RunningJob } from '../queue/job-queue.js';
 import { JobAbortedError } from '../queue/job-aborted-error.js';
@@ -49,14 +49,41 @@ async function runGateJob(deps: AppDependencies, job: RunningJob, data: GateJobD
   );
 }
 
+// A refused user is answered once per pull request in this window, whichever process takes the
+// command; the rest get nothing, not even a reaction: each answer is a write GitHub rate-limits
+// for the whole installation, and a reader could otherwise spend it 100 comments at a time.
+export const REFUSAL_REPLY_WINDOW_MS = 60 * 60 * 1000;
+
+const pullKey = (repo: RepoRef, number: number) => `${repo.owner}/${repo.repo}#${number}`.toLowerCase();
+
+/**
+ * A command or a re-run on a closed or merged pull request does nothing; the first one on that
+ * pull request is told why. True when the pull request is closed.
+ */
+async function refuseClosed(deps: AppDependencies, github: GitHubPort, repo: RepoRef, number: number, log: JobContext['log']): Promise<boolean> {
+  const pull = await github.getPull({ ...repo, pullNumber: number });
+  if (pull.state === 'open') return false;
+  const state = pull.merged ? 'merged' : 'closed';
+  log.info(`${pullKey(repo, number)} is ${state}; the command does nothing`);
+  if (await deps.store.claimReply(`closed:${pullKey(repo, number)}`, Date.now())) {
+    await github.commentOnPull(repo, number, `This pull request is ${state}, so riskgate does not gate it: \`/gates\` commands and re-runs on it do nothing.${pull.merged ? '' : ' Reopen it to have it gated again.'}`);
+  }
+  return true;
+}
+
 /** A `/gates` comment: only writers may spend the repository's budget; the gate is a job of its own. */
-async function runCommandJob(deps: AppDependencies, data: CommandJobData, { github }: JobContext): Promise<void> {
+async function runCommandJob(deps: AppDependencies, data: CommandJobData, { github, log }: JobContext): Promise<void> {
   const { repo, command, sender, commentId, issueNumber } = data;
   if (!WRITE_ROLES.has(await github.permissionOf(repo, sender))) {
+    if (!(await deps.store.claimReply(`refused:${pullKey(repo, issueNumber)}:${sender.toLowerCase()}`, Date.now(), REFUSAL_REPLY_WINDOW_MS))) {
+      log.info(`${sender} may not run /gates on ${pullKey(repo, issueNumber)} and was told so within the hour; not answered again`);
+      return;
+    }
     await github.reactToComment(repo, commentId, 'confused');
-    await github.commentOnPull(repo, issueNumber, `@${sender} \`/gates\` commands need write access to this repository; riskgate did not run.`);
+    await github.commentOnPull(repo, issueNumber, `@${sender} \`/gates\` commands need write access to this repository; riskgate did not run. Further commands from you on this pull request within the hour get no answer.`);
     return;
   }
+  if (await refuseClosed(deps, github, repo, issueNumber, log)) return;
   if (command.kind === 'help' || command.kind === 'unknown') {
     await github.reactToComment(repo, commentId, command.kind === 'help' ? 'eyes' : 'confused');
     await github.commentOnPull(repo, issueNumber, command.kind === 'help' ? GATES_HELP : `Unknown command \`/gates ${command.word.replace(/`/g, '')}\`.\n\n${GATES_HELP}`);
@@ -78,6 +105,7 @@ async function runCheckActionJob(deps: AppDependencies, data: CheckActionJobData
     log.info(`${data.sender} may not re-run riskgate on ${data.repo.owner}/${data.repo.repo}; ignored`);
     return;
   }
+  if (await refuseClosed(deps, github, data.repo, data.pullNumber, log)) return;
   await deps.queue.enqueue({
     kind: 'gate',
     deliveryId: `${data.deliveryId}:gate`,
@@ -118,7 +146,7 @@ export async function runJob(app: Probot, deps: AppDependencies, job: RunningJob
   deps.metrics?.jobStarted(data.kind, Date.now() - job.enqueuedAt);
   const octokit = await app.auth(data.installationId);
   const log = app.log.child({ name: 'riskgate', job: job.id, attempt: job.attempt });
-  const context: JobContext = { github: octokitGitHub(octokit as unknown as RestClient, { id: deps.appId }), log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } };
+  const context: JobContext = { github: octokitGitHub(octokit as unknown as RestClient, { id: deps.appId }, deps.redact), log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } };
   switch (data.kind) {
     case 'gate': {
       if (supersededBeforeStart(job)) {

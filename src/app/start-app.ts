@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ProbotOctokit, run } from 'probot';
 import { z } from 'zod';
 import { budgetLimitsFromEnv, hasAnyLimit, type BudgetLimits } from '../budget/budget-limits.js';
@@ -8,9 +8,12 @@ import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { AnthropicModel } from '../model/anthropic-model.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../queue/job-queue.js';
 import { createCallLimiter } from '../run/call-limiter.js';
+import { secretsFromEnv } from '../security/configured-secrets.js';
+import { secretRedactor, type NamedSecret, type Redact } from '../security/redact-secrets.js';
 import { withShortWriteTurns, type ThrottleOptions } from './github-write-turns.js';
 import { openBackends } from './open-backends.js';
 import { DEFAULT_SCORE_TIMEOUT_MS, workerPreparer } from './prepare-in-worker.js';
+import { redactingLogger } from './redacting-logger.js';
 import { riskgateApp } from './riskgate-app.js';
 import { stateKeyFromEnv } from './state-key.js';
 
@@ -88,6 +91,19 @@ export function needsRegistration(env: NodeJS.ProcessEnv): boolean {
   return !env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH && env.NODE_ENV !== 'production';
 }
 
+/** The App's secrets: the environment's, and the private key's file when it is given by path. */
+function appSecrets(env: NodeJS.ProcessEnv): NamedSecret[] {
+  const secrets = secretsFromEnv(env);
+  if (env.PRIVATE_KEY_PATH && existsSync(env.PRIVATE_KEY_PATH)) {
+    try {
+      secrets.push({ name: 'PRIVATE_KEY_PATH', value: readFileSync(env.PRIVATE_KEY_PATH, 'utf8') });
+    } catch {
+      // Unreadable: probot says so when it loads the key; the PEM shape is still redacted.
+    }
+  }
+  return secrets;
+}
+
 /**
  * `npm start`: the App on probot's server (port from PORT, webhooks at /api/github/webhooks), with
  * `.env` read first. Without any App settings, outside production, it serves the registration page.
@@ -95,6 +111,20 @@ export function needsRegistration(env: NodeJS.ProcessEnv): boolean {
  */
 export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
+  // Everything the App prints, logs or posts is redacted: errors may quote a secret an upstream echoed.
+  const redact = secretRedactor(appSecrets(env));
+  try {
+    await startRedacted(env, redact);
+  } catch (error) {
+    // No `cause`: the original message is what may hold the secret.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(redact(error instanceof Error ? error.message : String(error)));
+  }
+}
+
+async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<void> {
+  const say = (text: string) => redact(text);
+  const why = (error: unknown) => redact(error instanceof Error ? error.message : String(error));
   if (needsRegistration(env)) {
     console.log(`riskgate: no APP_ID yet; open http://localhost:${env.PORT ?? 3000} to register the App from app.yml, then run npm start again`);
     await run(() => undefined);
@@ -102,12 +132,12 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
   }
   const settings = appSettingsFromEnv(env);
   const stateKey = stateKeyFromEnv(env);
-  const backends = await openBackends(env, settings.queue, (error) => console.error('riskgate: queue trouble:', error instanceof Error ? error.message : error));
-  console.log(`riskgate: ${backends.description}${settings.work ? '' : ' (web only: RISKGATE_WORKER=off)'}`);
+  const backends = await openBackends(env, settings.queue, (error) => console.error(`riskgate: queue trouble: ${why(error)}`));
+  console.log(say(`riskgate: ${backends.description}${settings.work ? '' : ' (web only: RISKGATE_WORKER=off)'}`));
   if (!settings.apiKey) console.warn('riskgate: ANTHROPIC_API_KEY is not set; pull requests get the risk score only, and their checks say so');
   if (hasAnyLimit(settings.budgets)) console.log(`riskgate: budgets ${JSON.stringify(settings.budgets)}`);
   const dashboard = dashboardSettingsFromEnv(env);
-  for (const warning of dashboard.warnings) console.warn(`riskgate: ${warning}`);
+  for (const warning of dashboard.warnings) console.warn(say(`riskgate: ${warning}`));
   const metrics = new PrometheusMetrics(() => backends.queue.counts());
   const server = await run(
     riskgateApp({
@@ -122,9 +152,11 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
       metrics,
       // Scoring is CPU work on the change's content: off the event loop that answers webhooks.
       prepare: workerPreparer({ deadlineMs: settings.scoreTimeoutMs, workers: settings.queue.concurrency }),
-      routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, metrics }),
+      redact,
+      routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, trustedProxyHops: dashboard.trustedProxyHops, metrics }),
     }),
     {
+      log: await redactingLogger(env, redact),
       Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
         ...options,
         // With REDIS_URL, a killed process's write turn blocks the installation's writes everywhere until it expires.
@@ -135,7 +167,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<vo
   const prune = () =>
     backends.store.pruneResults(RESULT_RETENTION_MS).then(
       (n) => n > 0 && console.log(`riskgate: evicted ${n} cached result(s) unused for 30 days`),
-      (error: unknown) => console.warn('riskgate: the result cache could not be pruned:', error instanceof Error ? error.message : error),
+      (error: unknown) => console.warn(`riskgate: the result cache could not be pruned: ${why(error)}`),
     );
   void prune();
   setInterval(() => void prune(), RESULT_PRUNE_INTERVAL_MS).unref();

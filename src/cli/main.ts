@@ -6,6 +6,9 @@ import { GitError } from '../git/run-git.js';
 import { CalibrationError } from '../history/calibration-error.js';
 import { TIERS, type Tier } from '../plan/tier.js';
 import { UsageError, type CliIo } from './cli-io.js';
+import { flushOutput, redactingOutput } from './redacting-output.js';
+import { secretsFromEnv } from '../security/configured-secrets.js';
+import { secretRedactor } from '../security/redact-secrets.js';
 import { configShowCommand, configValidateCommand } from './commands/config-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { scoreCommand } from './commands/score-command.js';
@@ -173,16 +176,25 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 
 const EXPECTED_ERRORS = [UsageError, DiffInputError, ConfigError, GitError, CalibrationError];
 
-/** Runs the CLI; returns the exit status. Never throws: every failure becomes a message. */
+/**
+ * Runs the CLI; returns the exit status. Never throws: every failure becomes a message. Everything
+ * it prints, --json and --debug included, is redacted first: an upstream that echoes the request's
+ * headers in its error must not put the API key on a terminal or into a CI log.
+ */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  const redact = secretRedactor(secretsFromEnv(io.env));
+  const stdout = redactingOutput(io.stdout, redact);
+  const stderr = redactingOutput(io.stderr, redact);
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, { ...io, stdout, stderr });
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     const expected = EXPECTED_ERRORS.some((type) => err instanceof type);
-    io.stderr.write(`riskgate: ${expected ? err.message : `internal error: ${err.message}`}\n`);
-    if (argv.includes('--debug') && err.stack) io.stderr.write(`${err.stack}\n`);
-    else if (!expected) io.stderr.write('riskgate: run again with --debug for the stack trace\n');
+    stderr.write(`riskgate: ${expected ? err.message : `internal error: ${err.message}`}\n`);
+    if (argv.includes('--debug') && err.stack) stderr.write(`${err.stack}\n`);
+    else if (!expected) stderr.write('riskgate: run again with --debug for the stack trace\n');
     return 2;
+  } finally {
+    await Promise.all([flushOutput(stdout), flushOutput(stderr)]);
   }
 }

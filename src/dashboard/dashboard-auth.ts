@@ -26,16 +26,25 @@ export function readTokenSetting(name: string, value: string | undefined): Token
 export interface DashboardSettings {
   dashboardToken: TokenSetting;
   metricsToken: TokenSetting;
+  /** DASHBOARD_TRUSTED_PROXY_HOPS: reverse proxies in front of the App that append to X-Forwarded-For (see clientAddress). */
+  trustedProxyHops: number;
   /** Settings refused, for the start to log. */
   warnings: string[];
 }
 
-/** DASHBOARD_TOKEN and METRICS_TOKEN from the environment. */
+/** DASHBOARD_TOKEN, METRICS_TOKEN and DASHBOARD_TRUSTED_PROXY_HOPS from the environment. */
 export function dashboardSettingsFromEnv(env: NodeJS.ProcessEnv): DashboardSettings {
   const dashboardToken = readTokenSetting('DASHBOARD_TOKEN', env.DASHBOARD_TOKEN);
   const metricsToken = readTokenSetting('METRICS_TOKEN', env.METRICS_TOKEN);
   const warnings = [dashboardToken, metricsToken].flatMap((setting) => (setting.state === 'refused' ? [setting.reason] : []));
-  return { dashboardToken, metricsToken, warnings };
+  const hops = env.DASHBOARD_TRUSTED_PROXY_HOPS?.trim();
+  let trustedProxyHops = 0;
+  if (hops) {
+    if (/^\d{1,2}$/.test(hops)) trustedProxyHops = Number(hops);
+    // Ignored rather than guessed: trusting a client-written X-Forwarded-For would let it pick its own address.
+    else warnings.push(`DASHBOARD_TRUSTED_PROXY_HOPS must be the number of reverse proxies in front of the App (0, 1, 2, ...), not "${hops}"; failed logins are counted by the connecting address`);
+  }
+  return { dashboardToken, metricsToken, trustedProxyHops, warnings };
 }
 
 /** Compares in constant time; hashing first hides the expected token's length too. */

@@ -7,7 +7,10 @@ import type { TokenSetting } from './dashboard-auth.js';
 import { bearerToken, DashboardAuth, DASHBOARD_PATH, MIN_TOKEN_LENGTH, tokenMatches } from './dashboard-auth.js';
 import type { DashboardSource } from './dashboard-data.js';
 import { DEFAULT_DAYS, MAX_DAYS, summarize } from './dashboard-data.js';
+import { clientAddress } from './client-address.js';
 import { ASSET_PATHS, dashboardPage, loginPage } from './dashboard-page.js';
+import { GuessLimiter } from './guess-limiter.js';
+import { isSameOrigin } from './same-origin.js';
 import { DASHBOARD_SCRIPT } from './dashboard-script.js';
 import { DASHBOARD_STYLE } from './dashboard-style.js';
 
@@ -25,6 +28,10 @@ export interface DashboardHandlerOptions {
   metrics?: MetricsExposition;
   /** METRICS_TOKEN: off leaves /metrics open (scrapers on a private network), on requires it as a bearer, refused shuts /metrics. */
   metricsToken?: TokenSetting;
+  /** Reverse proxies in front of the App that append to X-Forwarded-For (DASHBOARD_TRUSTED_PROXY_HOPS); default 0. */
+  trustedProxyHops?: number;
+  /** Failed token guesses per client; default: a limiter of this handler's own. */
+  guesses?: GuessLimiter;
   now?: () => number;
 }
 
@@ -63,7 +70,9 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
+  // No Referer to any other site; `no-referrer` would also make the browser send `Origin: null` on
+  // the dashboard's own login and logout, which the origin check must refuse.
+  'Referrer-Policy': 'same-origin',
   'X-Frame-Options': 'DENY',
 } as const;
 
@@ -86,6 +95,15 @@ function redirect(res: ServerResponse, location: string, headers: Headers = {}):
 
 function methodNotAllowed(res: ServerResponse, allowed: string): true {
   return send(res, 405, CONTENT_TYPES.text, 'Method not allowed.\n', { Allow: allowed });
+}
+
+function tooManyGuesses(res: ServerResponse, retryAfterMs: number, json: boolean): true {
+  const headers = { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) };
+  return json ? send(res, 429, CONTENT_TYPES.json, JSON.stringify({ error: 'too many failed attempts; try again later' }), headers) : send(res, 429, CONTENT_TYPES.text, 'Too many failed attempts; try again later.\n', headers);
+}
+
+function crossOrigin(res: ServerResponse): true {
+  return send(res, 403, CONTENT_TYPES.text, 'Refused: this request did not come from the dashboard itself.\n');
 }
 
 /** Behind a TLS-terminating proxy the socket is plain, so its forwarded protocol counts too (it can only make the cookie stricter). */
@@ -129,9 +147,14 @@ function loadChartScript(): Promise<Buffer> {
  * - GET  /dashboard/api/summary    JSON (?days=1..366), by session or `Authorization: Bearer <token>`
  * - GET  /dashboard/assets/…       chart.js and the page script (signed in), the stylesheet (open: the login form uses it)
  * - GET  /metrics                  Prometheus text, when metrics are given
+ *
+ * A client's failed token guesses (wrong login, wrong bearer token) are limited (GuessLimiter);
+ * logins and logouts from another origin are refused.
  */
 export function dashboardHandler(options: DashboardHandlerOptions): RequestHandler {
   const now = options.now ?? Date.now;
+  const guesses = options.guesses ?? new GuessLimiter();
+  const clientOf = (req: IncomingMessage) => clientAddress(req, options.trustedProxyHops ?? 0);
   const auth = options.dashboardToken.state === 'on' ? new DashboardAuth(options.dashboardToken.token) : undefined;
   const disabledMessage = options.dashboardToken.state === 'refused' ? `${options.dashboardToken.reason}\n` : DISABLED_MESSAGE;
 
@@ -142,7 +165,13 @@ export function dashboardHandler(options: DashboardHandlerOptions): RequestHandl
     if (setting.state === 'refused') return send(res, 404, CONTENT_TYPES.text, `${setting.reason}\n`);
     if (setting.state === 'on') {
       const bearer = bearerToken(req);
-      if (bearer === undefined || !tokenMatches(setting.token, bearer)) return send(res, 401, CONTENT_TYPES.text, 'Unauthorized.\n', { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+      const client = clientOf(req);
+      const wait = bearer === undefined ? 0 : guesses.retryAfterMs(client, now());
+      if (wait > 0) return tooManyGuesses(res, wait, false);
+      if (bearer === undefined || !tokenMatches(setting.token, bearer)) {
+        if (bearer !== undefined) guesses.failed(client, now());
+        return send(res, 401, CONTENT_TYPES.text, 'Unauthorized.\n', { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+      }
     }
     try {
       return send(res, 200, metrics.contentType, await metrics.metrics());
@@ -163,13 +192,16 @@ export function dashboardHandler(options: DashboardHandlerOptions): RequestHandl
     }
   }
 
-  async function login(req: IncomingMessage, res: ServerResponse, signedIn: DashboardAuth): Promise<true> {
+  async function login(req: IncomingMessage, res: ServerResponse, signedIn: DashboardAuth, client: string): Promise<true> {
     const form = await readForm(req);
     if (form === 'too-large') return send(res, 413, CONTENT_TYPES.text, 'Request too large.\n', { Connection: 'close' });
     if (form === 'not-a-form') return send(res, 415, CONTENT_TYPES.text, `Send the login as ${FORM_CONTENT_TYPE}.\n`);
     const cookie = signedIn.loginWithToken(form.get('token') ?? '', now(), isHttps(req));
     // A wrong token learns nothing: the same form, no reason.
-    if (cookie === undefined) return send(res, 401, CONTENT_TYPES.html, loginPage(true));
+    if (cookie === undefined) {
+      guesses.failed(client, now());
+      return send(res, 401, CONTENT_TYPES.html, loginPage(true));
+    }
     return redirect(res, DASHBOARD_PATH, { 'Set-Cookie': cookie });
   }
 
@@ -182,25 +214,32 @@ export function dashboardHandler(options: DashboardHandlerOptions): RequestHandl
     if (path !== DASHBOARD_PATH && !path.startsWith(`${DASHBOARD_PATH}/`)) return false;
     if (!auth) return send(res, 404, CONTENT_TYPES.text, disabledMessage);
 
-    const principal = auth.authenticate(req, now());
     const route = path === `${DASHBOARD_PATH}/` ? DASHBOARD_PATH : path;
+    const isApi = route.startsWith(`${DASHBOARD_PATH}/api/`);
+    const client = clientOf(req);
+    // A bearer token or a login form is a guess at the token: a client refused for guessing is not heard.
+    const guessing = bearerToken(req) !== undefined || (route === LOGIN_PATH && method === 'POST');
+    const wait = guessing ? guesses.retryAfterMs(client, now()) : 0;
+    if (wait > 0) return tooManyGuesses(res, wait, isApi);
+    const principal = auth.authenticate(req, now());
+    if (bearerToken(req) !== undefined && !principal) guesses.failed(client, now());
     switch (route) {
       case DASHBOARD_PATH:
         if (method !== 'GET') return methodNotAllowed(res, 'GET');
         return send(res, 200, CONTENT_TYPES.html, principal ? dashboardPage() : loginPage(false));
       case LOGIN_PATH:
         if (method === 'GET') return principal ? redirect(res, DASHBOARD_PATH) : send(res, 200, CONTENT_TYPES.html, loginPage(false));
-        if (method === 'POST') return login(req, res, auth);
+        if (method === 'POST') return isSameOrigin(req) ? login(req, res, auth, client) : crossOrigin(res);
         return methodNotAllowed(res, 'GET, POST');
       case LOGOUT_PATH:
         if (method !== 'POST') return methodNotAllowed(res, 'POST');
+        if (!isSameOrigin(req)) return crossOrigin(res);
         return redirect(res, DASHBOARD_PATH, { 'Set-Cookie': auth.endSession(isHttps(req)) });
       case ASSET_PATHS.style:
         if (method !== 'GET') return methodNotAllowed(res, 'GET');
         return send(res, 200, CONTENT_TYPES.css, DASHBOARD_STYLE);
     }
 
-    const isApi = route.startsWith(`${DASHBOARD_PATH}/api/`);
     if (!principal) {
       return isApi
         ? send(res, 401, CONTENT_TYPES.json, JSON.stringify({ error: 'unauthorized' }), { 'WWW-Authenticate': 'Bearer realm="riskgate dashboard"' })

@@ -17,7 +17,7 @@ function head(title: string, scripts: readonly string[]): string {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer">',
+    '<meta name="referrer" content="same-origin">',
     `<title>${escapeHtml(title)}</title>`,
     '<link rel="icon" href="data:,">',
     `<link rel="stylesheet" href="${ASSET_PATHS.style}">`,

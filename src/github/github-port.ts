@@ -24,6 +24,9 @@ export interface PullRequest {
   baseSha: string;
   baseRef: string;
   draft: boolean;
+  /** A merged pull request is closed too. */
+  state: 'open' | 'closed';
+  merged: boolean;
   title: string;
   body: string;
   author: string;

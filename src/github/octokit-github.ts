@@ -2,6 +2,8 @@ import type { Octokit } from '@octokit/rest';
 import type { PullFileRow } from '../diff/from-pull-files.js';
 import type { CheckRunOutput, GitHubPort, RepoPermission } from './github-port.js';
 import { httpStatusOf } from './http-status.js';
+import { fitCheckText } from '../report/fit-check-text.js';
+import { redactCredentialShapes, redactDeep, type Redact } from '../security/redact-secrets.js';
 
 /** What riskgate uses of an Octokit: probot's and @octokit/rest's both have it. */
 export type RestClient = Pick<Octokit, 'rest' | 'paginate'>;
@@ -13,12 +15,13 @@ const ROLES: ReadonlySet<string> = new Set<RepoPermission>(['admin', 'maintain',
 
 const isNotFound = (error: unknown) => httpStatusOf(error) === 404;
 
-function outputBody(output: CheckRunOutput) {
+/** A check run's output as sent: redacted (errors quoted in it may carry a secret), then fitted again. */
+function outputBody(output: CheckRunOutput, redact: Redact) {
   return {
-    title: output.title,
-    summary: output.summary,
-    ...(output.text !== undefined ? { text: output.text } : {}),
-    ...(output.annotations && output.annotations.length > 0 ? { annotations: output.annotations } : {}),
+    title: redact(output.title),
+    summary: fitCheckText(redact(output.summary)),
+    ...(output.text !== undefined ? { text: fitCheckText(redact(output.text)) } : {}),
+    ...(output.annotations && output.annotations.length > 0 ? { annotations: redactDeep(output.annotations, redact) } : {}),
   };
 }
 
@@ -27,9 +30,10 @@ export type OwnApp = { id: number } | { slug: string };
 
 /**
  * The GitHub port over an authenticated Octokit. Earlier state is only ever read from check runs
- * of `ownApp`, which no PR author can write.
+ * of `ownApp`, which no PR author can write. Everything it writes (check runs, comments) goes
+ * through `redact` first: the one place every posted text passes.
  */
-export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
+export function octokitGitHub(octokit: RestClient, ownApp: OwnApp, redact: Redact = redactCredentialShapes): GitHubPort {
   const isOwn = (app: { id: number; slug?: string } | null) => app !== null && ('id' in ownApp ? app.id === ownApp.id : app.slug === ownApp.slug);
   return {
     async getPull({ owner, repo, pullNumber }) {
@@ -40,6 +44,8 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
         baseSha: data.base.sha,
         baseRef: data.base.ref,
         draft: data.draft ?? false,
+        state: data.state === 'closed' ? 'closed' : 'open',
+        merged: data.merged,
         title: data.title,
         body: data.body ?? '',
         author: data.user.login,
@@ -96,7 +102,7 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
         head_sha: check.headSha,
         status: 'in_progress',
         started_at: new Date().toISOString(),
-        output: outputBody(check.output),
+        output: outputBody(check.output, redact),
         ...(check.externalId !== undefined ? { external_id: check.externalId } : {}),
       });
       return data.id;
@@ -108,7 +114,7 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
         repo,
         check_run_id: id,
         ...(update.conclusion ? { status: 'completed' as const, conclusion: update.conclusion, completed_at: new Date().toISOString() } : {}),
-        ...(update.output ? { output: outputBody(update.output) } : {}),
+        ...(update.output ? { output: outputBody(update.output, redact) } : {}),
         ...(update.actions ? { actions: update.actions } : {}),
       });
     },
@@ -149,7 +155,7 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp): GitHubPort {
     },
 
     async commentOnPull({ owner, repo }, pullNumber, body) {
-      await octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body: redact(body) });
     },
   };
 }

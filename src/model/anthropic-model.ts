@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { partialParse } from '@anthropic-ai/sdk/_vendor/partial-json-parser/parser';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { z } from 'zod';
+import { secretRedactor, type Redact } from '../security/redact-secrets.js';
 import { ModelError, type ModelAnswer, type ModelCall, type StructuredModel, type Usage } from './model-port.js';
 
 export interface AnthropicModelOptions {
@@ -31,15 +32,18 @@ function usageOf(raw: Anthropic.Usage | undefined): Usage {
   };
 }
 
-/** API and network failures become ModelErrors; anything else is a bug and propagates as it is. */
-function failureOf(error: unknown, retries: number, deadline: AbortSignal): Error {
+/**
+ * API and network failures become ModelErrors; anything else is a bug and propagates as it is.
+ * The API's or a gateway's message is redacted: a proxy may echo the request's headers in it.
+ */
+function failureOf(error: unknown, retries: number, deadline: AbortSignal, redact: Redact): Error {
   if (error instanceof ModelError) return error;
   // The SDK's own per-attempt timeout and the call's deadline both mean "no answer in time".
   if (error instanceof Anthropic.APIConnectionTimeoutError || (error instanceof Anthropic.APIUserAbortError && deadline.aborted)) {
     return new ModelError('timeout', 'the model did not answer in time', undefined, retries);
   }
   if (error instanceof Anthropic.APIUserAbortError) return new ModelError('cancelled', 'the call was cancelled', undefined, retries);
-  if (error instanceof Anthropic.APIConnectionError) return new ModelError('connection', `cannot reach the model API: ${error.message}`, undefined, retries);
+  if (error instanceof Anthropic.APIConnectionError) return new ModelError('connection', redact(`cannot reach the model API: ${error.message}`), undefined, retries);
   if (error instanceof Anthropic.APIError) {
     const status = error.status ?? 0;
     const kind =
@@ -56,7 +60,7 @@ function failureOf(error: unknown, retries: number, deadline: AbortSignal): Erro
                 status === 400 && PROMPT_TOO_LONG.test(error.message)
                 ? 'prompt_too_long'
                 : 'bad_request';
-    return new ModelError(kind, `model API answered ${status}: ${error.message}`, undefined, retries);
+    return new ModelError(kind, redact(`model API answered ${status}: ${error.message}`), undefined, retries);
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -68,10 +72,12 @@ function failureOf(error: unknown, retries: number, deadline: AbortSignal): Erro
  */
 export class AnthropicModel implements StructuredModel {
   private readonly client: Anthropic;
+  private readonly redact: Redact;
   private readonly attempts = new Map<string, number>();
   private nextCall = 0;
 
   constructor(options: AnthropicModelOptions) {
+    this.redact = secretRedactor([{ name: 'ANTHROPIC_API_KEY', value: options.apiKey }]);
     this.client = new Anthropic({
       apiKey: options.apiKey,
       baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
@@ -160,7 +166,7 @@ export class AnthropicModel implements StructuredModel {
       }
       return { ...answered, output: checked.data };
     } catch (error) {
-      const failure = failureOf(error, retries(), deadline);
+      const failure = failureOf(error, retries(), deadline, this.redact);
       // Cut off (cancelled, timed out, disconnected) after the answer began: what the prompt cost is known.
       throw failure instanceof ModelError && !failure.usage && promptUsage ? new ModelError(failure.kind, failure.message, promptUsage, failure.retries) : failure;
     } finally {

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { actionBuildOptions } from '../../scripts/build-action.js';
 import { MODEL_PATH } from '../../src/calibrate/risk-model-file.js';
-import { scriptAgents } from '../support/agent-script.js';
+import { roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
@@ -37,7 +39,7 @@ function readOutputs(path: string): Record<string, string> {
   return outputs;
 }
 
-function runAction(payload: unknown, inputs: Record<string, string>): Promise<ActionRun> {
+function runAction(payload: unknown, inputs: Record<string, string>, bundle = BUNDLE): Promise<ActionRun> {
   const dir = mkdtempSync(join(work, 'run-'));
   const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary.md') };
   writeFileSync(files.event, JSON.stringify(payload));
@@ -64,7 +66,7 @@ function runAction(payload: unknown, inputs: Record<string, string>): Promise<Ac
     ...inputs,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { env });
+    const child = spawn(process.execPath, [bundle], { env });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -225,5 +227,36 @@ describe('the Action (dist/index.js) end to end', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error::riskgate: input fail-on: "critical" is not one of blocker, warning, note');
     expect(github.requests).toEqual([]);
+  });
+});
+
+// Built from the sources here: the committed bundle is rebuilt when a release is cut.
+describe('the Action built from the sources', () => {
+  let fresh: string;
+  beforeAll(async () => {
+    fresh = join(work, 'fresh-index.js');
+    await build(actionBuildOptions(fresh));
+  });
+
+  it('upstreams that echo the request headers: the key and the token are in no log line, output, summary or check run', async () => {
+    const key = 'sk-ant-api03-action-echo-0123456789abcdef';
+    seedPull([AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    anthropic.respond = (body) => (roleOf(body) ? { status: 400, echoHeaders: true } : undefined);
+    const run = await runAction(pullEvent(false), { 'INPUT_ANTHROPIC-API-KEY': key }, fresh);
+    const everything = JSON.stringify({ log: run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')), outputs: run.outputs, summary: run.summary, posted: github.requests.map((r) => r.body) });
+    expect(everything).not.toContain('action-echo');
+    expect(JSON.stringify(github.checkRuns(REPO).map((c) => c.output))).toContain('[redacted');
+
+    // GitHub (a proxy in front of it) echoing the workflow's token: the checks end quoting it, redacted.
+    github.reset();
+    github.addRepo(REPO);
+    seedPull([AUTH_FILE]);
+    github.failNext('GET', /\/pulls\/\d+\/files$/, 403, ({ authorization }: { authorization: string | undefined }) => ({ message: `Forbidden by the proxy; the request had Authorization: ${authorization}` }));
+    const refused = await runAction(pullEvent(false), {}, fresh);
+    expect(refused.code).toBe(1);
+    const umbrella = github.checkRuns(REPO).find((c) => c.name === 'riskgate')!;
+    expect(umbrella.output.summary).toContain('Forbidden by the proxy');
+    expect(JSON.stringify({ log: refused.stdout, outputs: refused.outputs, summary: refused.summary, checks: github.checkRuns(REPO).map((c) => c.output) })).not.toContain(WORKFLOW_TOKEN);
   });
 });

@@ -18,6 +18,7 @@ import { answer, roleOf, scriptAgents, verdicts } from '../support/agent-script.
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, SQL_BLOCKER, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
+import { billionLaughs } from '../support/billion-laughs.js';
 import { riskModelFileText, riskModelFixture } from '../support/risk-model-fixture.js';
 import { addedFile, deliver, examplePayload } from '../support/webhooks.js';
 
@@ -230,6 +231,38 @@ describe('riskgate App, end to end over HTTP', () => {
     expect(check(HEAD_SHA, 'riskgate').output.title).toContain('full tier');
   });
 
+  it('100 /gates full from a reader get one reply and one reaction; the others are not answered', async () => {
+    seedPull(HEAD_SHA, [addedFile('docs/guide.md', ['A small docs change.'])]);
+    github.setPermission(REPO, 'reader', 'read');
+    github.setPermission(REPO, 'other-reader', 'read');
+    for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 10 }, () => send('issue_comment', commentEvent('/gates full', 'reader'))));
+    await queue.idle();
+    expect(github.comments).toEqual([expect.objectContaining({ body: expect.stringContaining('@reader `/gates` commands need write access') })]);
+    expect(github.reactions).toHaveLength(1);
+    expect(github.checkRuns(REPO)).toEqual([]);
+    // Another refused user is answered on their own.
+    await send('issue_comment', commentEvent('/gates full', 'other-reader'));
+    await queue.idle();
+    expect(github.comments.map((c) => c.body.split(' ')[0])).toEqual(['@reader', '@other-reader']);
+  });
+
+  it('on a closed or merged pull request a command or a re-run does nothing, and says why once', async () => {
+    github.setPull(REPO, { number: PR, headSha: HEAD_SHA, baseSha: BASE_SHA, title: 'Add login', user: { login: 'Codertocat' }, state: 'closed', merged: true });
+    github.setPullFiles(REPO, PR, [AUTH_FILE]);
+    await send('issue_comment', commentEvent('/gates full', 'Codertocat'));
+    await send('issue_comment', commentEvent('/gates rerun', 'Codertocat'));
+    const payload = examplePayload('check_run', 'rerequested');
+    Object.assign(payload, { repository: prEvent('opened', HEAD_SHA).repository, installation: { id: 1 }, sender: { ...payload.sender, login: 'Codertocat', type: 'User' } });
+    payload.check_run.app.id = APP_ID;
+    payload.check_run.head_sha = HEAD_SHA;
+    payload.check_run.pull_requests = [{ ...payload.check_run.pull_requests[0], number: PR }];
+    await send('check_run', payload);
+    await queue.idle();
+    expect(github.comments).toEqual([expect.objectContaining({ body: expect.stringMatching(/^This pull request is merged, so riskgate does not gate it/) })]);
+    expect(github.checkRuns(REPO)).toEqual([]);
+    expect(anthropic.requests).toEqual([]);
+  });
+
   it("a refused command never displaces a maintainer's waiting gate", async () => {
     seedPull(HEAD_SHA, [addedFile('docs/guide.md', ['A small docs change.'])]);
     github.setPermission(REPO, 'reader', 'read');
@@ -419,6 +452,18 @@ describe('riskgate App, end to end over HTTP', () => {
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.conclusion).toBe('failure');
     expect(umbrella.output.summary).toContain('gate.fail_on');
+    expect(anthropic.requests).toEqual([]);
+  });
+
+  it('a "billion laughs" config on the base branch fails the gate, naming the problem, instead of posting no check', async () => {
+    seedPull(HEAD_SHA, [AUTH_FILE]);
+    github.setFile(REPO, 'main', '.github/riskgate.yml', billionLaughs());
+    await send('pull_request', prEvent('opened', HEAD_SHA));
+    await queue.idle();
+    const umbrella = check(HEAD_SHA, 'riskgate');
+    expect([umbrella.status, umbrella.conclusion]).toEqual(['completed', 'failure']);
+    expect(umbrella.output.title).toBe('Invalid riskgate config on the base branch');
+    expect(umbrella.output.summary).toContain('"billion laughs"');
     expect(anthropic.requests).toEqual([]);
   });
 

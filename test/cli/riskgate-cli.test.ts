@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GIT_DIFF_FLAGS } from '../../src/git/read-git-diff.js';
+import { billionLaughs } from '../support/billion-laughs.js';
 import { GitRepo, numstat } from '../support/git-repo.js';
 import { lines, makeDiff } from '../support/make-diff.js';
 import { BIN, runCli } from '../support/run-cli.js';
@@ -230,6 +231,14 @@ describe('riskgate plan and config', () => {
     const bad = await runCli(['config', 'validate', 'bad.yml'], { cwd: repo.dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('models.fats: unknown key; did you mean "fast"?');
+  });
+
+  it('config validate names a "billion laughs" config instead of crashing on it', async () => {
+    writeFileSync(join(repo.dir, 'laughs.yml'), billionLaughs());
+    const run = await runCli(['config', 'validate', 'laughs.yml'], { cwd: repo.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^riskgate: invalid config laughs\.yml:\n {2}- YAML: its aliases \(\*name\) expand to more than 100 copies/);
+    expect(run.stderr).not.toContain('internal error');
   });
 
   it('config show prints the effective config', async () => {

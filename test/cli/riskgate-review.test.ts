@@ -136,6 +136,19 @@ describe('riskgate review', () => {
     expect(run.stdout).toMatch(/truncated: the answer was cut off at [\d,]+ output tokens; the 1 finding\(s\) complete before the cut are kept/);
   });
 
+  it('a gateway that echoes the request headers in its errors: the key appears in no output, --json and --debug included', async () => {
+    const key = 'sk-ant-api03-echoed-key-0123456789abcdef';
+    server.respond = (body) => (roleOf(body) ? { status: 400, echoHeaders: true } : undefined);
+    for (const args of [['review', '--no-cache', '--tier', 'full'], ['review', '--no-cache', '--json'], ['review', '--no-cache', '--debug']]) {
+      const run = await runCli(args, { cwd: repo.dir, env: { ...env(), ANTHROPIC_API_KEY: key } });
+      expect(run.code).toBe(2);
+      // The echo reached the output (the gateway's message is shown), the key did not.
+      expect(`${run.stdout}${run.stderr}`).not.toContain('echoed-key');
+      expect(run.stdout).toContain('[redacted');
+    }
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${key}`);
+  });
+
   it('rejects an unknown --fail-on severity', async () => {
     const run = await runCli(['review', '--fail-on', 'critical'], { cwd: repo.dir, env: env() });
     expect(run.code).toBe(2);

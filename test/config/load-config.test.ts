@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { defaultConfig, parseConfig, validateConfig } from '../../src/config/load-config.js';
+import { billionLaughs } from '../support/billion-laughs.js';
 
 function problems(yaml: string): string[] {
   try {
@@ -53,6 +54,14 @@ describe('config', () => {
   it('reports YAML syntax errors with their position', () => {
     expect(problems('tiers: [\n')[0]).toMatch(/^YAML line \d+, column \d+: \S/);
     expect(problems('a: 1\na: 2\n')[0]).toMatch(/^YAML line 2, column 1: Map keys must be unique/);
+  });
+
+  it('names a "billion laughs" document (aliases expanding without bound) instead of expanding it', () => {
+    const found = problems(billionLaughs());
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^YAML: its aliases \(\*name\) expand to more than 100 copies .*"billion laughs"/);
+    // A few aliases are fine.
+    expect(parseConfig('models:\n  fast: &same claude-haiku-5-5\n  strong: *same\n', 'ok.yml').models.strong).toBe('claude-haiku-5-5');
   });
 
   it('rejects a document that is not a mapping', () => {

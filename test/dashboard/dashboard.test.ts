@@ -369,6 +369,82 @@ describe('the cost dashboard', () => {
     });
   });
 
+  describe('against guessing and other sites', () => {
+    it('refuses a client after 10 failed guesses for 5 minutes, the right token included; others are not affected', async () => {
+      let clock = NOW;
+      const server = await serve({ ...enabled(), metricsToken: readTokenSetting('METRICS_TOKEN', METRICS_TOKEN), now: () => clock });
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 30; i++) statuses.push((await fetch(`${server.base}/dashboard/login`, form(`guess-${i}-${TOKEN}`))).status);
+        expect(statuses.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => 401));
+        expect(new Set(statuses.slice(10))).toEqual(new Set([429]));
+        const refused = await fetch(`${server.base}/dashboard/login`, form(TOKEN));
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(refused.headers.get('set-cookie')).toBeNull();
+        // Bearer guesses count for the same client, on the API and on /metrics; a client-written
+        // X-Forwarded-For changes nothing when no proxy is trusted.
+        const api = await fetch(`${server.base}/dashboard/api/summary`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.9' } });
+        expect(api.status).toBe(429);
+        expect((await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(429);
+        // Five minutes later the client may try again.
+        clock += 5 * 60 * 1000;
+        const login = await fetch(`${server.base}/dashboard/login`, form(TOKEN));
+        expect(login.status).toBe(303);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('reads how many proxies to trust from DASHBOARD_TRUSTED_PROXY_HOPS, and trusts none on a bad value', () => {
+      expect(dashboardSettingsFromEnv({ DASHBOARD_TRUSTED_PROXY_HOPS: '1' })).toMatchObject({ trustedProxyHops: 1, warnings: [] });
+      expect(dashboardSettingsFromEnv({})).toMatchObject({ trustedProxyHops: 0, warnings: [] });
+      const bad = dashboardSettingsFromEnv({ DASHBOARD_TRUSTED_PROXY_HOPS: 'yes' });
+      expect(bad.trustedProxyHops).toBe(0);
+      expect(bad.warnings).toEqual([expect.stringMatching(/^DASHBOARD_TRUSTED_PROXY_HOPS must be the number of reverse proxies/)]);
+    });
+
+    it('behind a trusted proxy, counts each client by its forwarded address', async () => {
+      const server = await serve({ ...enabled(), trustedProxyHops: 1 });
+      try {
+        const guess = (client: string) => fetch(`${server.base}/dashboard/api/summary`, { headers: { authorization: 'Bearer wrong-token-wrong-token-123', 'x-forwarded-for': `198.51.100.77, ${client}` } });
+        for (let i = 0; i < 10; i++) expect((await guess('192.0.2.1')).status).toBe(401);
+        expect((await guess('192.0.2.1')).status).toBe(429);
+        // The spoofed left-hand entry is not what counts: another client, the same spoof, is heard.
+        expect((await guess('192.0.2.2')).status).toBe(401);
+        // IPv6 clients count by their /64.
+        for (let i = 0; i < 10; i++) expect((await guess(`2001:db8:1:2::${i + 1}`)).status).toBe(401);
+        expect((await guess('2001:db8:1:2:ffff::1')).status).toBe(429);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('refuses a login or logout from another origin, and accepts its own', async () => {
+      const server = await serve(enabled());
+      try {
+        const host = new URL(server.base).host;
+        const post = (path: string, headers: Record<string, string>, token = TOKEN) =>
+          fetch(`${server.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ token }).toString(), redirect: 'manual' });
+        const foreign: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: `http://${host}` }, { origin: `http://${host}.evil.example` }];
+        for (const headers of foreign) {
+          const logout = await post('/dashboard/logout', headers);
+          expect(logout.status, JSON.stringify(headers)).toBe(403);
+          expect(logout.headers.get('set-cookie')).toBeNull();
+          const login = await post('/dashboard/login', headers);
+          expect(login.status, JSON.stringify(headers)).toBe(403);
+          expect(login.headers.get('set-cookie')).toBeNull();
+        }
+        expect((await post('/dashboard/logout', { origin: `http://${host}`, 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+        expect((await post('/dashboard/login', { origin: `http://${host}`, 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+        // A proxy that rewrites Host says which host the browser saw.
+        expect((await post('/dashboard/logout', { origin: 'https://riskgate.example.com', 'x-forwarded-host': 'riskgate.example.com' })).status).toBe(303);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe('in a browser', () => {
     let server: Running;
     let browser: Browser;

@@ -541,5 +541,33 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         }
       });
     });
+
+    describe('command replies', () => {
+      it('claims a reply once per window, and once ever without one', async () => {
+        const key = `refusal:${repository()}#1:reader`;
+        const t = epoch();
+        expect(await store.claimReply(key, t, HOUR)).toBe(true);
+        expect(await store.claimReply(key, t + 1000, HOUR)).toBe(false);
+        expect(await store.claimReply(key, t + HOUR - 1, HOUR)).toBe(false);
+        expect(await store.claimReply(key, t + HOUR, HOUR)).toBe(true);
+        expect(await store.claimReply(`${key}:other`, t + 1000, HOUR)).toBe(true);
+        const once = `closed:${repository()}#1`;
+        expect(await store.claimReply(once, t)).toBe(true);
+        expect(await store.claimReply(once, t + 100 * DAY)).toBe(false);
+      });
+
+      it('gives a reply to exactly one of many claims at once through two connections', async () => {
+        const second = await open();
+        try {
+          const key = `refusal:${repository()}#2:reader`;
+          const t = epoch();
+          const stores = [store, second];
+          const claims = await Promise.all(Array.from({ length: 10 }, (_, index) => stores[index % 2]!.claimReply(key, t + index, HOUR)));
+          expect(claims.filter(Boolean)).toHaveLength(1);
+        } finally {
+          await second.close();
+        }
+      });
+    });
   });
 }

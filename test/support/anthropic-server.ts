@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 // request by `respond`, else queued in order (one per request) before answering normally again.
 
 export type Fault =
-  | { status: number; headers?: Record<string, string>; errorType?: string; message?: string }
+  /** An error status; `echoHeaders` puts the request's headers in its message, as some gateways and proxies do. */
+  | { status: number; headers?: Record<string, string>; errorType?: string; message?: string; echoHeaders?: boolean }
   | { delayMs: number }
   | { stallMs: number }
   | { text: string }
@@ -136,7 +137,8 @@ export class AnthropicTestServer {
     const fault = this.respond?.(body) ?? this.faults.shift();
     if (fault && 'status' in fault) {
       const type = fault.errorType ?? (fault.status === 429 ? 'rate_limit_error' : fault.status === 529 ? 'overloaded_error' : 'api_error');
-      return error(fault.status, type, fault.message ?? `injected ${fault.status}`, fault.headers);
+      const echo = fault.echoHeaders ? `; request headers: ${JSON.stringify(req.headers)}` : '';
+      return error(fault.status, type, `${fault.message ?? `injected ${fault.status}`}${echo}`, fault.headers);
     }
     const system = (Array.isArray(body.system) ? body.system : []) as Array<{ text: string; cache_control?: unknown }>;
     const breakpoint = system.findLastIndex((block) => block.cache_control !== undefined);

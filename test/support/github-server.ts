@@ -58,6 +58,8 @@ export interface SeedPull {
   body?: string | null;
   draft?: boolean;
   state?: 'open' | 'closed';
+  /** A merged PR is also `closed` (set both, as GitHub reports them). */
+  merged?: boolean;
   user: SeedUser;
   /** The repository the head branch lives in; another one than the base makes a fork PR. */
   headRepoFullName?: string;
@@ -207,8 +209,11 @@ export interface GitHubServer {
   setReadOnlyToken(token: string): void;
   /** An installation token of this server's app, without going through JWT auth. */
   createInstallationToken(): string;
-  /** The next `times` requests matching method (or `'*'`) and path answer `status` with `body`. */
-  failNext(method: string, path: RegExp, status: number, body?: unknown, times?: number, headers?: Record<string, string>): void;
+  /**
+   * The next `times` requests matching method (or `'*'`) and path answer `status` with `body`; a
+   * function body is built from the request (e.g. a proxy echoing its Authorization header).
+   */
+  failNext(method: string, path: RegExp, status: number, body?: unknown | FaultBody, times?: number, headers?: Record<string, string>): void;
   checkRuns(fullName?: string): CheckRunRecord[];
   /** Clears seeded state, faults, read-only marks, logs and violations (issued tokens stay valid). */
   reset(): void;
@@ -497,6 +502,9 @@ interface Caller {
   scheme: 'token' | 'bearer';
   app: AppIdentity;
 }
+
+/** A fault's answer built from the request it answers. */
+export type FaultBody = (request: { authorization: string | undefined }) => unknown;
 
 interface Fault {
   method: string;
@@ -998,7 +1006,7 @@ class FakeGitHub implements GitHubServer {
     const caller = this.authenticate(authorization, route.template);
     if ('status' in caller) return caller;
 
-    const fault = this.takeFault(method, entry.path);
+    const fault = this.takeFault(method, entry.path, authorization);
     if (fault) return fault;
 
     if (WRITE_METHODS.has(method) && this.readOnlyTokens.has(caller.token)) {
@@ -1034,12 +1042,13 @@ class FakeGitHub implements GitHubServer {
     return { ...credentials, app: this.installationTokens.has(credentials.token) ? this.app : ACTIONS_APP };
   }
 
-  private takeFault(method: string, path: string): Reply | undefined {
+  private takeFault(method: string, path: string, authorization: string | undefined): Reply | undefined {
     const index = this.faults.findIndex((fault) => (fault.method === '*' || fault.method === method) && fault.path.test(path));
     const fault = this.faults[index];
     if (!fault) return undefined;
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
-    return { status: fault.status, body: fault.body, headers: fault.headers };
+    const body = typeof fault.body === 'function' ? (fault.body as FaultBody)({ authorization }) : fault.body;
+    return { status: fault.status, body, headers: fault.headers };
   }
 
   private checkResponse(route: Route, where: string, reply: Reply): void {
@@ -1170,8 +1179,8 @@ class FakeGitHub implements GitHubServer {
       active_lock_reason: null,
       created_at: CREATED_AT,
       updated_at: CREATED_AT,
-      closed_at: null,
-      merged_at: null,
+      closed_at: found.state === 'closed' ? CREATED_AT : null,
+      merged_at: found.merged ? CREATED_AT : null,
       merge_commit_sha: null,
       assignee: null,
       assignees: [],
@@ -1192,7 +1201,7 @@ class FakeGitHub implements GitHubServer {
       author_association: this.associationOf(state, found.user.login),
       auto_merge: null,
       draft: found.draft ?? false,
-      merged: false,
+      merged: found.merged ?? false,
       mergeable: true,
       rebaseable: true,
       mergeable_state: 'clean',

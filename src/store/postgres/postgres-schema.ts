@@ -79,6 +79,13 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE calls ADD COLUMN IF NOT EXISTS call_id text;
   CREATE UNIQUE INDEX IF NOT EXISTS calls_call_id ON calls (call_id);
   `,
+  // 3: one reply per refused user, pull request and hour (command_replies).
+  `
+  CREATE TABLE IF NOT EXISTS command_replies (
+    key text PRIMARY KEY,
+    answered_at bigint NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -10,6 +10,7 @@ import type { RiskgateStore } from '../riskgate-store.js';
 import { parseStoredResult } from '../stored-result-schema.js';
 import { deleteExpiredHoldsSql, deleteHoldSql, holdScopeOf, insertHoldSql, usedSql } from '../sql/budget-sql.js';
 import { decideClaim } from '../sql/claim-decision.js';
+import { claimReplySql } from '../sql/command-reply-sql.js';
 import {
   attachChecksSql,
   finishRunSql,
@@ -157,6 +158,10 @@ export class PostgresStore implements RiskgateStore {
 
   async releaseBudget(holdId: string): Promise<void> {
     if (holdId) await this.query(this.pool, (params) => deleteHoldSql(holdId, params));
+  }
+
+  async claimReply(key: string, now: number, windowMs?: number): Promise<boolean> {
+    return ((await this.query(this.pool, (params) => claimReplySql(key, now, windowMs, params))).rowCount ?? 0) > 0;
   }
 
   async close(): Promise<void> {

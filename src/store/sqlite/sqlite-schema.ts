@@ -75,6 +75,13 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE calls ADD COLUMN call_id TEXT;
   CREATE UNIQUE INDEX calls_call_id ON calls (call_id);
   `,
+  // 3: one reply per refused user, pull request and hour (command_replies).
+  `
+  CREATE TABLE command_replies (
+    key TEXT PRIMARY KEY,
+    answered_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the file's store tables to the current version; connections starting together take turns. */

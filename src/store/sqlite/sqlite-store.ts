@@ -12,6 +12,7 @@ import type { RiskgateStore } from '../riskgate-store.js';
 import { parseStoredResult } from '../stored-result-schema.js';
 import { deleteExpiredHoldsSql, deleteHoldSql, holdScopeOf, insertHoldSql, usedSql } from '../sql/budget-sql.js';
 import { decideClaim } from '../sql/claim-decision.js';
+import { claimReplySql } from '../sql/command-reply-sql.js';
 import {
   attachChecksSql,
   finishRunSql,
@@ -152,6 +153,10 @@ export class SqliteStore implements RiskgateStore {
 
   async releaseBudget(holdId: string): Promise<void> {
     if (holdId) this.run((params) => deleteHoldSql(holdId, params));
+  }
+
+  async claimReply(key: string, now: number, windowMs?: number): Promise<boolean> {
+    return this.one((params) => claimReplySql(key, now, windowMs, params)) !== undefined;
   }
 
   async close(): Promise<void> {
