@@ -124,7 +124,7 @@ async function runCheckActionJob(deps: AppDependencies, data: CheckActionJobData
 export async function closeDeadGateJob(app: Probot, deps: AppDependencies, job: RunningJob, why: 'superseded' | 'exhausted'): Promise<void> {
   if (job.data.kind !== 'gate') return;
   const { data } = job;
-  const github = octokitGitHub((await app.auth(data.installationId)) as unknown as RestClient, { id: deps.appId });
+  const github = octokitGitHub((await app.auth(data.installationId)) as unknown as RestClient, { id: deps.appId }, deps.redact);
   const log = app.log.child({ name: 'riskgate', job: job.id, attempt: job.attempt });
   // This run of a superseded job is not one that died.
   const deaths = why === 'superseded' ? job.attempt - 1 : job.attempt;
