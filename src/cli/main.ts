@@ -31,6 +31,10 @@ Usage:
   riskgate calibrate [options]         learn the risk model from this repository's history (SZZ
                                        labels, logistic regression) and write the model file that
                                        score and the gate then use (default .github/riskgate-model.json)
+  riskgate eval routing [options]      how the default score and the calibrated model would have
+                                       routed this repository's labelled history (as calibrate
+                                       labels it), beside a router by lines added, and what the
+                                       tier floors raised; no key, no model call
   riskgate config validate [FILE]      check a config file (default .github/riskgate.yml)
   riskgate config show [--config FILE] print the effective config, defaults filled in
 
@@ -39,7 +43,8 @@ Options:
   --title TEXT      pull request title (may raise the score, never lower it)
   --body TEXT       pull request body (likewise)
   --config FILE     config file (default: .github/riskgate.yml at the base revision)
-  --model FILE      calibrated model (default: .github/riskgate-model.json at the base revision)
+  --model FILE      calibrated model (default: .github/riskgate-model.json at the base revision;
+                    eval: at HEAD)
   --no-model        score with the default weights even where a model file exists
   --tier TIER       force at least this tier: ${TIERS.join(', ')}
   --json            machine-readable output
@@ -48,8 +53,9 @@ Options:
   --no-cache        review: neither read nor write the result cache
   --cache-dir DIR   review: result cache directory (default $RISKGATE_DATA_DIR/results, else ~/.cache/riskgate/results)
   --since DATE      spend: from this UTC day, YYYY-MM-DD (default: the 1st of this month);
-                    calibrate: learn from commits from this day (default: the first commit)
-  --until DATE      spend, calibrate: up to and including this UTC day (calibrate: default today)
+                    calibrate, eval: commits from this day (default: the first commit)
+  --until DATE      spend, calibrate, eval: up to and including this UTC day (calibrate, eval:
+                    default today)
   --out FILE        calibrate: where to write the model (default .github/riskgate-model.json)
   --force           calibrate: write the model even if it ranks newer commits no better than
                     lines added alone (without it, calibrate shows the figures and writes nothing)
@@ -163,6 +169,17 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         ...(values.config !== undefined ? { config: values.config } : {}),
         ...(values.json ? { json: true } : {}),
         ...(values.force ? { force: true } : {}),
+      });
+    }
+    case 'eval': {
+      if (rest[0] !== 'routing' || rest.length > 1) throw new UsageError(`riskgate eval takes "routing", not "${rest.join(' ')}"`);
+      const { evalRoutingCommand } = await import('./commands/eval-routing-command.js');
+      return evalRoutingCommand(io, {
+        ...(values.since ? { since: values.since } : {}),
+        ...(values.until ? { until: values.until } : {}),
+        ...(values.config !== undefined ? { config: values.config } : {}),
+        ...(values.json ? { json: true } : {}),
+        ...modelOption,
       });
     }
     case 'config':

@@ -42,6 +42,17 @@ export interface MiningStats {
   blameMs: number;
 }
 
+/** Lines of one file a fix changed that SZZ traced to one bug-introducing commit. */
+export interface FixTrace {
+  fix: string;
+  /** The fix's first parent: where the lines are as `lines` numbers them (blame them there). */
+  fixParent: string;
+  /** The file's path at the fix's parent. */
+  path: string;
+  /** Line numbers at the fix's parent, ascending. */
+  lines: number[];
+}
+
 export interface MinedHistory {
   root: string;
   head: string;
@@ -51,6 +62,8 @@ export interface MinedHistory {
   large: ReadonlySet<string>;
   /** Bug-introducing commit -> author times of the fixes that traced lines to it, ascending. */
   fixTimes: ReadonlyMap<string, number[]>;
+  /** Bug-introducing commit -> which lines of which fixes were traced to it (fixes oldest first). */
+  fixTraces: ReadonlyMap<string, FixTrace[]>;
   stats: MiningStats;
 }
 
@@ -193,13 +206,24 @@ export async function mineHistory(cwd: string, options: MineOptions): Promise<Mi
 
   const known = new Set(commits.map((c) => c.sha));
   const fixTimes = new Map<string, number[]>();
+  const fixTraces = new Map<string, FixTrace[]>();
   for (const fix of fixCommits) {
     const introducers = new Set<string>();
     for (const file of traced.get(fix.sha) ?? []) {
       if (!options.isTracedPath(file.path)) continue;
-      for (const origin of file.origins) {
+      const linesOf = new Map<string, number[]>();
+      file.origins.forEach((origin, i) => {
         // Merges and bulk commits are never blamed: their lines were written elsewhere.
-        if (origin && origin !== fix.sha && known.has(origin) && !large.has(origin)) introducers.add(origin);
+        if (!origin || origin === fix.sha || !known.has(origin) || large.has(origin)) return;
+        introducers.add(origin);
+        const lines = linesOf.get(origin) ?? [];
+        lines.push(file.lines[i]!.line);
+        linesOf.set(origin, lines);
+      });
+      for (const [introducer, lines] of linesOf) {
+        const traces = fixTraces.get(introducer) ?? [];
+        traces.push({ fix: fix.sha, fixParent: fix.parents[0] ?? '', path: file.path, lines: lines.sort((a, b) => a - b) });
+        fixTraces.set(introducer, traces);
       }
     }
     for (const introducer of introducers) {
@@ -209,5 +233,5 @@ export async function mineHistory(cwd: string, options: MineOptions): Promise<Mi
     }
   }
   for (const times of fixTimes.values()) times.sort((a, b) => a - b);
-  return { root, head, commits, fixes: new Set(fixCommits.map((c) => c.sha)), large, fixTimes, stats };
+  return { root, head, commits, fixes: new Set(fixCommits.map((c) => c.sha)), large, fixTimes, fixTraces, stats };
 }

@@ -20,6 +20,9 @@ export function commitLogArgs(revision: string, before?: Date): string[] {
     '--no-color',
     '--no-ext-diff',
     '--no-textconv',
+    // log.showRoot=false would hide the root commit's files; log.showSignature would add gpg's lines.
+    '--root',
+    '--no-show-signature',
     `--format=${RS}%H %P%n%at%n%ae%n%an%n%B${RS}`,
     ...(before ? [`--before=${before.toISOString()}`] : []),
     revision,

@@ -33,6 +33,9 @@ export function replayLogArgs(revision: string, before?: Date): string[] {
     '--no-color',
     '--no-ext-diff',
     '--no-textconv',
+    // log.showRoot=false would hide the root commit's files; log.showSignature would add gpg's lines.
+    '--root',
+    '--no-show-signature',
     `--format=${RS}%H %P`,
     ...(before ? [`--before=${before.toISOString()}`] : []),
     revision,

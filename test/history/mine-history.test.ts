@@ -127,6 +127,21 @@ describe('mineHistory: SZZ labels', () => {
     expect(await expectReplayMatchesBlame(r, history)).toBe(1);
   });
 
+  it('replays the root commit\'s lines under log.showRoot=false instead of handing them to git blame', async () => {
+    const r = repo();
+    r.write('src/parser.py', ['def parse(x):', '    return x + 1']);
+    const a = r.commit('Add the parser', ALICE, day(1));
+    r.editLine('src/parser.py', 2, '    return x + 2');
+    const fix = r.commit('Fix crash in parser', BOB, day(2));
+    const config = join(r.dir, '.git', 'user-gitconfig');
+    writeFileSync(config, '[log]\n\tshowRoot = false\n');
+    vi.stubEnv('GIT_CONFIG_GLOBAL', config);
+    const history = await mineHistory(r.dir, mineOptions());
+    expect(labelled(history, { a, fix })).toEqual({ a: [day(2)] });
+    expect(history.commits.find((c) => c.sha === a)!.files).toMatchObject([{ path: 'src/parser.py', status: 'added', additions: 2 }]);
+    expect(history.stats.blamedFiles).toBe(0);
+  });
+
   it('a commit two fixes trace to gets both fix times, ascending; a fix that only adds lines labels nothing', async () => {
     const r = repo();
     r.write('src/app.ts', code('app'));

@@ -1,6 +1,6 @@
-import { symlinkSync, unlinkSync } from 'node:fs';
+import { symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NULL_BLOB, type HistoryCommit } from '../../src/history/history-commit.js';
 import { commitLogArgs, parseRawLine, readCommitLog } from '../../src/history/read-commit-log.js';
 import { streamGitLines } from '../../src/history/stream-git.js';
@@ -140,6 +140,22 @@ describe('readCommitLog on real git log output', () => {
       const numstat = r.git(['show', '--numstat', '--format=', '-z', '-M', c.sha]);
       const counts = numstat.split('\0').filter((s) => /^(\d+|-)\t(\d+|-)\t/.test(s)).map((s) => s.split('\t').slice(0, 2).join(' '));
       expect(c.files.map((f) => (f.binary ? '- -' : `${f.additions} ${f.deletions}`)), c.message).toEqual(counts);
+    }
+  });
+});
+
+describe('readCommitLog whatever the user\'s git config says', () => {
+  it('reads the root commit\'s files under log.showRoot=false', async () => {
+    const config = join(r.dir, '.git', 'user-gitconfig');
+    writeFileSync(config, '[log]\n\tshowRoot = false\n');
+    vi.stubEnv('GIT_CONFIG_GLOBAL', config);
+    try {
+      const read: HistoryCommit[] = [];
+      for await (const c of readCommitLog(streamGitLines(r.dir, commitLogArgs('HEAD')))) read.push(c);
+      expect(read.find((c) => c.sha === shas.first)!.files).toEqual(commitOf('first').files);
+      expect(commitOf('first').files.length).toBeGreaterThan(0);
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 });

@@ -1,11 +1,2 @@
-/** Tiny seeded PRNG (mulberry32): generated data, histories and diffs are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One PRNG for the tests, the benchmarks and `riskgate eval`'s sampling.
+export { mulberry32 } from '../../src/evaluation/seeded-random.js';

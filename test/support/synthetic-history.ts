@@ -11,6 +11,8 @@ export interface Synthetic {
   buggy: Set<number>;
   /** Indices of the fix commits. */
   fixes: Set<number>;
+  /** Introducer index -> the planted line its fix rewrote: path and new-side line number in the introducer. */
+  targets: Map<number, { path: string; line: number }>;
 }
 
 /**
@@ -38,7 +40,8 @@ export function syntheticHistory(count: number, options: { seed: number; withFix
   const commits: ImportCommit[] = [];
   const buggy = new Set<number>();
   const fixes = new Set<number>();
-  const pending: Array<{ due: number; path: string; text: string; introducer: number }> = [];
+  const targets = new Map<number, { path: string; line: number }>();
+  const pending: Array<{ due: number; path: string; text: string; introducer: number; line: number }> = [];
 
   for (const path of [...CORE, 'lib/util.py', 'docs/guide.md']) files.set(path, codeLines(12));
   commits.push({ who: DEVELOPERS[0]!, when: day(0), message: 'Initial import', files: Object.fromEntries([...files.keys()].map((p) => [p, render(p)])) });
@@ -55,6 +58,7 @@ export function syntheticHistory(count: number, options: { seed: number; withFix
       lines[at] = `${due!.text.split(' = ')[0]} = checked(${++serial})`;
       fixes.add(i);
       buggy.add(due!.introducer);
+      targets.set(due!.introducer, { path: due!.path, line: due!.line });
       commits.push({ who, when, message: `${pick(['Fix crash in', 'fix off-by-one in', 'Bugfix for'])} ${due!.path}`, files: { [due!.path]: render(due!.path) } });
       continue;
     }
@@ -62,7 +66,10 @@ export function syntheticHistory(count: number, options: { seed: number; withFix
     const plant = (path: string, lastLines: number) => {
       if (!options.withFixes) return;
       const lines = files.get(path)!;
-      pending.push({ due: i + int(1, 3), path, text: lines[lines.length - int(1, lastLines)]!, introducer: i });
+      const due = i + int(1, 3);
+      // Lines are only ever appended after this, so the planted line keeps its number until the fix.
+      const at = lines.length - int(1, lastLines);
+      pending.push({ due, path, text: lines[at]!, introducer: i, line: at + 1 });
     };
     if (random() < 0.45) {
       const touched = [...CORE].sort(() => random() - 0.5).slice(0, int(2, 3));
@@ -85,6 +92,6 @@ export function syntheticHistory(count: number, options: { seed: number; withFix
       commits.push({ who, when, message: `Update ${path}`, files: { [path]: render(path) } });
     }
   }
-  return { commits, buggy, fixes };
+  return { commits, buggy, fixes, targets };
 }
 
