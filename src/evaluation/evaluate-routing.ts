@@ -1,5 +1,6 @@
 import type { RiskModel } from '../calibrate/risk-model-file.js';
 import type { RiskgateConfig } from '../config/config-schema.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import type { Diff } from '../diff/diff-file.js';
 import { DiffInputError } from '../diff/diff-input-error.js';
 import { streamGitLines } from '../history/stream-git.js';
@@ -48,12 +49,13 @@ export async function evaluateRouting(
   config: RiskgateConfig,
   model?: RiskModel,
   progress?: (message: string) => void,
+  attributes?: GitAttributes,
 ): Promise<RoutingEvaluation> {
   const { commits, buggy, bulk } = commitsInWindow(history, window);
   const bySha = new Map(commits.map((c) => [c.sha, c]));
-  const { parse } = createChangeScorer(config);
-  const defaultRouter = createHistoryRouter(config);
-  const modelRouter = model ? createHistoryRouter(config, model) : undefined;
+  const { parse } = createChangeScorer(config, undefined, attributes);
+  const defaultRouter = createHistoryRouter(config, undefined, attributes);
+  const modelRouter = model ? createHistoryRouter(config, model, attributes) : undefined;
   const byDefault: RoutedCommit[] = [];
   const modelled: RoutedCommit[] = [];
   let unreadable = 0;

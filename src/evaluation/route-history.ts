@@ -1,5 +1,6 @@
 import type { RiskModel } from '../calibrate/risk-model-file.js';
 import type { RiskgateConfig } from '../config/config-schema.js';
+import type { GitAttributes } from '../diff/match-git-attributes.js';
 import type { Diff } from '../diff/diff-file.js';
 import { createTierPlanner } from '../plan/plan-tier.js';
 import { TIERS, tierRank, type Tier } from '../plan/tier.js';
@@ -25,8 +26,8 @@ export type HistoryRouter = (diff: Diff, text: UntrustedText) => CommitRoute;
  * the config (and calibrated model, whose diff-only variant applies: no history is given, as in
  * the gate). A second planner without floors tells which floors raised the tier.
  */
-export function createHistoryRouter(config: RiskgateConfig, model?: RiskModel): HistoryRouter {
-  const scorer = createChangeScorer(config, model);
+export function createHistoryRouter(config: RiskgateConfig, model?: RiskModel, attributes?: GitAttributes): HistoryRouter {
+  const scorer = createChangeScorer(config, model, attributes);
   const unfloored = createTierPlanner({ ...config, tiers: { ...config.tiers, floors: {} } });
   return (diff, text) => {
     const result = scorer.scoreDiff(diff, text);

@@ -12,7 +12,8 @@ import { syntheticHistory } from '../support/synthetic-history.js';
 // clean commits of the same sizes, drawn reproducibly from the newer part of the window.
 
 const config = defaultConfig();
-const classify = createFileClassifier(config.paths.kinds);
+// gen/ is generated because the repository says so (as .gitattributes would), not by its name.
+const classify = createFileClassifier({ ...config.paths.kinds, generated: ['gen/**'] });
 const isTracedPath = (path: string) => classify(path).kind === 'source';
 const isReviewable = createReviewableFilter(config, classify);
 const options = (extra: Partial<EvalSampleOptions> = {}): EvalSampleOptions => ({ commits: 25, seed: 1, isReviewable, isTracedPath, ...extra });

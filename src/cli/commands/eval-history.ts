@@ -1,5 +1,7 @@
 import type { RiskgateConfig } from '../../config/config-schema.js';
 import { createFileClassifier, type FileClassifier } from '../../diff/classify-file.js';
+import type { GitAttributes } from '../../diff/match-git-attributes.js';
+import { resolveAttributes } from '../resolve-attributes.js';
 import { repositoryRoot } from '../../git/resolve-change.js';
 import { compileFixRules, type FixRules } from '../../history/find-fixes.js';
 import { mineHistory, type MinedHistory } from '../../history/mine-history.js';
@@ -21,6 +23,8 @@ export interface EvalHistory {
   configSource: string;
   rules: FixRules;
   classify: FileClassifier;
+  /** The clone's .gitattributes (linguist lines), read as calibrate reads them: what earns vendored or generated. */
+  attributes: GitAttributes;
   window: LabelledWindow;
   history: MinedHistory;
   miningMs: number;
@@ -40,7 +44,8 @@ export async function openEvalHistory(io: CliIo, command: string, options: EvalH
   // An explicit file is found from where the user is; the default one at the clone's top.
   const { config, source } = options.config !== undefined ? await resolveConfig(io.cwd, options.config) : await resolveConfig(root, undefined);
   const rules = compileFixRules(config.calibrate);
-  const classify = createFileClassifier(config.paths.kinds);
+  const attributes = await resolveAttributes(root);
+  const classify = createFileClassifier(config.paths.kinds, attributes);
   const started = Date.now();
   const history = await mineHistory(root, {
     until,
@@ -52,5 +57,5 @@ export async function openEvalHistory(io: CliIo, command: string, options: EvalH
     progress: (message) => io.stderr.write(`riskgate eval ${command}: ${message}\n`),
   });
   const window = labelledWindow(until, config.calibrate.label_horizon_days, sinceMs !== undefined ? new Date(sinceMs) : undefined);
-  return { root, config, configSource: source, rules, classify, window, history, miningMs: Date.now() - started };
+  return { root, config, configSource: source, rules, classify, attributes, window, history, miningMs: Date.now() - started };
 }

@@ -46,7 +46,7 @@ export async function evalRoutingCommand(io: CliIo, options: EvalRoutingOptions)
   const opened = await openEvalHistory(io, 'routing', options);
   const { history, window, config } = opened;
   const loaded = await loadModel(io, opened.root, history.head, options.model);
-  const evaluation = await evaluateRouting(history, window, config, loaded?.model, (message) => io.stderr.write(`riskgate eval routing: ${message}\n`));
+  const evaluation = await evaluateRouting(history, window, config, loaded?.model, (message) => io.stderr.write(`riskgate eval routing: ${message}\n`), opened.attributes);
   let note: ModelNote | undefined;
   if (loaded) {
     const m = loaded.model;
