@@ -12,6 +12,7 @@ import { generateDiff } from './generate-diff.js';
 import { updateReadmeSection } from './update-readme-section.js';
 import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
 import { benchGateReport } from './gate-report-bench.js';
+import { benchLogisticFit } from './logistic-fit-bench.js';
 import { benchScoreWorker } from './score-worker-bench.js';
 import { benchRegex, REGEX_TABLE_HEADER } from './regex-bench.js';
 
@@ -82,6 +83,7 @@ console.log(rows.at(-1));
 
 rows.push(...benchGateReport());
 rows.push(...(await benchScoreWorker()));
+rows.push(...benchLogisticFit());
 
 const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
 console.log(`\n${table}`);

@@ -203,14 +203,14 @@ describe('fitLogistic', () => {
     expect(Number.isFinite(fit.intercept)).toBe(true);
   });
 
-  it('fits 20,000 rows x 30 features, half of them constrained, in well under a second', () => {
+  // Its speed (goal: under a second) is a row of `npm run bench`, not a timed test.
+  it('fits 20,000 rows x 30 features, half of them constrained to raise only', () => {
     const trueWeights = Array.from({ length: 30 }, (_, j) => ((j % 7) - 3) / 10);
     const { rows, labels } = synthetic(20_000, -1, trueWeights, 6, 0.3);
-    const started = performance.now();
-    const fit = fitLogistic(rows, labels, { lambda: 1e-4, nonNegative: trueWeights.map((_, j) => j % 2 === 0) });
-    const elapsed = performance.now() - started;
+    const nonNegative = trueWeights.map((_, j) => j % 2 === 0);
+    const fit = fitLogistic(rows, labels, { lambda: 1e-4, nonNegative });
     expect(fit.converged).toBe(true);
-    expect(elapsed).toBeLessThan(1000);
+    fit.weights.forEach((w, j) => (nonNegative[j] ? expect(w).toBeGreaterThanOrEqual(0) : undefined));
   });
 
   it('refuses inputs it cannot fit, saying why', () => {
