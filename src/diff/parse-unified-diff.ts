@@ -32,6 +32,46 @@ export function parseUnifiedDiff(input: string, options: ParseOptions): Diff {
     throw new DiffInputError('the input is binary data (it contains NUL bytes), not a unified diff');
   }
   const lines = new DiffLines(input);
+  try {
+    return readDiff(lines, lines.length, options);
+  } catch (error) {
+    return readCutDiff(lines, input, options, error);
+  }
+}
+
+// A file's header is at most this many lines (diff --git, two mode lines or a similarity and
+// two rename lines, index, ---, +++): a diff cut off inside one loses no more than this.
+const MAX_HEADER_LINES = 7;
+
+/**
+ * A diff cut off mid-line at its end (a size limit, a broken pipe) often stops inside a file's
+ * header or a hunk header, which git rejects. riskgate then reads the files before the cut and
+ * reports the last one as a truncated patch (unseen: it raises the score), rather than refusing
+ * the whole change. It drops only the cut header's lines, never a complete hunk header: a hunk
+ * whose counts run into the next file, or any problem before the last lines, is still an error.
+ */
+function readCutDiff(lines: DiffLines, input: string, options: ParseOptions, error: unknown): Diff {
+  const cutMidLine = !input.endsWith('\n');
+  if (!(error instanceof DiffInputError) || !cutMidLine || error.line === undefined || error.line <= lines.length - MAX_HEADER_LINES) throw error;
+  for (let end = lines.length - 1; end >= Math.max(1, lines.length - MAX_HEADER_LINES); end--) {
+    if (parseHunkHeader(lines.line(end))) break;
+    let diff: Diff;
+    try {
+      diff = readDiff(lines, end, options);
+    } catch {
+      continue;
+    }
+    const last = diff.files.at(-1)!;
+    if (last.unseen === undefined) last.unseen = 'truncated-patch';
+    diff.warnings.push(`the input ends inside ${quoteForMessage(last.path)} (${error.message}); its change is counted as a truncated patch`);
+    return diff;
+  }
+  throw error;
+}
+
+/** The diff in the first `end` lines. */
+function readDiff(whole: DiffLines, end: number, options: ParseOptions): Diff {
+  const lines = end === whole.length ? whole : whole.head(end);
   const files: DiffFile[] = [];
   const binaryLines = new CappedWarnings('lines name binary files of a plain diff');
   const strayLines = new CappedWarnings('files have lines beyond their last hunk');
@@ -105,7 +145,7 @@ function readSectionAt(lines: DiffLines, at: number): Section | undefined {
   }
   if (startsPlainSection(lines, at, line)) return readPlainSection(lines, at);
   if (line.startsWith('@@ -') && parseHunkHeader(line)) {
-    throw new DiffInputError(`line ${at + 1}: a hunk outside any file section (${quoteForMessage(line, 80)}); the diff is cut or corrupt (git apply rejects it too)`);
+    throw new DiffInputError(`line ${at + 1}: a hunk outside any file section (${quoteForMessage(line, 80)}); the diff is cut or corrupt (git apply rejects it too)`, at + 1);
   }
   return undefined;
 }
@@ -188,7 +228,7 @@ function readPlainSection(lines: DiffLines, at: number): Section {
     if (hasEpochTimestamp(oldValue)) status = 'added';
     else if (hasEpochTimestamp(newValue)) status = 'deleted';
   }
-  if (path === undefined) throw new DiffInputError(`line ${at + 1}: cannot read the file name of ${quoteForMessage(lines.line(at))}`);
+  if (path === undefined) throw new DiffInputError(`line ${at + 1}: cannot read the file name of ${quoteForMessage(lines.line(at))}`, at + 1);
   const reading = readSectionHunks(lines, at + 2, status === 'added', status === 'deleted', path);
   return { file: withHunks({ path, status, binary: false, additions: 0, deletions: 0, hunks: [] }, reading), next: reading.next };
 }
@@ -209,9 +249,9 @@ function plainLeadingComponents(oldValue: string | undefined, newValue: string |
 function readSectionHunks(lines: DiffLines, at: number, isNew: boolean, isDelete: boolean, path: string): HunkReading {
   const reading = readHunks(lines, at);
   const name = quoteForMessage(path);
-  if (reading.corrupt) throw new DiffInputError(`line ${reading.corrupt.line}: corrupt patch of ${name}: ${reading.corrupt.reason} (git apply rejects it too)`);
-  if (isNew && reading.hunks.some((h) => h.oldLines > 0)) throw new DiffInputError(`line ${at + 1}: new file ${name} has hunks with old lines (git apply rejects it too)`);
-  if (isDelete && reading.hunks.some((h) => h.newLines > 0)) throw new DiffInputError(`line ${at + 1}: deleted file ${name} has hunks with new lines (git apply rejects it too)`);
+  if (reading.corrupt) throw new DiffInputError(`line ${reading.corrupt.line}: corrupt patch of ${name}: ${reading.corrupt.reason} (git apply rejects it too)`, reading.corrupt.line);
+  if (isNew && reading.hunks.some((h) => h.oldLines > 0)) throw new DiffInputError(`line ${at + 1}: new file ${name} has hunks with old lines (git apply rejects it too)`, at + 1);
+  if (isDelete && reading.hunks.some((h) => h.newLines > 0)) throw new DiffInputError(`line ${at + 1}: deleted file ${name} has hunks with new lines (git apply rejects it too)`, at + 1);
   return reading;
 }
 

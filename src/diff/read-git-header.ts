@@ -46,7 +46,7 @@ export function readGitHeader(lines: DiffLines, start: number): GitHeader | unde
   const defaultName = gitHeaderName(rest, strip);
   const header: GitHeader = { isNew: false, isDelete: false, isRename: false, isCopy: false, next: end };
   const fail = (at: number, what: string): never => {
-    throw new DiffInputError(`line ${at + 1}: ${what} (git apply rejects this diff too)`);
+    throw new DiffInputError(`line ${at + 1}: ${what} (git apply rejects this diff too)`, at + 1);
   };
   // rename/copy lines carry names without the a/ b/ prefixes.
   const renameStrip = Math.max(strip - 1, 0);

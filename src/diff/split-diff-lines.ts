@@ -31,4 +31,9 @@ export class DiffLines {
     if (end > start && end < this.text.length && this.text.charCodeAt(end - 1) === 0x0d) end--;
     return this.text.slice(start, end);
   }
+
+  /** The first `count` lines (a diff cut short of its broken tail). */
+  head(count: number): DiffLines {
+    return new DiffLines(this.text.slice(0, this.starts[count]!));
+  }
 }

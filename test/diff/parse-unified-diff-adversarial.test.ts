@@ -199,4 +199,34 @@ describe('diffs git rejects: a clear error or git reading, never an invented fil
     expect(gitApplyNumstat(text).accepted).toBe(false);
     expect(parse(text).files).toEqual([expect.objectContaining({ path: 'x.ts', additions: 1, unseen: 'truncated-patch' })]);
   });
+
+  // Five commits of the labelled development set end so (their diffs were cut at a size limit).
+  describe('a diff cut off mid-line inside its last header', () => {
+    const first = ['diff --git a/src/a.ts b/src/a.ts', 'index 1111111..2222222 100644', '--- a/src/a.ts', '+++ b/src/a.ts', '@@ -1 +1,2 @@', ' keep', '+eval(input);'];
+
+    it('keeps the files before the cut and counts the cut one as a truncated patch, with a warning', () => {
+      for (const tail of [
+        ['diff --git a/src/b.ts b/src/b.ts', 'index 3333333..4444444 100644', '--- a/src/b'],
+        ['diff --git a/src/b.ts b/src/b.ts', 'new file mode 100644', 'index 0000000..4444444', '--- /dev/null', '+++ b/src/b'],
+        ['diff --git a/src/b.ts b/src/b.ts', 'index 3333333..4444444 100644', '--- a/src/b.ts', '+++ b/src/b.ts', '@@ -1,2 +1,2 @@', ' x', '-y', '+z', '@@ -40,'],
+      ]) {
+        const text = [...first, ...tail].join('\n');
+        const diff = parse(text);
+        // git reads a header cut after its names as an empty change, and rejects a cut hunk header.
+        const git = gitApplyNumstat(text);
+        if (git.accepted) expect(git.rows.map((r) => [r.path, r.additions, r.deletions])).toEqual(diff.files.map((f) => [f.path, f.additions, f.deletions]));
+        expect(diff.files.map((f) => [f.path, f.unseen])).toEqual([['src/a.ts', undefined], ['src/b.ts', 'truncated-patch']]);
+        expect(diff.files[0]!.additions).toBe(1);
+        expect(diff.warnings).toEqual([expect.stringMatching(/^the input ends inside "src\/b\.ts" \(line \d+: .*\); its change is counted as a truncated patch$/)]);
+      }
+    });
+
+    it('still refuses it when the broken lines end with a newline, or hold a whole hunk header', () => {
+      const cutHeader = [...first, 'diff --git a/src/b.ts b/src/b.ts', 'index 3333333..4444444 100644', '--- a/src/b'];
+      expect(() => parse(`${cutHeader.join('\n')}\n`)).toThrow(DiffInputError);
+      // The hunk of a.ts claims more lines than it has: the next file's complete hunk is never dropped to make it fit.
+      const overrun = ['--- a/x.ts', '+++ b/x.ts', '@@ -1 +1,3 @@', '-a', '+b', '--- a/evil.ts', '+++ b/evil.ts', '@@ -1 +1 @@', '-c', '+d'].join('\n');
+      expect(() => parse(overrun)).toThrow(DiffInputError);
+    });
+  });
 });
