@@ -365,22 +365,31 @@ describe('riskgate eval findings', () => {
   it('scores the k windows: exact line, within 3 lines, within 10, and elsewhere', async () => {
     // Per introducer in the sample's order, a finding at a chosen distance from its target line,
     // on an added line (riskgate keeps findings on changed lines only).
-    const plan = new Map<number, { path: string; line: number; distance: number }>();
-    const wanted: Array<[number, number] | 'elsewhere'> = [[0, 0], [1, 3], [4, 10], 'elsewhere'];
+    // The near ones on either side of their target: below it for 1-3 lines, above it for 4-10, so
+    // both ends of a widened range count.
+    const plan = new Map<number, { path: string; line: number; distance: number; below: boolean }>();
+    const wanted: Array<[number, number, 'below' | 'above'] | 'elsewhere'> = [[0, 0, 'below'], [1, 3, 'below'], [4, 10, 'above'], 'elsewhere'];
     introducers().forEach(({ sha }, i) => {
       const { path, line } = target(sha);
       const added = addedLines(sha);
       const want = wanted[i % wanted.length]!;
       if (want === 'elsewhere') {
         const [other, lines] = [...added].find(([p]) => p !== path)!;
-        plan.set(indexOf.get(sha)!, { path: other, line: lines[0]!, distance: Infinity });
+        plan.set(indexOf.get(sha)!, { path: other, line: lines[0]!, distance: Infinity, below: false });
         return;
       }
-      const [lo, hi] = want;
-      const at = added.get(path)!.filter((a) => Math.abs(a - line) >= lo && Math.abs(a - line) <= hi).sort((a, b) => Math.abs(b - line) - Math.abs(a - line))[0]!;
-      plan.set(indexOf.get(sha)!, { path, line: at, distance: Math.abs(at - line) });
+      const [lo, hi, side] = want;
+      const onSide = (a: number) => (side === 'below' ? a >= line : a <= line);
+      const at = added
+        .get(path)!
+        .filter((a) => Math.abs(a - line) >= lo && Math.abs(a - line) <= hi)
+        .sort((a, b) => Number(onSide(b)) - Number(onSide(a)) || Math.abs(b - line) - Math.abs(a - line))[0]!;
+      plan.set(indexOf.get(sha)!, { path, line: at, distance: Math.abs(at - line), below: at > line });
     });
     const distances = [...plan.values()].map((p) => p.distance);
+    const near = [...plan.values()].filter((p) => p.distance > 0 && p.distance <= 10);
+    expect(near.filter((p) => p.below)).toHaveLength(1);
+    expect(near.filter((p) => !p.below)).toHaveLength(1);
     expect(distances.filter((d) => d === 0)).toHaveLength(1);
     expect(distances.filter((d) => d > 0 && d <= 3)).toHaveLength(1);
     expect(distances.filter((d) => d > 3 && d <= 10)).toHaveLength(1);
