@@ -47,6 +47,8 @@ export interface ArmReview {
   agentsBudgetLimited: number;
   /** Why agents failed or were refused, one line each. */
   problems: string[];
+  /** What went wrong around the review without stopping it (a result-cache write that failed: that answer would be paid again). */
+  warnings: string[];
 }
 
 export interface EvalReviewProgress {
@@ -128,6 +130,7 @@ const notRun = (arm: EvalArm, sha: string): ArmReview => ({
   agentsFailed: 0,
   agentsBudgetLimited: 0,
   problems: [],
+  warnings: [],
 });
 
 /**
@@ -174,6 +177,7 @@ export async function reviewEvalCommits(options: EvalReviewOptions): Promise<Arm
       agentsFailed: runs.filter((r) => FAILED_OUTCOMES.has(r.outcome)).length,
       agentsBudgetLimited: runs.filter((r) => r.outcome === 'budget_limited').length,
       problems: runs.filter((r) => r.outcome !== 'ok').map((r) => `${r.agent}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`),
+      warnings: report.warnings,
     };
   };
 

@@ -214,6 +214,7 @@ describe('riskgate eval findings', () => {
       [['--arms', 'routed,best'], /--arms: no arm is called "best" \(arms: routed, fast, strong\)/],
       [['--arms', 'fast,fast'], /--arms names an arm twice/],
       [['--max-usd', '0'], /--max-usd must be a positive number of dollars/],
+      [['--out', 'report.md'], /--out writes the report of a measured eval; --dry-run only prices it/],
       [['--max-usd', 'lots'], /--max-usd must be a positive number of dollars/],
       [['--seed', '1.5'], /--seed must be a whole number from 0 to 4294967295, not "1.5"/],
     ];

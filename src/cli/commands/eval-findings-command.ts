@@ -154,6 +154,7 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
   const seed = parseCount('--seed', options.seed, DEFAULT_EVAL_SEED, 0, 2 ** 32 - 1);
   const arms = parseArms(options.arms);
   const maxUsd = parseUsd(options.maxUsd);
+  if (options.dryRun && options.out !== undefined) throw new UsageError('--out writes the report of a measured eval; --dry-run only prices it (use --json to keep the price)');
   if (options.repo !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(options.repo)) throw new UsageError(`--repo must be owner/name, not "${options.repo}"`);
   const apiKey = io.env.ANTHROPIC_API_KEY;
   if (!options.dryRun && !apiKey) {
@@ -176,7 +177,8 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
       `the labelled window holds no bug-introducing commit with a target line in a file a model is shown (${sample.stats.windowIntroducers} introducer(s) in the window, ${sample.stats.noTargetLine} without a line blame gives them, ${sample.stats.notReviewable} only in files not shown): widen it with --since/--until`,
     );
   }
-  say(`sampled ${sample.introducers.length} bug-introducing and ${sample.clean.length} clean commit(s) (seed ${seed}) authored ${iso(sample.window.poolFrom)?.slice(0, 10)} to ${iso(sample.window.poolTo)?.slice(0, 10)}`);
+  const short = sample.introducers.length < perSide || sample.clean.length < perSide ? ` (fewer than the ${perSide} asked for: the window has no more with a target line in a file a model is shown, or no more clean match)` : '';
+  say(`sampled ${sample.introducers.length} bug-introducing and ${sample.clean.length} clean commit(s) (seed ${seed}) authored ${iso(sample.window.poolFrom)?.slice(0, 10)} to ${iso(sample.window.poolTo)?.slice(0, 10)}${short}`);
 
   // Introducer and clean commit by turns: a budget that runs out leaves both sides about as full.
   const ordered: Array<{ sha: string; parent: string; message: string; kind: 'introducer' | 'clean'; targetLines?: Record<string, number[]> }> = [];
@@ -248,6 +250,7 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
       concurrency: REVIEWS_AT_ONCE,
       progress: (p) => io.stderr.write(`${progressLine(p, maxUsd)}\n`),
     });
+    for (const warning of new Set(reviews.flatMap((r) => r.warnings))) say(`warning: ${warning}`);
     const undone = reviews.filter((r) => r.status !== 'reviewed').length;
     if (budget.limited) say(`--max-usd $${maxUsd.toFixed(2)} reached: ${undone} of ${reviews.length} reviews left undone or cut short, and the arms say so (run again with a higher --max-usd to finish: answers kept so far cost nothing again)`);
     const summary = summarizeFindingsEval(sampled, arms, reviews, seed, budget.limited);
