@@ -35,6 +35,8 @@ describe('the random baseline', () => {
     const p = 7 / 30;
     expect(randomRecallOf([at('b.py', 1), at('b.py', 2)], added, targets, 3)).toBeCloseTo(1 - (1 - p) ** 2, 12);
     expect(randomRecallOf([], added, targets, 3)).toBe(0);
+    // Each random finding keeps the length of the finding it stands for.
+    expect(randomRecallOf([at('b.py', 4, 6)], added, targets, 3)).toBeCloseTo(9 / 30, 12);
   });
 });
 
