@@ -35,6 +35,10 @@ Usage:
                                        routed this repository's labelled history (as calibrate
                                        labels it), beside a router by lines added, and what the
                                        tier floors raised; no key, no model call
+  riskgate eval findings [options]     review a sample of this repository's own bug-introducing
+                                       and clean commits with each arm (routed, fast, strong) and
+                                       score the findings against the lines the later fixes
+                                       changed (ANTHROPIC_API_KEY; --dry-run prices it, no key)
   riskgate config validate [FILE]      check a config file (default .github/riskgate.yml)
   riskgate config show [--config FILE] print the effective config, defaults filled in
 
@@ -48,7 +52,8 @@ Options:
   --no-model        score with the default weights even where a model file exists
   --tier TIER       force at least this tier: ${TIERS.join(', ')}
   --json            machine-readable output
-  --dry-run         review: print the plan and its estimated cost; call no model
+  --dry-run         review: print the plan and its estimated cost; call no model;
+                    eval findings: price every arm from the prompts that would be sent
   --fail-on SEV     review: the severity that fails the gate: ${SEVERITIES.join(', ')} (default blocker)
   --no-cache        review: neither read nor write the result cache
   --cache-dir DIR   review: result cache directory (default $RISKGATE_DATA_DIR/results, else ~/.cache/riskgate/results)
@@ -56,16 +61,24 @@ Options:
                     calibrate, eval: commits from this day (default: the first commit)
   --until DATE      spend, calibrate, eval: up to and including this UTC day (calibrate, eval:
                     default today)
-  --out FILE        calibrate: where to write the model (default .github/riskgate-model.json)
+  --out FILE        calibrate: where to write the model (default .github/riskgate-model.json);
+                    eval findings: also write the report as Markdown there
   --force           calibrate: write the model even if it ranks newer commits no better than
                     lines added alone (without it, calibrate shows the figures and writes nothing)
-  --repo OWNER/NAME spend: one repository only
+  --repo OWNER/NAME spend: one repository only; eval findings: the name its report is
+                    recorded under (default: the origin remote)
+  --commits N       eval findings: N bug-introducing and N clean commits (default 25)
+  --seed S          eval findings: the sample's seed (default 1)
+  --arms A,B        eval findings: the arms, of routed, fast, strong (default all three)
+  --max-usd X       eval findings: the most all arms together may spend, checked before each
+                    call (default 5)
   --debug           print stack traces on errors
   -h, --help        this help
   -v, --version     riskgate's version
 
-Exit status: 0 done (review: pass), 1 some --jsonl lines failed (review: blocking findings),
-             2 error (review: could not decide); the message says which
+Exit status: 0 done (review: pass), 1 some --jsonl lines failed (review: blocking findings;
+             eval findings: stopped by --max-usd), 2 error (review: could not decide); the
+             message says which
 `;
 
 const OPTIONS = {
@@ -86,6 +99,10 @@ const OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   repo: { type: 'string' },
+  commits: { type: 'string' },
+  seed: { type: 'string' },
+  arms: { type: 'string' },
+  'max-usd': { type: 'string' },
   jsonl: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -172,7 +189,23 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       });
     }
     case 'eval': {
-      if (rest[0] !== 'routing' || rest.length > 1) throw new UsageError(`riskgate eval takes "routing", not "${rest.join(' ')}"`);
+      if (rest[0] === 'findings' && rest.length === 1) {
+        const { evalFindingsCommand } = await import('./commands/eval-findings-command.js');
+        return evalFindingsCommand(io, {
+          ...(values.since ? { since: values.since } : {}),
+          ...(values.until ? { until: values.until } : {}),
+          ...(values.config !== undefined ? { config: values.config } : {}),
+          ...(values.commits !== undefined ? { commits: values.commits } : {}),
+          ...(values.seed !== undefined ? { seed: values.seed } : {}),
+          ...(values.arms !== undefined ? { arms: values.arms } : {}),
+          ...(values['max-usd'] !== undefined ? { maxUsd: values['max-usd'] } : {}),
+          ...(values.repo !== undefined ? { repo: values.repo } : {}),
+          ...(out !== undefined ? { out } : {}),
+          ...(values['dry-run'] ? { dryRun: true } : {}),
+          ...(values.json ? { json: true } : {}),
+        });
+      }
+      if (rest[0] !== 'routing' || rest.length > 1) throw new UsageError(`riskgate eval takes "routing" or "findings", not "${rest.join(' ')}"`);
       const { evalRoutingCommand } = await import('./commands/eval-routing-command.js');
       return evalRoutingCommand(io, {
         ...(values.since ? { since: values.since } : {}),

@@ -1,13 +1,15 @@
+import { z } from 'zod';
 import type { Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
 import { cacheHitRatio } from '../plan/estimate-cost.js';
 import type { Tier } from '../plan/tier.js';
 import { TIERS } from '../plan/tier.js';
+import type { EvalReportStore, StoredEvalReport } from '../store/eval-reports.js';
 import type { GateRunStore } from '../store/gate-runs.js';
 import type { Ledger, SpendRow } from '../store/ledger.js';
 
-/** What the dashboard reads: the spend ledger and the gate runs, nothing else of the store. */
-export type DashboardSource = Pick<Ledger, 'spend'> & Pick<GateRunStore, 'listRuns'>;
+/** What the dashboard reads: the spend ledger, the gate runs and the eval reports, nothing else of the store. */
+export type DashboardSource = Pick<Ledger, 'spend'> & Pick<GateRunStore, 'listRuns'> & Pick<EvalReportStore, 'latestEvalReports'>;
 
 export const DEFAULT_DAYS = 30;
 export const MAX_DAYS = 366;
@@ -16,6 +18,8 @@ const SLOWEST_RUNS = 10;
 // Far more runs than a dashboard window holds in practice; beyond it the run figures say they are partial.
 const MAX_RUNS = 50_000;
 const SHORT_SHA_LENGTH = 7;
+// Repositories whose latest eval report the dashboard shows.
+const MAX_EVAL_REPORTS = 20;
 
 export interface DailySpend {
   /** UTC date, YYYY-MM-DD. */
@@ -35,6 +39,30 @@ export interface SlowRun {
   durationMs: number;
   usd: number;
   conclusion: string;
+}
+
+/** One arm of a repository's latest `riskgate eval findings` report, as the dashboard shows it. */
+export interface EvalArmView {
+  name: string;
+  commits: number;
+  sampled: number;
+  introducers: number;
+  recall: { k0: number | null; k3: number | null; k10: number | null };
+  randomRecallK3: number | null;
+  hitShare: number | null;
+  findingsPerCleanCommit: number | null;
+  cleanWithBlocker: number | null;
+  costUsd: number;
+  budgetLimited: boolean;
+}
+
+export interface EvalReportView {
+  repository: string;
+  /** Epoch ms. */
+  at: number;
+  seed: number;
+  commitsPerSide: number;
+  arms: EvalArmView[];
 }
 
 export interface DashboardSummary {
@@ -63,9 +91,48 @@ export interface DashboardSummary {
   slowestRuns: SlowRun[];
   /** More runs started in the window than were read: run figures cover the newest only. */
   runsTruncated: boolean;
+  /** The latest findings eval of each repository that has one, newest first, whatever the window. */
+  evalReports: EvalReportView[];
 }
 
 const hitRatio = (row: SpendRow | undefined): number => (row ? cacheHitRatio(row.usage) : 0);
+
+const share = z.number().min(0).max(1).nullable();
+// The fields shown, as `riskgate eval findings --json` writes them; a report of another shape
+// (another riskgate version, an edited row) is left out rather than shown wrong.
+const storedEvalReport = z.object({
+  seed: z.number(),
+  commitsPerSide: z.number().int().nonnegative(),
+  arms: z.array(
+    z.object({
+      name: z.string(),
+      commits: z.number().int().nonnegative(),
+      sampled: z.number().int().nonnegative(),
+      introducers: z.number().int().nonnegative(),
+      recall: z.object({ k0: share, k3: share, k10: share }),
+      randomRecall: z.object({ k3: share }),
+      hitShare: share,
+      findingsPerCleanCommit: z.number().nonnegative().nullable(),
+      cleanWithBlocker: share,
+      costUsd: z.number().nonnegative(),
+      budgetLimited: z.boolean(),
+    }),
+  ),
+});
+
+/** A stored report as the dashboard shows it, or undefined when it is not one it can read. */
+export function evalReportView(stored: StoredEvalReport): EvalReportView | undefined {
+  const parsed = storedEvalReport.safeParse(stored.report);
+  if (!parsed.success) return undefined;
+  const { seed, commitsPerSide, arms } = parsed.data;
+  return {
+    repository: stored.repository,
+    at: stored.at,
+    seed,
+    commitsPerSide,
+    arms: arms.map(({ randomRecall, ...arm }) => ({ ...arm, randomRecallK3: randomRecall.k3 })),
+  };
+}
 
 function utcDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
@@ -80,11 +147,12 @@ export function windowStartOf(days: number, now: number): number {
 /** The dashboard's figures for the last `days` UTC days up to `now`. */
 export async function summarize(source: DashboardSource, days: number, now: number): Promise<DashboardSummary> {
   const since = windowStartOf(days, now);
-  const [overall, perDay, perModel, runs] = await Promise.all([
+  const [overall, perDay, perModel, runs, evals] = await Promise.all([
     source.spend({ since, by: [] }),
     source.spend({ since, by: ['day'] }),
     source.spend({ since, by: ['model'] }),
     source.listRuns({ since, limit: MAX_RUNS }),
+    source.latestEvalReports(MAX_EVAL_REPORTS),
   ]);
   const total = overall[0];
   const usd = total?.usd ?? 0;
@@ -144,5 +212,6 @@ export async function summarize(source: DashboardSource, days: number, now: numb
     findings: [...findings].map(([agent, counts]) => ({ agent, ...counts })).sort((a, b) => a.agent.localeCompare(b.agent)),
     slowestRuns,
     runsTruncated: runs.length >= MAX_RUNS,
+    evalReports: evals.flatMap((stored) => evalReportView(stored) ?? []),
   };
 }

@@ -76,6 +76,22 @@ const CHARTS: readonly ChartSlot[] = [
 
 const WINDOWS_DAYS = [7, 30, 90];
 
+const EVAL_COLUMNS = [
+  { title: 'Repository', numeric: false },
+  { title: 'Evaluated', numeric: false },
+  { title: 'Arm', numeric: false },
+  { title: 'Commits', numeric: true },
+  { title: 'Recall k0', numeric: true },
+  { title: 'k3', numeric: true },
+  { title: 'k10', numeric: true },
+  { title: 'Random k3', numeric: true },
+  { title: 'Hit share', numeric: true },
+  { title: 'Findings per clean commit', numeric: true },
+  { title: 'Clean with a blocker', numeric: true },
+  { title: 'Cost', numeric: true },
+  { title: 'Budget-limited', numeric: false },
+];
+
 // Numbers align right, as their cells do.
 const SLOW_RUN_COLUMNS = [
   { title: 'Repository', numeric: false },
@@ -94,7 +110,8 @@ export function dashboardPage(): string {
     (c) => `<figure class="chart${c.wide ? ' wide' : ''}"><figcaption>${escapeHtml(c.title)}</figcaption><div class="canvas-box"><canvas id="${c.id}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></div></figure>`,
   ).join('\n');
   const windows = WINDOWS_DAYS.map((d) => `<option value="${d}">${d} days</option>`).join('');
-  const columns = SLOW_RUN_COLUMNS.map((c) => `<th scope="col"${c.numeric ? ' class="number"' : ''}>${escapeHtml(c.title)}</th>`).join('');
+  const header = (cols: ReadonlyArray<{ title: string; numeric: boolean }>) => cols.map((c) => `<th scope="col"${c.numeric ? ' class="number"' : ''}>${escapeHtml(c.title)}</th>`).join('');
+  const columns = header(SLOW_RUN_COLUMNS);
   return `${head('riskgate · spend', [ASSET_PATHS.chart, ASSET_PATHS.script])}
 <body>
 <header>
@@ -114,6 +131,14 @@ ${charts}
 <h2>Slowest runs</h2>
 <table id="slowest-runs">
 <thead><tr>${columns}</tr></thead>
+<tbody></tbody>
+</table>
+</section>
+<section class="evals" id="evals" hidden>
+<h2>Findings evaluations</h2>
+<p class="hint">The latest <code>riskgate eval findings</code> of each repository: recall is the share of its bug-introducing commits with a finding within k lines of a line the later fix changed; random, what as many findings on random added lines would score.</p>
+<table id="eval-reports">
+<thead><tr>${header(EVAL_COLUMNS)}</tr></thead>
 <tbody></tbody>
 </table>
 </section>

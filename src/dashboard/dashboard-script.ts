@@ -132,6 +132,38 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     }
   }
 
+  function fillEvalReports(reports) {
+    // Shown only when some repository has an eval recorded.
+    if (!reports || reports.length === 0) return;
+    const body = byId('eval-reports').tBodies[0];
+    body.replaceChildren();
+    const share = (value) => (value === null ? '-' : percent.format(value));
+    for (const report of reports) {
+      for (const arm of report.arms) {
+        const row = body.insertRow();
+        const cell = (value, className) => {
+          const td = row.insertCell();
+          td.textContent = value;
+          if (className) td.className = className;
+        };
+        cell(report.repository);
+        cell(new Date(report.at).toISOString().slice(0, 10));
+        cell(arm.name);
+        cell(arm.commits + '/' + arm.sampled, 'number');
+        cell(share(arm.recall.k0), 'number');
+        cell(share(arm.recall.k3), 'number');
+        cell(share(arm.recall.k10), 'number');
+        cell(share(arm.randomRecallK3), 'number');
+        cell(share(arm.hitShare), 'number');
+        cell(arm.findingsPerCleanCommit === null ? '-' : arm.findingsPerCleanCommit.toFixed(2), 'number');
+        cell(share(arm.cleanWithBlocker), 'number');
+        cell(money.format(arm.costUsd), 'number');
+        cell(arm.budgetLimited ? 'yes' : 'no');
+      }
+    }
+    byId('evals').hidden = false;
+  }
+
   async function load() {
     const days = requestedDays();
     const select = byId('days');
@@ -151,6 +183,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     fillTotals(summary);
     drawCharts(summary);
     fillSlowestRuns(summary.slowestRuns);
+    fillEvalReports(summary.evalReports);
     setText('status', '');
     byId('status').hidden = true;
     requestAnimationFrame(() => { document.body.dataset.ready = 'true'; });

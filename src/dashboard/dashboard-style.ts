@@ -21,7 +21,10 @@ button { border: 1px solid var(--line); background: var(--panel); border-radius:
 .chart.wide { grid-column: 1 / -1; }
 .chart figcaption { font-weight: 600; margin-bottom: 8px; }
 .canvas-box { position: relative; height: 260px; }
-.slowest { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+.slowest, .evals { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+.evals { margin-top: 16px; }
+.evals .hint { margin-bottom: 8px; }
+[hidden] { display: none !important; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); }
 th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }

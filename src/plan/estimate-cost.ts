@@ -57,3 +57,14 @@ export function cacheHitRatio(usage: Usage): number {
 export function usageTokens(usage: Usage): number {
   return promptTokens(usage) + usage.outputTokens;
 }
+
+/** Two usages together, field by field. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheWrite5mTokens: a.cacheWrite5mTokens + b.cacheWrite5mTokens,
+    cacheWrite1hTokens: a.cacheWrite1hTokens + b.cacheWrite1hTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+  };
+}

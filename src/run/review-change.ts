@@ -127,6 +127,8 @@ export interface ReviewDependencies {
   recordCall?: CallRecorder;
   /** Lowers `run.max_usd` for this run: what the budget hold set aside. */
   maxUsd?: number;
+  /** A budget over many runs (an eval's `--max-usd`): every call is reserved in it too. */
+  outerBudget?: RunBudget;
 }
 
 export interface Reviewer {
@@ -259,7 +261,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const fenceRun = (label: string, text: string) => fence(label, text, prepared.boundary);
     const warnings: string[] = [];
     if (ceiling?.tier === 'none') return withoutAgents(prepared, undefined, 'budget_limited', ceiling.reason, started);
-    const budget = new RunBudget({ maxUsd: Math.min(config.run.max_usd, deps.maxUsd ?? Infinity), maxTokens: config.run.max_tokens });
+    const budget = new RunBudget({ maxUsd: Math.min(config.run.max_usd, deps.maxUsd ?? Infinity), maxTokens: config.run.max_tokens }, deps.outerBudget);
     const { injection } = prepared;
     const chosen = underCeiling(prepared, ceiling);
     let score = chosen.score;

@@ -104,6 +104,30 @@ const RUNS: SeedRun[] = [
 
 const at = (daysAgo: number) => NOW - daysAgo * DAY_MS;
 
+// `riskgate eval findings` reports: the newest of acme/api is shown (the older one is not); a report
+// of another shape (another riskgate version) is left out; the hostile name is shown as text.
+const evalArm = (name: string, budgetLimited: boolean) => ({
+  name,
+  summary: 'an arm',
+  commits: budgetLimited ? 31 : 50,
+  sampled: 50,
+  introducers: 25,
+  clean: 25,
+  recall: { k0: 0.12, k3: 0.2, k10: 0.28 },
+  randomRecall: { k0: 0.01, k3: 0.04, k10: 0.1 },
+  hitShare: 0.25,
+  findingsPerCleanCommit: 1.4,
+  cleanWithBlocker: 0.08,
+  costUsd: 1.23,
+  budgetLimited,
+});
+const EVAL_REPORTS = [
+  { repository: 'acme/api', daysAgo: 20, report: { seed: 1, commitsPerSide: 25, arms: [evalArm('routed', false)] } },
+  { repository: 'acme/api', daysAgo: 5, report: { seed: 2, commitsPerSide: 25, arms: [evalArm('routed', false), { ...evalArm('strong', true), recall: { k0: null, k3: 0.5, k10: 1 } }] } },
+  { repository: 'acme/web', daysAgo: 4, report: { seed: 1, arms: 'not a list' } },
+  { repository: HOSTILE_REPOSITORY, daysAgo: 6, report: { seed: 3, commitsPerSide: 5, arms: [evalArm('fast', false)] } },
+];
+
 function callRecord(seed: SeedCall): CallRecord {
   return {
     installationId: 42,
@@ -136,6 +160,7 @@ async function seed(store: SqliteStore): Promise<void> {
     expect(claimed.status).toBe('claimed');
     if (run.result) await store.finishRun(runKey, { state: 'completed', ...run.result }, at(run.daysAgo) + run.result.durationMs);
   }
+  for (const entry of EVAL_REPORTS) await store.recordEvalReport({ repository: entry.repository, at: at(entry.daysAgo), report: entry.report });
 }
 
 interface Running {
@@ -351,6 +376,25 @@ describe('the cost dashboard', () => {
       ]);
       expect(summary.slowestRuns[0]).toMatchObject({ headSha: 'abc1234', tier: 'thorough', conclusion: 'failure', usd: 0.0965 });
 
+      // The newest eval of each repository, whatever the window; a report of another shape is left out.
+      expect(summary.evalReports.map((r) => [r.repository, r.at, r.seed, r.arms.map((a) => a.name)])).toEqual([
+        ['acme/api', at(5), 2, ['routed', 'strong']],
+        [HOSTILE_REPOSITORY, at(6), 3, ['fast']],
+      ]);
+      expect(summary.evalReports[0]!.arms[1]).toEqual({
+        name: 'strong',
+        commits: 31,
+        sampled: 50,
+        introducers: 25,
+        recall: { k0: null, k3: 0.5, k10: 1 },
+        randomRecallK3: 0.04,
+        hitShare: 0.25,
+        findingsPerCleanCommit: 1.4,
+        cleanWithBlocker: 0.08,
+        costUsd: 1.23,
+        budgetLimited: true,
+      });
+
       const week = (await (await fetch(`${server.base}/dashboard/api/summary?days=7`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as DashboardSummary;
       expect(week.daily).toHaveLength(7);
       expect((await fetch(`${server.base}/dashboard/api/summary?days=0`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(400);
@@ -514,6 +558,16 @@ describe('the cost dashboard', () => {
       // The hostile repository name is text, not markup.
       expect(rows[3]?.[0]).toBe(HOSTILE_REPOSITORY);
       expect(await page.$$('#slowest-runs img')).toHaveLength(0);
+
+      // The latest findings eval of each repository, one row per arm.
+      expect(await page.isVisible('#evals')).toBe(true);
+      const evals = await page.$$eval('#eval-reports tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      expect(evals).toEqual([
+        ['acme/api', '2026-01-10', 'routed', '50/50', '12%', '20%', '28%', '4%', '25%', '1.40', '8%', '$1.23', 'no'],
+        ['acme/api', '2026-01-10', 'strong', '31/50', '-', '50%', '100%', '4%', '25%', '1.40', '8%', '$1.23', 'yes'],
+        [HOSTILE_REPOSITORY, '2026-01-09', 'fast', '50/50', '12%', '20%', '28%', '4%', '25%', '1.40', '8%', '$1.23', 'no'],
+      ]);
+      expect(await page.$$('#eval-reports img')).toHaveLength(0);
       expect(dialogs).toEqual([]);
 
       expect(await page.evaluate('window.cspViolations')).toEqual([]);
@@ -522,6 +576,27 @@ describe('the cost dashboard', () => {
       mkdirSync('test-artifacts', { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       await page.close();
+    }, 60_000);
+
+    it('leaves the findings evaluations out while no eval is recorded', async () => {
+      const emptyDirectory = mkdtempSync(join(tmpdir(), 'riskgate-dashboard-empty-'));
+      const empty = new SqliteStore(join(emptyDirectory, 'riskgate.db'));
+      const bare = await serve({ ...enabled(), source: empty });
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${bare.base}/dashboard`);
+        await page.fill('#token', TOKEN);
+        await Promise.all([page.waitForURL(`${bare.base}/dashboard`), page.click('button[type=submit]')]);
+        await page.waitForSelector('body[data-ready]', { timeout: 15_000 });
+        expect(await page.getAttribute('body', 'data-ready')).toBe('true');
+        expect(await page.isVisible('#slowest-runs')).toBe(true);
+        expect(await page.isVisible('#evals')).toBe(false);
+      } finally {
+        await page.close();
+        await bare.close();
+        await empty.close();
+        rmSync(emptyDirectory, { recursive: true, force: true });
+      }
     }, 60_000);
   });
 });

@@ -109,13 +109,27 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('leaves out an eval report whose JSON was cut short', async () => {
+    const store = SqliteStore.inDataDirectory(directory);
+    const raw = openSqlite(databasePath());
+    try {
+      await store.recordEvalReport({ repository: 'owner/cut-report', at: Date.UTC(2040, 0, 1), report: { arms: [] } });
+      expect((await store.latestEvalReports(1))[0]?.repository).toBe('owner/cut-report');
+      raw.prepare("UPDATE eval_reports SET report = substr(report, 1, 5) WHERE repository = 'owner/cut-report'").run();
+      expect((await store.latestEvalReports(1000)).map((r) => r.repository)).not.toContain('owner/cut-report');
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+
   it('versions its tables in store_schema, leaving user_version to others sharing the file', async () => {
     // Opening again finds the tables made: it neither makes them twice nor loses their rows.
     const store = SqliteStore.inDataDirectory(directory);
     await store.close();
     const raw = openSqlite(databasePath());
     try {
-      expect(raw.prepare('SELECT version FROM store_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(raw.prepare('SELECT version FROM store_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       expect(raw.pragma('user_version', { simple: true })).toBe(0);
       expect((raw.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n).toBeGreaterThan(0);
     } finally {

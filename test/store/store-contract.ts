@@ -542,6 +542,29 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       });
     });
 
+    describe('eval reports', () => {
+      it('gives the newest report of each repository, newest first, its JSON as recorded', async () => {
+        const [a, b] = [repository(), repository()];
+        const t = epoch();
+        const report = (n: number) => ({ arms: [{ name: 'routed', recall: { k0: 0.1 * n, k3: null, k10: 1 } }], seed: n, note: 'quotes " and \\ and ünïcode' });
+        await store.recordEvalReport({ repository: a, at: t, report: report(1) });
+        await store.recordEvalReport({ repository: b, at: t + 1000, report: report(2) });
+        await store.recordEvalReport({ repository: a, at: t + 2000, report: report(3) });
+        // Two reports of the same instant: the later recorded is the newest.
+        await store.recordEvalReport({ repository: b, at: t + 500, report: report(4) });
+        await store.recordEvalReport({ repository: b, at: t + 1000, report: report(5) });
+        const ours = (await store.latestEvalReports(1000)).filter((r) => r.repository === a || r.repository === b);
+        expect(ours).toEqual([
+          { repository: a, at: t + 2000, report: report(3) },
+          { repository: b, at: t + 1000, report: report(5) },
+        ]);
+        // The limit counts repositories, newest first.
+        const newest = await store.latestEvalReports(1);
+        expect(newest).toHaveLength(1);
+        expect(newest[0]!.at).toBeGreaterThanOrEqual(t + 2000);
+      });
+    });
+
     describe('command replies', () => {
       it('claims a reply once per window, and once ever without one', async () => {
         const key = `refusal:${repository()}#1:reader`;

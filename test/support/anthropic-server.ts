@@ -12,6 +12,8 @@ export type Fault =
   /** An error status; `echoHeaders` puts the request's headers in its message, as some gateways and proxies do. */
   | { status: number; headers?: Record<string, string>; errorType?: string; message?: string; echoHeaders?: boolean }
   | { delayMs: number }
+  /** Answers only once the promise settles (a test then kills the client mid-call). */
+  | { hold: Promise<void> }
   | { stallMs: number }
   | { text: string }
   | { stopReason: 'max_tokens' | 'refusal' }
@@ -150,6 +152,7 @@ export class AnthropicTestServer {
     const hit = prefix !== '' && this.readable.has(key);
     const written = hit || prefix === '' ? 0 : prefixTokens;
 
+    if (fault && 'hold' in fault) await fault.hold;
     await sleep((fault && 'delayMs' in fault ? fault.delayMs : 0) + this.latency.firstTokenMs);
     if (res.destroyed) return;
     // The entry becomes readable once this answer begins, as with the real API.

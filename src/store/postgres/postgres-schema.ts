@@ -86,6 +86,16 @@ const MIGRATIONS: readonly string[] = [
     answered_at bigint NOT NULL
   );
   `,
+  // 4: the reports of \`riskgate eval findings\`, the newest per repository on the dashboard.
+  `
+  CREATE TABLE IF NOT EXISTS eval_reports (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    repository text NOT NULL,
+    at bigint NOT NULL,
+    report text NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS eval_reports_repository_at ON eval_reports (repository, at);
+  `,
 ];
 
 /**

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { BudgetCap } from '../../budget/budget-cap.js';
 import type { OpenedChecks } from '../../github/check-sink.js';
 import type { BudgetHold } from '../budget-store.js';
+import type { StoredEvalReport } from '../eval-reports.js';
 import type { ClaimResult, GateRunClaim, GateRunRecord, GateRunResult, UnfinishedRun } from '../gate-runs.js';
 import type { CallRecord, SpendQuery, SpendRow } from '../ledger.js';
 import type { StoredResult } from '../result-store.js';
@@ -11,6 +12,7 @@ import { parseStoredResult } from '../stored-result-schema.js';
 import { deleteExpiredHoldsSql, deleteHoldSql, holdScopeOf, insertHoldSql, usedSql } from '../sql/budget-sql.js';
 import { decideClaim } from '../sql/claim-decision.js';
 import { claimReplySql } from '../sql/command-reply-sql.js';
+import { insertEvalReportSql, latestEvalReportsSql, toStoredEvalReport, type EvalReportRow } from '../sql/eval-report-sql.js';
 import {
   attachChecksSql,
   finishRunSql,
@@ -162,6 +164,15 @@ export class PostgresStore implements RiskgateStore {
 
   async claimReply(key: string, now: number, windowMs?: number): Promise<boolean> {
     return ((await this.query(this.pool, (params) => claimReplySql(key, now, windowMs, params))).rowCount ?? 0) > 0;
+  }
+
+  async recordEvalReport(entry: StoredEvalReport): Promise<void> {
+    await this.query(this.pool, (params) => insertEvalReportSql(entry, params));
+  }
+
+  async latestEvalReports(limit: number): Promise<StoredEvalReport[]> {
+    const { rows } = await this.query<EvalReportRow>(this.pool, (params) => latestEvalReportsSql(limit, params));
+    return rows.flatMap((row) => toStoredEvalReport(row) ?? []);
   }
 
   async close(): Promise<void> {

@@ -82,6 +82,16 @@ const MIGRATIONS: readonly string[] = [
     answered_at INTEGER NOT NULL
   );
   `,
+  // 4: the reports of \`riskgate eval findings\`, the newest per repository on the dashboard.
+  `
+  CREATE TABLE eval_reports (
+    id INTEGER PRIMARY KEY,
+    repository TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    report TEXT NOT NULL
+  );
+  CREATE INDEX eval_reports_repository_at ON eval_reports (repository, at);
+  `,
 ];
 
 /** Brings the file's store tables to the current version; connections starting together take turns. */

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { BudgetCap } from '../../budget/budget-cap.js';
 import type { OpenedChecks } from '../../github/check-sink.js';
 import type { BudgetHold } from '../budget-store.js';
+import type { StoredEvalReport } from '../eval-reports.js';
 import { DATABASE_FILE } from '../data-directory.js';
 import type { ClaimResult, GateRunClaim, GateRunRecord, GateRunResult, UnfinishedRun } from '../gate-runs.js';
 import type { CallRecord, SpendQuery, SpendRow } from '../ledger.js';
@@ -13,6 +14,7 @@ import { parseStoredResult } from '../stored-result-schema.js';
 import { deleteExpiredHoldsSql, deleteHoldSql, holdScopeOf, insertHoldSql, usedSql } from '../sql/budget-sql.js';
 import { decideClaim } from '../sql/claim-decision.js';
 import { claimReplySql } from '../sql/command-reply-sql.js';
+import { insertEvalReportSql, latestEvalReportsSql, toStoredEvalReport, type EvalReportRow } from '../sql/eval-report-sql.js';
 import {
   attachChecksSql,
   finishRunSql,
@@ -157,6 +159,14 @@ export class SqliteStore implements RiskgateStore {
 
   async claimReply(key: string, now: number, windowMs?: number): Promise<boolean> {
     return this.one((params) => claimReplySql(key, now, windowMs, params)) !== undefined;
+  }
+
+  async recordEvalReport(entry: StoredEvalReport): Promise<void> {
+    this.run((params) => insertEvalReportSql(entry, params));
+  }
+
+  async latestEvalReports(limit: number): Promise<StoredEvalReport[]> {
+    return this.all<EvalReportRow>((params) => latestEvalReportsSql(limit, params)).flatMap((row) => toStoredEvalReport(row) ?? []);
   }
 
   async close(): Promise<void> {
