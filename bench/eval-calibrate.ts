@@ -115,4 +115,4 @@ const table = [
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows,
 ].join('\n');
-if (only.length === 0 && updateReadmeSection('eval:calibrate', table)) console.log('\nREADME.md updated');
+if (only.length === 0 && updateReadmeSection('eval:calibrate', table)) console.log('\nsection updated');

@@ -59,7 +59,7 @@ const table = [
 ].join('\n');
 
 console.log(table);
-if (updateReadmeSection('eval:risk', table)) console.log('\nREADME.md updated');
+if (updateReadmeSection('eval:risk', table)) console.log('\nsection updated');
 // Floors do not change the score (the ranking above); they change where changes are routed.
 console.log(`\nTier floors (built-in) on the same commits:\n\n${floorRouting(config, parsed.map((p) => ({ diff: p.diff, text: p.text, buggy: p.commit.buggy })))}`);
 const losing = rows.filter((r) => r.score < r.la);

@@ -87,16 +87,16 @@ rows.push(...benchLogisticFit());
 
 const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
 console.log(`\n${table}`);
-if (updateReadmeSection('bench', table)) console.log('\nREADME.md updated');
+if (updateReadmeSection('bench', table)) console.log('\nsection updated');
 
 // Regular expressions over author-written text: the worst adversarial line per rule.
 const regexTable = [...REGEX_TABLE_HEADER, ...benchRegex()].join('\n');
 console.log(`\n${regexTable}`);
-if (updateReadmeSection('bench-regex', regexTable)) console.log('\nREADME.md updated (regex)');
+if (updateReadmeSection('bench-regex', regexTable)) console.log('\nsection updated (regex)');
 
 // Agents: one run against the local Messages API with simulated latency, and the corpus's dollars.
 const agentRows = [...(await benchAgentRun(2_000, FIRST_TOKEN_MS)), ...(await benchCorpusCost())];
 const agentTable = ['| benchmark | result | note |', '|---|---:|---:|', ...agentRows].join('\n');
 console.log(`\n${agentTable}`);
-if (updateReadmeSection('bench-agents', agentTable)) console.log('\nREADME.md updated (agents)');
+if (updateReadmeSection('bench-agents', agentTable)) console.log('\nsection updated (agents)');
 rmSync(dir, { recursive: true, force: true });

@@ -19,6 +19,9 @@ export const INSTRUCTION_OVERRIDES: readonly RegExp[] = [
 ];
 
 const ANY_OVERRIDE = linearAlternation(INSTRUCTION_OVERRIDES);
+// Every phrase above holds one of these words; most text holds none, and one V8 scan for a word
+// list (no nested quantifier: linear) is far cheaper than RE2 on every added line.
+const OVERRIDE_WORD = /\b(?:ignore|disregard|forget|override|ai|llm|language|automated|note|message|instructions?|you|new|updated|real|actual|report|output|respond)\b/i;
 
 export interface OverridePhrase {
   /** Offset in the text with the invisible characters removed. */
@@ -32,6 +35,7 @@ export interface OverridePhrase {
  */
 export function findInstructionOverrideAt(text: string): OverridePhrase | undefined {
   const visible = stripInvisible(text).text;
+  if (!OVERRIDE_WORD.test(visible)) return undefined;
   const match = ANY_OVERRIDE.find(visible);
   return match ? { index: match.start, phrase: visible.slice(match.start, match.end) } : undefined;
 }

@@ -54,35 +54,51 @@ function riskOf(file: DiffFile, factorPoints: ReadonlyMap<string, number>, sensi
   );
 }
 
+/** A change's files in packing order, rendered once: every tier packs from the same ranking. */
+export interface RankedFiles {
+  /** Authored files with readable changes, highest risk first. */
+  candidates: PackedFile[];
+  /** Files no tier shows, with why. */
+  notShown: NotReviewed[];
+}
+
 /**
- * Chooses what the models see: authored files with readable changes, highest risk first, as many
- * as fit the token budget. A file too big for what is left is skipped and smaller ones still go
- * in, so one huge file cannot crowd out the rest of the pull request. Lockfiles and the files the
- * base branch marks vendored or generated are listed as not shown, never dropped silently; a
- * file's path alone never keeps it out.
+ * Renders and ranks a change's files for the models: authored files with readable changes, highest
+ * risk first. Lockfiles and the files the base branch marks vendored or generated are listed as
+ * not shown, never dropped silently; a file's path alone never keeps it out.
  */
-export function packFiles(diff: Diff, factors: readonly RiskFactor[], budgetTokens: number, sensitive: PathMatcher): PackedFiles {
+export function rankFiles(diff: Diff, factors: readonly RiskFactor[], sensitive: PathMatcher): RankedFiles {
   const factorPoints = new Map<string, number>();
   for (const factor of factors) {
     if (factor.points <= 0) continue;
     // Every file a factor fired on, not only the few its evidence shows.
     for (const path of new Set(factor.files ?? factor.evidence.map((e) => e.path))) factorPoints.set(path, (factorPoints.get(path) ?? 0) + factor.points);
   }
-  const notReviewed: NotReviewed[] = [];
+  const notShown: NotReviewed[] = [];
   const candidates: PackedFile[] = [];
   for (const file of diff.files) {
-    if (!isAuthored(file.kind)) notReviewed.push({ path: file.path, reason: file.kind as NotReviewedReason });
-    else if (file.unseen !== undefined && file.hunks.length === 0) notReviewed.push({ path: file.path, reason: file.unseen });
-    else if (file.hunks.length === 0) notReviewed.push({ path: file.path, reason: 'no-changed-lines' });
+    if (!isAuthored(file.kind)) notShown.push({ path: file.path, reason: file.kind as NotReviewedReason });
+    else if (file.unseen !== undefined && file.hunks.length === 0) notShown.push({ path: file.path, reason: file.unseen });
+    else if (file.hunks.length === 0) notShown.push({ path: file.path, reason: 'no-changed-lines' });
     else {
       const text = renderFileDiff(file);
       candidates.push({ file, text, hash: createHash('sha256').update(text).digest('hex'), tokens: tokensForChars(text.length + 1), risk: riskOf(file, factorPoints, sensitive) });
     }
   }
   candidates.sort((a, b) => b.risk - a.risk || (a.file.path < b.file.path ? -1 : 1));
+  return { candidates, notShown };
+}
+
+/**
+ * Chooses what the models see at one token budget: ranked files as many as fit. A file too big for
+ * what is left is skipped and smaller ones still go in, so one huge file cannot crowd out the rest
+ * of the pull request.
+ */
+export function packFiles(ranked: RankedFiles, budgetTokens: number): PackedFiles {
+  const notReviewed: NotReviewed[] = [...ranked.notShown];
   const files: PackedFile[] = [];
   let tokens = 0;
-  for (const candidate of candidates) {
+  for (const candidate of ranked.candidates) {
     if (tokens + candidate.tokens > budgetTokens) {
       notReviewed.push({ path: candidate.file.path, reason: 'over-budget' });
       continue;

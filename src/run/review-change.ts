@@ -23,7 +23,7 @@ import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
 import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
-import { packFiles, type NotReviewed, type PackedFiles } from './pack-files.js';
+import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
 import { RunBudget } from './run-budget.js';
@@ -188,7 +188,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = { ...DEFAULT_PRICES, ...config.prices };
 
-  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, score: ScoreResult, plan: Plan, boundary: string) => {
+  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string) => {
     const fenceRun = (label: string, body: string) => fence(label, body, boundary);
     const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun };
     // The diff gets what the rest of the prefix leaves of the tier's budget: the instructions, the
@@ -196,7 +196,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const frameChars = buildCachedPrefix({ ...context, files: [], notReviewed: [] }).join('').length + FILE_LIST_FRAME_CHARS;
     const listChars = diff.files.reduce((n, f) => n + f.path.length + NOT_SHOWN_LINE_CHARS, 0);
     const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars));
-    const packed = packFiles(diff, score.factors, diffBudget, sensitive);
+    const packed = packFiles(ranked, diffBudget);
     const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed });
     return { packed, prefix };
   };
@@ -210,11 +210,13 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, 'content addressed to the reviewing model was found (prompt injection)'] } };
     }
     const wanted = score.plan.tier;
+    // Rendered and ranked once; each tier's view packs from it to its own budget.
+    const ranked = rankFiles(diff, score.factors, sensitive);
     const views: Partial<Record<Tier, TierView>> = {};
     const byTier: WorstCase['byTier'] = [];
     for (const tier of TIERS.slice(0, tierRank(wanted) + 1).reverse()) {
       const plan = tier === wanted ? score.plan : scorer.planAt(diff, tier);
-      const view = { plan, ...packAndPrefix(text, diff, score, plan, boundary) };
+      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
       views[tier] = view;
       // The most the run may cost at this tier: every call at its output cap.
       const prefixTokens = tokensForChars(view.prefix.join('').length);
@@ -228,7 +230,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     if (!views.full) {
       // Raised to full as a forced tier raises it: the score's reasons stand, the raise is added.
       const plan = { ...scorer.planAt(diff, 'full'), reasons: [...score.plan.reasons, 'forced to full'] };
-      views.full = { plan, ...packAndPrefix(text, diff, score, plan, boundary) };
+      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
     }
     return { diff, ...(text ? { text } : {}), boundary, injection, score, views, worstCase: { wanted, byTier } };
   };
