@@ -4,6 +4,7 @@ import { findInstructionOverride, findInstructionOverrideAt } from '../risk/inje
 import { firstHiddenCharacter, hiddenCharacters, stripInvisible } from '../risk/invisible-characters.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import { excerptAround, visibleExcerpt } from '../risk/evidence-excerpt.js';
+import { lineAt } from '../risk/line-at-offset.js';
 
 export interface InjectionCheck {
   /** Text that speaks to a model was found: the run goes to the full tier. */
@@ -73,17 +74,6 @@ function addedLinesOf(file: Diff['files'][number]): AddedLines {
     offset += line.text.length + 1;
   }
   return { lines, starts, text: lines.map((l) => l.text).join('\n') };
-}
-
-function lineAt(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**

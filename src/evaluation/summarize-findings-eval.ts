@@ -4,7 +4,7 @@ import { TIERS, type Tier } from '../plan/tier.js';
 import type { EvalArm } from './eval-arms.js';
 import { comparePaired, type PairedComparison } from './paired-comparison.js';
 import type { ArmReview } from './review-eval-commits.js';
-import { HEADLINE_WINDOW, scoreFindings, type ByWindow, type LinesByPath, type ReviewedCommit } from './score-findings.js';
+import { HEADLINE_WINDOW, scoreFindings, type FindingScores, type LinesByPath, type ReviewedCommit } from './score-findings.js';
 
 // The report of `riskgate eval findings`: per arm, the scores over the commits it reviewed in
 // full, what that cost, and each pair of arms compared on the introducers both reviewed. Pure.
@@ -23,25 +23,13 @@ export interface SampledCommit {
   addedLines: LinesByPath;
 }
 
-export interface ArmSummary {
+/** One arm's figures: the findings' scores (FindingScores: recall, random baseline, hit share, noise) and what the arm cost. */
+export interface ArmSummary extends Omit<FindingScores, 'hits'> {
   name: string;
   summary: string;
   /** Sampled commits reviewed in full by this arm; `sampled` were drawn. */
   commits: number;
   sampled: number;
-  introducers: number;
-  clean: number;
-  recall: ByWindow;
-  blockerRecall: ByWindow;
-  randomRecall: ByWindow;
-  randomBlockerRecall: ByWindow;
-  /** Share of its findings on introducers that hit a target line at k = 3. */
-  hitShare: number | null;
-  hitShareByWindow: ByWindow;
-  findingsOnIntroducers: number;
-  findingsOnClean: number;
-  findingsPerCleanCommit: number | null;
-  cleanWithBlocker: number | null;
   /** What the answers of its full reviews cost, whenever paid; and per commit. */
   costUsd: number;
   usdPerCommit: number | null;

@@ -5,6 +5,7 @@ import { MAX_EVIDENCE } from '../risk-factor.js';
 import { hiddenCharacters, invisibleCharacterPattern, mayHoldInvisible, stripInvisible } from '../invisible-characters.js';
 import { linearAlternation, linearPattern, type LinearPattern } from '../linear-pattern.js';
 import { excerptAround, visibleExcerpt } from '../evidence-excerpt.js';
+import { lineAt } from '../line-at-offset.js';
 
 // Kept here for the modules that imported it from this file.
 export { visibleExcerpt };
@@ -118,17 +119,6 @@ function addedTextOf(file: DiffFile): AddedText {
     }
   }
   return { lines, starts, text: texts.join('\n') };
-}
-
-function lineAt(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Per line, the rules to test there and where their keywords (or hidden characters) sit in it. */
