@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { roleOf } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
-import { APP_SECRET, startAppProcess, type AppProcess } from '../support/app-process.js';
-import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
+import { APP_SECRET, startAppProcess, type AppProcess, waitForApp } from '../support/app-process.js';
+import { FOUND_SQL, HEAD_SHA, PR, REPO, seedExamplePull } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
 import { deliver, examplePayload } from '../support/webhooks.js';
 
@@ -43,20 +43,10 @@ beforeEach(() => {
   anthropic.reset();
   github.addRepo(REPO);
   github.setPermission(REPO, 'Codertocat', 'write');
-  github.setPull(REPO, { number: PR, headSha: HEAD_SHA, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' } });
-  github.setPullFiles(REPO, PR, [AUTH_FILE]);
-  github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+  seedExamplePull(github);
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the App printed:\n${app.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | false, timeoutMs?: number) => waitForApp(what, probe, app, timeoutMs);
 
 function openedEvent(headSha = HEAD_SHA) {
   const payload = examplePayload('pull_request', 'opened');

@@ -11,8 +11,8 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { roleOf } from '../support/agent-script.js';
 import { AnthropicTestServer, type Fault } from '../support/anthropic-server.js';
-import { APP_SECRET, startAppDeployment, type AppDeployment, type DeploymentMode } from '../support/app-process.js';
-import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
+import { APP_SECRET, startAppDeployment, type AppDeployment, type DeploymentMode, waitForApp } from '../support/app-process.js';
+import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, seedExamplePull } from '../support/example-pull.js';
 import { startGitHubServer, type CheckRunRecord, type GitHubServer, type RecordedRequest } from '../support/github-server.js';
 import { deliver, examplePayload } from '../support/webhooks.js';
 
@@ -49,20 +49,10 @@ beforeEach(() => {
   anthropic.reset();
   github.addRepo(REPO);
   github.setPermission(REPO, 'Codertocat', 'write');
-  github.setPull(REPO, { number: PR, headSha: HEAD_SHA, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' } });
-  github.setPullFiles(REPO, PR, [AUTH_FILE]);
-  github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+  seedExamplePull(github);
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, app: { output(): string }, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the App printed:\n${app.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, app: { output(): string }, timeoutMs = 45_000) => waitForApp(what, probe, app, timeoutMs);
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 750));
 /** riskgate's check runs on a head, oldest first. */

@@ -7,7 +7,7 @@ import { stateKeyFromEnv } from '../../src/app/state-key.js';
 import { decodeGateState, encodeGateState, readGateState } from '../../src/report/gate-state.js';
 import { answer, roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
-import { APP_PRIVATE_KEY, APP_SECRET, startAppProcess, type AppProcess } from '../support/app-process.js';
+import { APP_PRIVATE_KEY, APP_SECRET, startAppProcess, type AppProcess, waitForApp } from '../support/app-process.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
 import { addedFile, deliver, pullRequestEvent } from '../support/webhooks.js';
@@ -47,15 +47,7 @@ afterEach(() => {
   anthropic.reset();
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the App printed:\n${app.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | false) => waitForApp(what, probe, app);
 
 function seedRepository(repo: string) {
   github.addRepo(repo);

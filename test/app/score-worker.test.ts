@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
-import { APP_SECRET, startAppProcess, type AppProcess } from '../support/app-process.js';
-import { AUTH_FILE, BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, STANDARD_CONFIG } from '../support/example-pull.js';
+import { APP_SECRET, startAppProcess, type AppProcess, waitForApp } from '../support/app-process.js';
+import { BASE_SHA, FOUND_SQL, HEAD_SHA, PR, REPO, seedExamplePull } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
 import { DANGEROUS_JS } from '../support/dangerous-code.js';
 import { addedFile, deliver, examplePayload } from '../support/webhooks.js';
@@ -45,15 +45,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the App printed:\n${app?.output() ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | false, timeoutMs?: number) => waitForApp(what, probe, app, timeoutMs);
 
 function prOpened(headSha: string) {
   const payload = examplePayload('pull_request', 'opened');
@@ -76,9 +68,7 @@ const umbrellaOn = (sha: string) => checksOn(sha).find((c) => c.name === 'riskga
 describe('scoring on a worker thread', () => {
   it('answers an unrelated webhook while a change is still being scored, then finishes that gate', async () => {
     const release = join(dir, 'release');
-    github.setPull(REPO, { number: PR, headSha: HEAD_SHA, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' } });
-    github.setPullFiles(REPO, PR, [AUTH_FILE]);
-    github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    seedExamplePull(github);
     anthropic.respond = FOUND_SQL;
     app = await startAppProcess({ appId: APP_ID, githubUrl: github.url, anthropicUrl: anthropic.url, env: { RISKGATE_DATA_DIR: dir, RISKGATE_TEST_HOLD_SCORING: release } });
 

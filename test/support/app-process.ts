@@ -183,3 +183,17 @@ export async function startAppDeployment(options: AppDeploymentOptions): Promise
     },
   };
 }
+
+/**
+ * Polls `probe` until it gives a value (not undefined or false), or fails after `timeoutMs` with
+ * what the App printed, which is what a failing App-process test needs to be read.
+ */
+export async function waitForApp<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, app: { output(): string } | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the App printed:\n${app?.output() ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

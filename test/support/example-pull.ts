@@ -1,4 +1,5 @@
 import { answer, scriptAgents, verdicts } from './agent-script.js';
+import type { GitHubServer } from './github-server.js';
 import { addedFile } from './webhooks.js';
 
 // The pull request the App and Action tests gate: the repository, number and SHAs of the
@@ -20,3 +21,10 @@ export const FOUND_SQL = scriptAgents({ security: answer([SQL_BLOCKER]), verify:
 
 // The auth change's score is low; this threshold puts it at the standard tier (all three agents, fast model).
 export const STANDARD_CONFIG = 'tiers:\n  thresholds:\n    standard: 1\n';
+
+/** Seeds the local GitHub server with the example pull request at the standard tier: the PR, its auth change and the base's config. */
+export function seedExamplePull(github: GitHubServer): void {
+  github.setPull(REPO, { number: PR, headSha: HEAD_SHA, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' } });
+  github.setPullFiles(REPO, PR, [AUTH_FILE]);
+  github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+}
