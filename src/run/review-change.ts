@@ -22,6 +22,7 @@ import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
+import type { ContextBlock } from './pack-context.js';
 import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
 import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
@@ -39,6 +40,12 @@ export interface ReviewInput {
    * a tier. `none`: not even the lowest tier fits, so no agent runs and the run is budget-limited.
    */
   ceiling?: { tier: Tier | 'none'; reason: string };
+  /**
+   * Targeted context the adapters gathered for this change (enclosing functions, callers,
+   * guidelines read at the base, open blockers): packed into what the files leave of the tier's
+   * budget, dropped before any file is, and listed in the prompt when left out.
+   */
+  context?: readonly ContextBlock[];
 }
 
 /** The most a run at each tier may cost (every call at its output cap), highest tier first. */
