@@ -1,12 +1,25 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 
 // A local Anthropic Messages API for tests and benchmarks: the real SDK talks to it over real
 // HTTP, streamed (server-sent events) or not. It answers with JSON built from the request's output
 // schema, accounts for prompt caching as the real API does (an entry is readable only once the
 // request that wrote it has begun answering), simulates latency, and plays faults: scripted per
 // request by `respond`, else queued in order (one per request) before answering normally again.
+//
+// The same Messages API reaches Claude through other clouds, each with its own route, auth and (for
+// Bedrock) stream framing; a `dialect` serves one of them:
+// - `anthropic`: POST /v1/messages, `Authorization: Bearer` or `x-api-key`, server-sent events.
+// - `foundry`: POST /anthropic/v1/messages with `x-api-key` (Azure AI Foundry's Anthropic endpoint).
+// - `vertex`: POST /v1/projects/{p}/locations/{r}/publishers/anthropic/models/{m}:rawPredict or
+//   :streamRawPredict with `Authorization: Bearer <Google access token>`; the model and streaming
+//   come from the path, `anthropic_version` from the body.
+// - `bedrock`: POST /model/{id}/invoke or /invoke-with-response-stream, signed with SigV4 (or a
+//   Bedrock API key as a bearer token); the stream is AWS event-stream binary framing whose
+//   `chunk` events carry `{"bytes": base64(event JSON)}`; errors are `{"message"}` with
+//   `x-amzn-ErrorType`, as the real service sends them.
 
 export type Fault =
   /** An error status; `echoHeaders` puts the request's headers in its message, as some gateways and proxies do. */
@@ -18,12 +31,49 @@ export type Fault =
   | { text: string }
   | { stopReason: 'max_tokens' | 'refusal' }
   | { nullCacheCounters: true }
-  | { thinkingFirst: true };
+  | { thinkingFirst: true }
+  /** The stream breaks after it began: bad JSON in an SSE event, or a frame whose checksum is wrong. */
+  | { malformedStream: true }
+  /** An error event after the stream began (SSE `error` with this type; Bedrock: an exception frame of this name). */
+  | { streamError: string };
+
+export type ClaudeDialect = 'anthropic' | 'foundry' | 'vertex' | 'bedrock';
+
+export interface DialectOptions {
+  /** Vertex: the only bearer token accepted. */
+  accessToken?: string;
+  /** Bedrock: the region a SigV4 credential scope must name. */
+  region?: string;
+}
+
+// AWS4-HMAC-SHA256 Credential=AKID/20261201/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=<64 hex>
+const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]{4,128})\/(\d{8})\/([a-z0-9-]{1,32})\/bedrock\/aws4_request, SignedHeaders=([a-z0-9;-]{1,2000}), Signature=([0-9a-f]{64})$/;
+const VERTEX_ROUTE = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/;
+const BEDROCK_ROUTE = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+const BEDROCK_ERROR_TYPES: Record<number, string> = { 400: 'ValidationException', 403: 'AccessDeniedException', 408: 'ModelTimeoutException', 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' };
+const codec = new EventStreamCodec(
+  (bytes) => Buffer.from(bytes).toString('utf8'),
+  (text) => new Uint8Array(Buffer.from(text, 'utf8')),
+);
+
+/** One AWS event-stream message as Bedrock frames a stream event, or an exception. */
+export function bedrockFrame(event: Record<string, unknown>, exception?: string): Uint8Array {
+  const str = (value: string) => ({ type: 'string' as const, value });
+  const headers: MessageHeaders = exception
+    ? { ':message-type': str('exception'), ':exception-type': str(exception), ':content-type': str('application/json') }
+    : { ':message-type': str('event'), ':event-type': str('chunk'), ':content-type': str('application/json') };
+  const payload = exception ? event : { bytes: Buffer.from(JSON.stringify(event)).toString('base64') };
+  return codec.encode({ headers, body: new Uint8Array(Buffer.from(JSON.stringify(payload))) });
+}
 
 export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
   receivedAt: number;
+  /** The request's path as it arrived (Vertex and Bedrock carry the model in it). */
+  path: string;
+  /** Bedrock: the parts of a SigV4 Authorization header. */
+  sigv4?: { accessKeyId: string; date: string; region: string; signedHeaders: string[] };
   /** When the answer began (message_start, or the whole body when not streamed). */
   answeredAt?: number;
   finishedAt?: number;
@@ -72,6 +122,11 @@ export function promptOf(body: Record<string, unknown>): string {
 }
 
 export class AnthropicTestServer {
+  constructor(
+    readonly dialect: ClaudeDialect = 'anthropic',
+    private readonly options: DialectOptions = {},
+  ) {}
+
   readonly requests: RecordedRequest[] = [];
   latency: Latency = { firstTokenMs: 0, totalMs: 0 };
   /** Picks a fault or answer for a request by its content; `undefined` falls back to the queue. */
@@ -115,20 +170,31 @@ export class AnthropicTestServer {
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${this.requests.length}`, ...headers });
       res.end(JSON.stringify(body));
     };
-    const error = (status: number, type: string, message: string, headers?: Record<string, string>) =>
-      send(status, { type: 'error', error: { type, message } }, headers);
+    const error = (status: number, type: string, message: string, headers?: Record<string, string>) => {
+      if (this.dialect !== 'bedrock') return send(status, { type: 'error', error: { type, message } }, headers);
+      const awsType = BEDROCK_ERROR_TYPES[status] ?? (status >= 500 ? 'InternalServerException' : 'ValidationException');
+      return send(status, { message }, { 'x-amzn-errortype': `${awsType}:http://internal.amazon.com/coral/com.amazon.bedrock/`, ...headers });
+    };
 
-    if (req.method !== 'POST' || req.url !== '/v1/messages') return error(404, 'not_found_error', `no route ${req.method} ${req.url}`);
-    const auth = req.headers.authorization ?? '';
-    if (!auth.startsWith('Bearer ') && !req.headers['x-api-key']) return error(401, 'authentication_error', 'missing API key');
-    let body: Record<string, unknown>;
+    const path = req.url ?? '';
+    const route = this.route(req.method ?? '', path);
+    if (!route) return error(404, 'not_found_error', `no route ${req.method} ${path}`);
+    const denied = this.authProblem(req);
+    if (denied) return error(this.dialect === 'bedrock' ? 403 : 401, 'authentication_error', denied);
+    let wire: Record<string, unknown>;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      wire = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     } catch {
       return error(400, 'invalid_request_error', 'body is not JSON');
     }
-    const record: RecordedRequest = { headers: req.headers, body, receivedAt: performance.now() };
+    const record: RecordedRequest = { headers: req.headers, body: wire, path, receivedAt: performance.now(), ...(this.sigv4(req) ? { sigv4: this.sigv4(req)! } : {}) };
     this.requests.push(record);
+    // Vertex and Bedrock take the model and streaming from the path and the API version from the body.
+    if (route.model !== undefined) {
+      if ('model' in wire || 'stream' in wire) return error(400, 'invalid_request_error', 'model and stream belong in the path, not the body');
+      if (typeof wire.anthropic_version !== 'string') return error(400, 'invalid_request_error', 'anthropic_version: field required');
+    }
+    const body: Record<string, unknown> = route.model !== undefined ? { ...wire, model: route.model, stream: route.stream } : wire;
     for (const banned of ['temperature', 'top_p', 'top_k']) {
       if (banned in body) return error(400, 'invalid_request_error', `${banned}: not supported by this API version`);
     }
@@ -184,9 +250,11 @@ export class AnthropicTestServer {
       return;
     }
 
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${this.requests.length}` });
+    const bedrock = this.dialect === 'bedrock';
+    res.writeHead(200, { 'content-type': bedrock ? 'application/vnd.amazon.eventstream' : 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${this.requests.length}` });
     const event = (type: string, data: Record<string, unknown>) => {
-      if (!res.destroyed) res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+      if (res.destroyed) return;
+      res.write(bedrock ? bedrockFrame({ type, ...data }) : `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
     };
     event('message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
     let index = 0;
@@ -198,13 +266,79 @@ export class AnthropicTestServer {
       index++;
     }
     await sleep(remainingMs);
+    if (fault && ('malformedStream' in fault || 'streamError' in fault)) {
+      if ('streamError' in fault) {
+        if (bedrock) res.write(bedrockFrame({ message: `injected ${fault.streamError}` }, fault.streamError));
+        else event('error', { error: { type: fault.streamError, message: `injected ${fault.streamError}` } });
+      } else if (bedrock) {
+        const frame = bedrockFrame({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+        frame[frame.length - 1]! ^= 0xff; // the message checksum no longer matches
+        res.write(frame);
+      } else {
+        res.write(`event: content_block_start\ndata: {"type": "content_block_start", "index": ${index}, "content_bl\n\n`);
+      }
+      res.end();
+      record.finishedAt = performance.now();
+      return;
+    }
     event('content_block_start', { index, content_block: { type: 'text', text: '' } });
     const half = Math.floor(text.length / 2);
     for (const piece of [text.slice(0, half), text.slice(half)]) event('content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
     event('content_block_stop', { index });
     event('message_delta', { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
-    event('message_stop', {});
+    // Bedrock adds its own figures to the last event.
+    event('message_stop', bedrock ? { 'amazon-bedrock-invocationMetrics': { inputTokenCount: usage.input_tokens, outputTokenCount: usage.output_tokens, invocationLatency: 1, firstByteLatency: 1 } } : {});
     res.end();
     record.finishedAt = performance.now();
+  }
+
+  /** The dialect's route; Vertex and Bedrock also say the model and whether to stream. */
+  private route(method: string, path: string): { model?: string; stream?: boolean } | undefined {
+    if (method !== 'POST') return undefined;
+    switch (this.dialect) {
+      case 'anthropic':
+        return path === '/v1/messages' ? {} : undefined;
+      case 'foundry':
+        return path === '/anthropic/v1/messages' ? {} : undefined;
+      case 'vertex': {
+        const match = VERTEX_ROUTE.exec(path);
+        return match ? { model: decodeURIComponent(match[3]!), stream: match[4] === 'streamRawPredict' } : undefined;
+      }
+      case 'bedrock': {
+        const match = BEDROCK_ROUTE.exec(path);
+        return match ? { model: decodeURIComponent(match[1]!), stream: match[2] === 'invoke-with-response-stream' } : undefined;
+      }
+    }
+  }
+
+  private sigv4(req: IncomingMessage): RecordedRequest['sigv4'] {
+    const match = SIGV4.exec(req.headers.authorization ?? '');
+    return match ? { accessKeyId: match[1]!, date: match[2]!, region: match[3]!, signedHeaders: match[4]!.split(';') } : undefined;
+  }
+
+  /** Why the request's credentials are refused, or undefined. */
+  private authProblem(req: IncomingMessage): string | undefined {
+    const auth = req.headers.authorization ?? '';
+    switch (this.dialect) {
+      case 'anthropic':
+        return auth.startsWith('Bearer ') || req.headers['x-api-key'] ? undefined : 'missing API key';
+      case 'foundry':
+        return req.headers['x-api-key'] ? undefined : 'missing x-api-key';
+      case 'vertex':
+        if (!auth.startsWith('Bearer ')) return 'missing bearer token';
+        return this.options.accessToken === undefined || auth === `Bearer ${this.options.accessToken}` ? undefined : 'invalid access token';
+      case 'bedrock': {
+        // A Bedrock API key is a bearer token; otherwise the request must carry a SigV4 signature.
+        if (auth.startsWith('Bearer ')) return undefined;
+        const sig = this.sigv4(req);
+        if (!sig) return `malformed SigV4 Authorization header: ${auth.slice(0, 40)}`;
+        const amzDate = req.headers['x-amz-date'];
+        if (typeof amzDate !== 'string' || !amzDate.startsWith(sig.date)) return 'x-amz-date missing or not the credential scope\'s date';
+        if (!sig.signedHeaders.includes('host') || !sig.signedHeaders.includes('x-amz-date')) return 'host and x-amz-date must be signed';
+        if (sig.signedHeaders.some((name) => req.headers[name] === undefined)) return 'a signed header is missing from the request';
+        if (this.options.region !== undefined && sig.region !== this.options.region) return `signed for ${sig.region}, not ${this.options.region}`;
+        return undefined;
+      }
+    }
   }
 }
