@@ -98,12 +98,17 @@ function failureOf(error: unknown, retries: number, deadline: AbortSignal, redac
     }
     return new ModelError(kindOfStatus(error.status, error.message), redact(`${service} answered ${error.status}: ${error.message}`), undefined, retries);
   }
-  // A stream the SDK could not read (bad JSON, broken framing, cut before its end): the server's
-  // fault, and retryable elsewhere.
-  if (error instanceof Anthropic.AnthropicError || error instanceof SyntaxError || (error instanceof Error && /stream|frame|prelude|checksum|crc/i.test(error.message))) {
-    return new ModelError('server_error', redact(`${service} sent a malformed answer stream: ${error.message}`), undefined, retries);
-  }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * What reading the answer stream threw: the SDK's API errors as they are; anything else means
+ * the SDK could not read what the server sent (bad JSON, broken event-stream framing, a stream
+ * that ended without a message), the server's fault and retryable elsewhere.
+ */
+function streamFailure(error: unknown, service: string, redact: Redact): unknown {
+  if (error instanceof Anthropic.APIError || error instanceof ModelError || !(error instanceof Error)) return error;
+  return new ModelError('server_error', redact(`${service} sent a malformed answer stream: ${error.message}`));
 }
 
 /**
@@ -174,7 +179,9 @@ export class ClaudeMessagesModel implements StructuredModel {
           call.onAnswerStarted?.();
         }
       });
-      const message = await stream.finalMessage();
+      const message = await stream.finalMessage().catch((error: unknown) => {
+        throw streamFailure(error, service, this.redact);
+      });
       const usage = usageOf(message.usage);
       if (message.stop_reason === 'refusal') throw new ModelError('refused', 'the model refused to answer', usage, retries());
       const cutOff = `the answer was cut off at ${call.maxOutputTokens} output tokens`;
@@ -207,7 +214,9 @@ export class ClaudeMessagesModel implements StructuredModel {
     } catch (error) {
       const failure = failureOf(error, retries(), deadline, this.redact, service);
       // Cut off (cancelled, timed out, disconnected) after the answer began: what the prompt cost is known.
-      throw failure instanceof ModelError && !failure.usage && promptUsage ? new ModelError(failure.kind, failure.message, promptUsage, failure.retries) : failure;
+      throw failure instanceof ModelError && (!failure.usage || failure.retries !== retries())
+        ? new ModelError(failure.kind, failure.message, failure.usage ?? promptUsage, retries())
+        : failure;
     }
   }
 }
