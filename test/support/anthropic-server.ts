@@ -191,7 +191,8 @@ export class AnthropicTestServer {
     this.requests.push(record);
     // Vertex and Bedrock take the model and streaming from the path and the API version from the body.
     if (route.model !== undefined) {
-      if ('model' in wire || 'stream' in wire) return error(400, 'invalid_request_error', 'model and stream belong in the path, not the body');
+      // Vertex takes (and the SDK keeps) `stream` in the body too; Bedrock knows only the path.
+      if ('model' in wire || (this.dialect === 'bedrock' && 'stream' in wire)) return error(400, 'invalid_request_error', 'the model (and on Bedrock streaming) belongs in the path, not the body');
       if (typeof wire.anthropic_version !== 'string') return error(400, 'invalid_request_error', 'anthropic_version: field required');
     }
     const body: Record<string, unknown> = route.model !== undefined ? { ...wire, model: route.model, stream: route.stream } : wire;
