@@ -12,7 +12,8 @@ const settings = (url: string, extra: Partial<ProviderSettings> = {}): ProviderS
 
 const server = describeClaudeProvider('bedrock', {
   dialect: 'bedrock',
-  serverOptions: { region: REGION },
+  // The server recomputes every signature with these secrets: a header changed after signing fails.
+  serverOptions: { region: REGION, awsSecretKeys: { [AWS_ENV.AWS_ACCESS_KEY_ID]: AWS_ENV.AWS_SECRET_ACCESS_KEY, AKIACHAINKEY: 'chain-secret-key-000', AKIAPLAIN: 'plain-secret-000' } },
   modelId: MODEL,
   makeModel: (s, maxRetries = 2) => bedrockProvider(settings(s.url, { maxRetries }), AWS_ENV),
   secrets: [AWS_ENV.AWS_SECRET_ACCESS_KEY, AWS_ENV.AWS_SESSION_TOKEN],
@@ -52,6 +53,13 @@ describe('bedrockProvider', () => {
       }
     }
     expect(server.requests[0]!.sigv4?.accessKeyId).toBe('AKIACHAINKEY');
+  });
+
+  it('is refused when the signature does not match (a wrong secret key)', async () => {
+    const error = await failure(bedrockProvider(settings(server.url, { maxRetries: 0 }), { ...AWS_ENV, AWS_SECRET_ACCESS_KEY: 'not-the-secret-key-000' }).ask(findingsCall(MODEL)));
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/SignatureDoesNotMatch/);
+    expect(error.message).not.toContain('not-the-secret-key-000');
   });
 
   it('sends a Bedrock API key as a bearer token instead of signing', async () => {

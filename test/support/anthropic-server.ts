@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 // A local Anthropic Messages API for tests and benchmarks: the real SDK talks to it over real
 // HTTP, streamed (server-sent events) or not. It answers with JSON built from the request's output
@@ -44,6 +45,41 @@ export interface DialectOptions {
   accessToken?: string;
   /** Bedrock: the region a SigV4 credential scope must name. */
   region?: string;
+  /**
+   * Bedrock: secret keys by access key id. With them the server recomputes each SigV4 signature
+   * over what arrived and refuses a mismatch (a header changed after signing) or an unknown key.
+   */
+  awsSecretKeys?: Record<string, string>;
+}
+
+// SHA-256 and HMAC-SHA-256 as the SigV4 signer wants them.
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytesOf = (data: SourceData) => (typeof data === 'string' ? Buffer.from(data) : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data));
+class NodeSha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytesOf(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+}
+
+/** The Authorization header a SigV4 signer with this secret writes for what arrived. */
+async function expectedSignature(req: IncomingMessage, body: string, region: string, accessKeyId: string, secretAccessKey: string, signedHeaders: string[]): Promise<string | undefined> {
+  const amzDate = String(req.headers['x-amz-date']);
+  const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const signer = new SignatureV4({ service: 'bedrock', region, sha256: NodeSha256, credentials: { accessKeyId, secretAccessKey } });
+  const [path, query = ''] = (req.url ?? '').split('?');
+  const headers = Object.fromEntries(signedHeaders.map((name) => [name, String(req.headers[name])]));
+  const signed = await signer.sign(
+    { method: req.method ?? 'POST', protocol: 'http:', hostname: String(req.headers.host), path: path!, query: Object.fromEntries(new URLSearchParams(query)), headers, body },
+    { signingDate },
+  );
+  return signed.headers.authorization;
 }
 
 // AWS4-HMAC-SHA256 Credential=AKID/20261201/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=<64 hex>
@@ -179,7 +215,7 @@ export class AnthropicTestServer {
     const path = req.url ?? '';
     const route = this.route(req.method ?? '', path);
     if (!route) return error(404, 'not_found_error', `no route ${req.method} ${path}`);
-    const denied = this.authProblem(req);
+    const denied = this.authProblem(req) ?? (await this.signatureProblem(req, Buffer.concat(chunks).toString('utf8')));
     if (denied) return error(this.dialect === 'bedrock' ? 403 : 401, 'authentication_error', denied);
     let wire: Record<string, unknown>;
     try {
@@ -315,6 +351,17 @@ export class AnthropicTestServer {
   private sigv4(req: IncomingMessage): RecordedRequest['sigv4'] {
     const match = SIGV4.exec(req.headers.authorization ?? '');
     return match ? { accessKeyId: match[1]!, date: match[2]!, region: match[3]!, signedHeaders: match[4]!.split(';') } : undefined;
+  }
+
+  /** Bedrock with `awsSecretKeys`: why the signature does not verify, or undefined. */
+  private async signatureProblem(req: IncomingMessage, body: string): Promise<string | undefined> {
+    const keys = this.options.awsSecretKeys;
+    const sig = this.sigv4(req);
+    if (this.dialect !== 'bedrock' || !keys || !sig) return undefined;
+    const secret = keys[sig.accessKeyId];
+    if (secret === undefined) return `UnrecognizedClientException: unknown access key ${sig.accessKeyId}`;
+    const expected = await expectedSignature(req, body, sig.region, sig.accessKeyId, secret, sig.signedHeaders);
+    return expected === req.headers.authorization ? undefined : 'SignatureDoesNotMatch: the request signature we calculated does not match the signature you provided';
   }
 
   /** Why the request's credentials are refused, or undefined. */
