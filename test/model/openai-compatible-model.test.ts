@@ -139,6 +139,12 @@ describe('openaiCompatibleProvider over the real openai client', () => {
     expect(error.message).toMatch(/redacted/);
   });
 
+  it('never shows a password inside its base URL', async () => {
+    const withPassword = server.url.replace('http://', 'http://ops:url-password-0123456789@');
+    const error = await failure(openaiCompatibleProvider({ name: 'local', type: 'openai-compatible', baseURL: withPassword, maxRetries: 0 }, {}).ask(findingsCall(MODEL)));
+    expect(error.message).not.toContain('url-password-0123456789');
+  });
+
   it('sends no key of the process when none is declared, and needs a base URL', async () => {
     server.options = {};
     const saved = process.env.OPENAI_API_KEY;
