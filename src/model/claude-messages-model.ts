@@ -44,6 +44,9 @@ const KIND_OF_ERROR_TYPE: Readonly<Record<string, ModelFailureKind>> = {
   modelTimeoutException: 'timeout',
 };
 
+// The messages of @anthropic-ai/bedrock-sdk and vertex-sdk when credential resolution fails.
+const CREDENTIALS_FAILED = /^Failed to (resolve AWS credentials|acquire Google OAuth credentials)/;
+
 /** The kind of an HTTP status; shared with the adapters of other wire protocols. */
 export function kindOfStatus(status: number, message: string): ModelFailureKind {
   if (status === 429) return 'rate_limited';
@@ -88,7 +91,16 @@ function failureOf(error: unknown, retries: number, deadline: AbortSignal, redac
     return new ModelError('timeout', `${service} did not answer in time`, undefined, retries);
   }
   if (error instanceof Anthropic.APIUserAbortError) return new ModelError('cancelled', 'the call was cancelled', undefined, retries);
-  if (error instanceof Anthropic.APIConnectionError) return new ModelError('connection', redact(`cannot reach ${service}: ${error.message}`), undefined, retries);
+  if (error instanceof Anthropic.APIConnectionError) {
+    // Bedrock's and Vertex's SDKs report credentials they could not obtain (none configured, a
+    // refused token exchange) as connection errors so that they are retried; once the retries are
+    // spent it is the operator's configuration, not an outage to fall back from.
+    if (CREDENTIALS_FAILED.test(error.message)) {
+      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return new ModelError('auth', redact(`${service} credentials could not be obtained${cause}`), undefined, retries);
+    }
+    return new ModelError('connection', redact(`cannot reach ${service}: ${error.message}`), undefined, retries);
+  }
   if (error instanceof Anthropic.APIError) {
     if (error.status === undefined) {
       // An `error` event inside a stream that had begun.

@@ -89,6 +89,17 @@ describe('vertexProvider', () => {
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
+  it('reports credentials that cannot be obtained (a refused token exchange) as auth, not as an outage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'riskgate-adc-'));
+    writeFileSync(join(dir, 'oidc-token'), 'a-token-sts-refuses');
+    const credentials = join(dir, 'credentials.json');
+    writeFileSync(credentials, JSON.stringify({ type: 'external_account', audience: '//iam.googleapis.com/x', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', token_url: `${stsUrl}/v1/token`, credential_source: { file: join(dir, 'oidc-token') } }));
+    const error = await failure(vertexProvider(settings(server.url, { apiKey: undefined, maxRetries: 0 }), { GOOGLE_APPLICATION_CREDENTIALS: credentials }).ask(findingsCall(MODEL)));
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/Vertex AI credentials could not be obtained: .*invalid_grant/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('is refused with a wrong token, and says so as an auth failure without the token', async () => {
     const error = await failure(vertexProvider(settings(server.url, { apiKey: 'ya29.wrong-token-9876543210', maxRetries: 0 }), {}).ask(findingsCall(MODEL)));
     expect(error.kind).toBe('auth');
