@@ -62,6 +62,13 @@ describe('bedrockProvider', () => {
     expect(error.message).not.toContain('not-the-secret-key-000');
   });
 
+  it("tells Bedrock's prompt-too-long ValidationException from other bad requests", async () => {
+    server.respond = () => ({ status: 400, message: 'Input is too long for requested model.' });
+    expect((await failure(bedrockProvider(settings(server.url), AWS_ENV).ask(findingsCall(MODEL)))).kind).toBe('prompt_too_long');
+    server.respond = () => ({ status: 400, message: 'Malformed input request: extraneous key [foo] is not permitted' });
+    expect((await failure(bedrockProvider(settings(server.url), AWS_ENV).ask(findingsCall(MODEL)))).kind).toBe('bad_request');
+  });
+
   it('sends a Bedrock API key as a bearer token instead of signing', async () => {
     await bedrockProvider(settings(server.url, { apiKey: 'bedrock-api-key-0123456789' }), AWS_ENV).ask(findingsCall(MODEL));
     expect(server.requests[0]!.headers.authorization).toBe('Bearer bedrock-api-key-0123456789');

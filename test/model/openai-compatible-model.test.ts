@@ -88,6 +88,14 @@ describe('openaiCompatibleProvider over the real openai client', () => {
     expect(server.requests[2]!.body).not.toHaveProperty('response_format');
   });
 
+  it('keeps response_format after a 400 about something else, and does not retry it', async () => {
+    server.enqueue({ status: 400, message: "model 'qwen9' not found" });
+    expect((await failure(model().ask(findingsCall(MODEL)))).kind).toBe('bad_request');
+    expect(server.requests).toHaveLength(1);
+    await model().ask(findingsCall(MODEL));
+    expect(server.requests[1]!.body).toHaveProperty('response_format');
+  });
+
   it('retries a 429 and then answers, counting the retry', async () => {
     server.enqueue({ status: 429, headers: { 'retry-after-ms': '10' } });
     const answer = await model().ask(findingsCall(MODEL));
