@@ -225,6 +225,9 @@ export class ClaudeMessagesModel implements StructuredModel {
       return { ...answered, output: checked.data };
     } catch (error) {
       const failure = failureOf(error, retries(), deadline, this.redact, service);
+      // Vertex's SDK keeps the credential lookup it started with: a failed one would fail every
+      // later call, so the next call builds a new client and looks again.
+      if (failure instanceof ModelError && failure.kind === 'auth' && error instanceof Anthropic.APIConnectionError) this.clientInstance = undefined;
       // Cut off (cancelled, timed out, disconnected) after the answer began: what the prompt cost is known.
       throw failure instanceof ModelError && (!failure.usage || failure.retries !== retries())
         ? new ModelError(failure.kind, failure.message, failure.usage ?? promptUsage, retries())

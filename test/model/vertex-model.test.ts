@@ -100,6 +100,19 @@ describe('vertexProvider', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('looks for credentials again on the next call after none could be found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'riskgate-adc-'));
+    const credentials = join(dir, 'credentials.json');
+    const model = vertexProvider(settings(server.url, { apiKey: undefined, maxRetries: 0 }), { GOOGLE_APPLICATION_CREDENTIALS: credentials });
+    const error = await failure(model.ask(findingsCall(MODEL)));
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/credentials\.json/);
+    // The file appears (the auth step ran late): the same model now finds it.
+    writeFileSync(join(dir, 'oidc-token'), 'github-oidc-jwt');
+    writeFileSync(credentials, JSON.stringify({ type: 'external_account', audience: '//iam.googleapis.com/x', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', token_url: `${stsUrl}/v1/token`, credential_source: { file: join(dir, 'oidc-token') } }));
+    expect((await model.ask(findingsCall(MODEL))).output.findings).toHaveLength(1);
+  });
+
   it('is refused with a wrong token, and says so as an auth failure without the token', async () => {
     const error = await failure(vertexProvider(settings(server.url, { apiKey: 'ya29.wrong-token-9876543210', maxRetries: 0 }), {}).ask(findingsCall(MODEL)));
     expect(error.kind).toBe('auth');
