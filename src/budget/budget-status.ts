@@ -99,3 +99,8 @@ export function highestRatios(report: BudgetReport): Array<{ scope: BudgetScopeN
   }
   return [...highest.values()];
 }
+
+/** For the metrics: the fullest caps, read from the ledger when asked (at scrape time). */
+export function budgetRatiosOf(limits: BudgetLimits, ledger: Pick<Ledger, 'spend'>, now: () => number = Date.now): () => Promise<ReturnType<typeof highestRatios>> {
+  return async () => highestRatios(await budgetReport(limits, ledger, now()));
+}
