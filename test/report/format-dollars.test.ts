@@ -15,7 +15,6 @@ describe('formatDollars', () => {
   });
 
   it('is self-contained, so the dashboard can serve its source to the browser', () => {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const copy = new Function(`return (${formatDollars.toString()})`)() as (usd: number) => string;
     for (const usd of [0, 0.0004, 0.009, 0.03, 1.244, 1240.5]) expect(copy(usd)).toBe(formatDollars(usd));
   });
