@@ -240,6 +240,24 @@ export function checksUrlOf(githubUrl: string, repository: string, pullNumber: n
   return `${githubUrl.replace(/\/+$/, '')}/${path}/pull/${pullNumber}/checks`;
 }
 
+type FinishedRun = GateRunRecord & { durationMs: number };
+const slower = (a: FinishedRun, b: FinishedRun) => b.durationMs - a.durationMs || b.startedAt - a.startedAt;
+
+/** The `count` slowest finished runs, slowest first: one pass keeping the top few, not a sort of every run. */
+function slowest(runs: readonly GateRunRecord[], count: number): FinishedRun[] {
+  const top: FinishedRun[] = [];
+  for (const run of runs) {
+    if (run.durationMs === undefined) continue;
+    const finished = run as FinishedRun;
+    if (top.length === count && slower(finished, top[count - 1]!) >= 0) continue;
+    let at = top.length;
+    while (at > 0 && slower(finished, top[at - 1]!) < 0) at--;
+    top.splice(at, 0, finished);
+    if (top.length > count) top.pop();
+  }
+  return top;
+}
+
 const NO_BUDGETS: BudgetLimits = { installation: {}, repository: {}, outsideAuthor: {} };
 
 /** The dashboard's figures for the last `days` UTC days up to `now`. */
@@ -297,21 +315,17 @@ export async function summarize(source: DashboardSource, days: number, now: numb
     }
   }
 
-  const slowestRuns = runs
-    .filter((run): run is typeof run & { durationMs: number } => run.durationMs !== undefined)
-    .sort((a, b) => b.durationMs - a.durationMs || b.startedAt - a.startedAt)
-    .slice(0, SLOWEST_RUNS)
-    .map((run) => ({
-      repository: run.repository,
-      pullNumber: run.pullNumber,
-      startedAt: run.startedAt,
-      checksUrl: checksUrlOf(githubUrl, run.repository, run.pullNumber),
-      headSha: run.headSha.slice(0, SHORT_SHA_LENGTH),
-      tier: run.tier,
-      durationMs: run.durationMs,
-      usd: run.usd,
-      conclusion: run.conclusion ?? run.state,
-    }));
+  const slowestRuns = slowest(runs, SLOWEST_RUNS).map((run) => ({
+    repository: run.repository,
+    pullNumber: run.pullNumber,
+    startedAt: run.startedAt,
+    checksUrl: checksUrlOf(githubUrl, run.repository, run.pullNumber),
+    headSha: run.headSha.slice(0, SHORT_SHA_LENGTH),
+    tier: run.tier,
+    durationMs: run.durationMs,
+    usd: run.usd,
+    conclusion: run.conclusion ?? run.state,
+  }));
 
   // Spend comes from the ledger (every call, runs or not); a repository with calls but no run still gets a row.
   for (const row of perRepository) {
