@@ -100,7 +100,22 @@ export function highestRatios(report: BudgetReport): Array<{ scope: BudgetScopeN
   return [...highest.values()];
 }
 
-/** For the metrics: the fullest caps, read from the ledger when asked (at scrape time). */
+// Scrapes come every 15 s or so from each Prometheus; the month's sums need not be redone for each.
+const RATIO_CACHE_MS = 30_000;
+
+/** For the metrics: the fullest caps, read from the ledger when asked (at scrape time), reused for 30 s. */
 export function budgetRatiosOf(limits: BudgetLimits, ledger: Pick<Ledger, 'spend'>, now: () => number = Date.now): () => Promise<ReturnType<typeof highestRatios>> {
-  return async () => highestRatios(await budgetReport(limits, ledger, now()));
+  let cached: { at: number; ratios: Promise<ReturnType<typeof highestRatios>> } | undefined;
+  return () => {
+    const at = now();
+    if (!cached || at - cached.at >= RATIO_CACHE_MS || at < cached.at) {
+      const ratios = budgetReport(limits, ledger, at).then(highestRatios);
+      // A failed read is not kept: the next scrape asks again.
+      ratios.catch(() => {
+        if (cached?.ratios === ratios) cached = undefined;
+      });
+      cached = { at, ratios };
+    }
+    return cached.ratios;
+  };
 }

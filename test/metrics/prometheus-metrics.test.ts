@@ -164,6 +164,9 @@ describe('PrometheusMetrics', () => {
       expect(before.get('riskgate_budget_used_ratio{period="day",scope="repository"}')).toBe(0);
       await store.recordCall(call({ repository: 'acme/api', at: now - 1000, usd: 7.5 }));
       await store.recordCall(call({ repository: 'acme/web', at: now - 1000, usd: 2 }));
+      // Read again after 30 s: scrapes in between reuse the last sums.
+      expect((await scrape(metrics)).get('riskgate_budget_used_ratio{period="day",scope="repository"}')).toBe(0);
+      clock = now + 30_000;
       const series = await scrape(metrics);
       expect(series.get('riskgate_budget_used_ratio{period="day",scope="repository"}')).toBe(0.75);
       expect(series.get('riskgate_budget_used_ratio{period="month",scope="installation"}')).toBeCloseTo(0.095, 10);
