@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { budgetLimitsFromEnv, hasAnyLimit, type BudgetLimits } from '../budget/budget-limits.js';
 import { dashboardSettingsFromEnv } from '../dashboard/dashboard-auth.js';
 import { dashboardHandler } from '../dashboard/dashboard-handler.js';
+import { budgetRatiosOf } from '../budget/budget-status.js';
+import { startBudgetAlerts } from './budget-alerts.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { AnthropicModel } from '../model/anthropic-model.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../queue/job-queue.js';
@@ -138,7 +140,8 @@ async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<vo
   if (hasAnyLimit(settings.budgets)) console.log(`riskgate: budgets ${JSON.stringify(settings.budgets)}`);
   const dashboard = dashboardSettingsFromEnv(env);
   for (const warning of dashboard.warnings) console.warn(say(`riskgate: ${warning}`));
-  const metrics = new PrometheusMetrics(() => backends.queue.counts());
+  const metrics = new PrometheusMetrics(() => backends.queue.counts(), hasAnyLimit(settings.budgets) ? budgetRatiosOf(settings.budgets, backends.store) : undefined);
+  startBudgetAlerts(env, settings.budgets, backends.store, (message) => console.warn(say(message)));
   const server = await run(
     riskgateApp({
       appId: settings.appId,
@@ -153,7 +156,7 @@ async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<vo
       // Scoring is CPU work on the change's content: off the event loop that answers webhooks.
       prepare: workerPreparer({ deadlineMs: settings.scoreTimeoutMs, workers: settings.queue.concurrency }),
       redact,
-      routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, trustedProxyHops: dashboard.trustedProxyHops, metrics }),
+      routes: dashboardHandler({ source: backends.store, dashboardToken: dashboard.dashboardToken, metricsToken: dashboard.metricsToken, trustedProxyHops: dashboard.trustedProxyHops, metrics, budgets: settings.budgets, ...(env.GHE_HOST ? { githubUrl: `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}` } : {}) }),
     }),
     {
       log: await redactingLogger(env, redact),

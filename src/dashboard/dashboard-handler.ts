@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { TokenSetting } from './dashboard-auth.js';
 import { bearerToken, DashboardAuth, DASHBOARD_PATH, MIN_TOKEN_LENGTH, tokenMatches } from './dashboard-auth.js';
+import type { BudgetLimits } from '../budget/budget-limits.js';
 import type { DashboardSource } from './dashboard-data.js';
 import { DEFAULT_DAYS, MAX_DAYS, summarize } from './dashboard-data.js';
 import { clientAddress } from './client-address.js';
@@ -22,6 +23,10 @@ export interface MetricsExposition {
 
 export interface DashboardHandlerOptions {
   source: DashboardSource;
+  /** The operator's budget caps, shown with what each has spent; absent: none shown. */
+  budgets?: BudgetLimits;
+  /** Links to pull requests point here (GHES); default https://github.com. */
+  githubUrl?: string;
   /** DASHBOARD_TOKEN (see readTokenSetting): off or refused keeps the dashboard shut. */
   dashboardToken: TokenSetting;
   /** Given: /metrics is served; absent: /metrics is left to other handlers. */
@@ -185,7 +190,7 @@ export function dashboardHandler(options: DashboardHandlerOptions): RequestHandl
     const days = parseDays(url.searchParams.get('days'));
     if (days === undefined) return send(res, 400, CONTENT_TYPES.json, JSON.stringify({ error: `days must be a whole number from 1 to ${MAX_DAYS}` }));
     try {
-      return send(res, 200, CONTENT_TYPES.json, JSON.stringify(await summarize(options.source, days, now())));
+      return send(res, 200, CONTENT_TYPES.json, JSON.stringify(await summarize(options.source, days, now(), { ...(options.budgets ? { budgets: options.budgets } : {}), ...(options.githubUrl ? { githubUrl: options.githubUrl } : {}) })));
     } catch (error) {
       console.error('riskgate: the dashboard summary failed:', error instanceof Error ? error.message : error);
       return send(res, 500, CONTENT_TYPES.json, JSON.stringify({ error: 'the summary could not be computed' }));

@@ -48,16 +48,34 @@ ${failed ? '<p class="error" role="alert">Not signed in.</p>' : ''}
 interface Figure {
   id: string;
   label: string;
+  /** A second, smaller line under the value (a share, a projection's basis). */
+  detail?: boolean;
 }
 
 const FIGURES: readonly Figure[] = [
   { id: 'total-spend', label: 'Spend' },
-  { id: 'total-saved-vs-strong', label: 'Saved vs all-strong' },
+  { id: 'total-saved-vs-strong', label: 'Saved vs all-strong', detail: true },
   { id: 'total-strong', label: 'All on the strong model' },
-  { id: 'total-cache-saved', label: 'Result cache saved' },
+  { id: 'total-cache-saved', label: 'Result cache saved', detail: true },
+  { id: 'total-projected-month', label: 'Projected this month', detail: true },
   { id: 'total-runs', label: 'Gate runs' },
   { id: 'total-calls', label: 'Model calls' },
   { id: 'total-cache-hit-ratio', label: 'Prompt cache hit ratio' },
+];
+
+// "Is quality holding?": one line each, filled by the script.
+const QUALITY_FIGURES: readonly Figure[] = [
+  { id: 'quality-verdicts', label: 'Verdicts' },
+  { id: 'quality-findings-per-run', label: 'Findings per run' },
+  { id: 'quality-agent-failures', label: 'Agent failures' },
+  { id: 'quality-timeouts', label: 'Timeouts' },
+  { id: 'quality-budget-stops', label: 'Budget stops' },
+  { id: 'quality-rejection-rate', label: 'Verifier rejected' },
+];
+
+const QUALITY_CHARTS: readonly ChartSlot[] = [
+  { id: 'chart-quality-findings', title: 'Findings per run by severity' },
+  { id: 'chart-quality-verdicts', title: 'Verdicts per day' },
 ];
 
 interface ChartSlot {
@@ -96,6 +114,7 @@ const EVAL_COLUMNS = [
 const SLOW_RUN_COLUMNS = [
   { title: 'Repository', numeric: false },
   { title: 'PR', numeric: true },
+  { title: 'Started (UTC)', numeric: false },
   { title: 'Head', numeric: false },
   { title: 'Tier', numeric: false },
   { title: 'Duration', numeric: true },
@@ -103,12 +122,38 @@ const SLOW_RUN_COLUMNS = [
   { title: 'Conclusion', numeric: false },
 ];
 
+const REPOSITORY_COLUMNS = [
+  { title: 'Repository', numeric: false },
+  { title: 'Runs', numeric: true },
+  { title: 'Spend', numeric: true },
+  { title: 'Saved vs all-strong', numeric: true },
+  { title: 'Blockers', numeric: true },
+  { title: 'Warnings', numeric: true },
+  { title: 'Notes', numeric: true },
+  { title: 'Pass', numeric: true },
+  { title: 'Fail', numeric: true },
+  { title: 'Could not decide', numeric: true },
+  { title: 'Slowest', numeric: true },
+];
+
+const BUDGET_COLUMNS = [
+  { title: 'Cap', numeric: false },
+  { title: 'Applies to', numeric: false },
+  { title: 'Limit', numeric: true },
+  { title: 'Spent', numeric: true },
+  { title: 'Left', numeric: true },
+  { title: 'Used', numeric: true },
+  { title: 'Projected at window end', numeric: true },
+];
+
 /** The dashboard: a static shell; the served script fetches the summary and fills it (user data never passes through HTML). */
 export function dashboardPage(): string {
-  const figures = FIGURES.map((f) => `<div class="figure"><span class="figure-label">${escapeHtml(f.label)}</span><span class="figure-value" id="${f.id}">–</span></div>`).join('\n');
-  const charts = CHARTS.map(
-    (c) => `<figure class="chart${c.wide ? ' wide' : ''}"><figcaption>${escapeHtml(c.title)}</figcaption><div class="canvas-box"><canvas id="${c.id}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></div></figure>`,
-  ).join('\n');
+  const figure = (f: Figure) =>
+    `<div class="figure"><span class="figure-label">${escapeHtml(f.label)}</span><span class="figure-value" id="${f.id}">–</span>${f.detail ? `<span class="figure-detail" id="${f.id}-detail"></span>` : ''}</div>`;
+  const figures = FIGURES.map(figure).join('\n');
+  const chart = (c: ChartSlot) =>
+    `<figure class="chart${c.wide ? ' wide' : ''}"><figcaption>${escapeHtml(c.title)}</figcaption><div class="canvas-box"><canvas id="${c.id}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></div></figure>`;
+  const charts = CHARTS.map(chart).join('\n');
   const windows = WINDOWS_DAYS.map((d) => `<option value="${d}">${d} days</option>`).join('');
   const header = (cols: ReadonlyArray<{ title: string; numeric: boolean }>) => cols.map((c) => `<th scope="col"${c.numeric ? ' class="number"' : ''}>${escapeHtml(c.title)}</th>`).join('');
   const columns = header(SLOW_RUN_COLUMNS);
@@ -124,8 +169,33 @@ export function dashboardPage(): string {
 <section class="figures" aria-label="Totals">
 ${figures}
 </section>
+<section class="quality" id="quality" aria-labelledby="quality-title">
+<h2 id="quality-title">Is quality holding?</h2>
+<div class="quality-figures">
+${QUALITY_FIGURES.map(figure).join('\n')}
+</div>
+<div class="quality-charts">
+${QUALITY_CHARTS.map(chart).join('\n')}
+</div>
+</section>
+<section class="budgets" id="budgets" hidden>
+<h2>Budgets</h2>
+<p class="hint">Each configured cap in its current UTC window, from the spend ledger; projected linearly to the window's end. Alerts: <code>riskgate_budget_used_ratio</code> on /metrics.</p>
+<table id="budget-caps">
+<thead><tr>${header(BUDGET_COLUMNS)}</tr></thead>
+<tbody></tbody>
+</table>
+<p class="hint" id="budget-unmeasured"></p>
+</section>
 <section class="charts">
 ${charts}
+</section>
+<section class="repositories">
+<h2>Repositories</h2>
+<table id="repositories">
+<thead><tr>${header(REPOSITORY_COLUMNS)}</tr></thead>
+<tbody></tbody>
+</table>
 </section>
 <section class="slowest">
 <h2>Slowest runs</h2>

@@ -12,17 +12,30 @@ button, select, input { font: inherit; }
 button { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: 4px 12px; cursor: pointer; }
 .status { color: var(--muted); margin: 0 0 12px; }
 .status.error { color: var(--bad); }
-.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-bottom: 16px; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 12px; margin-bottom: 16px; }
 .figure { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; display: flex; flex-direction: column; }
 .figure-label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
 .figure-value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.figure-detail { color: var(--muted); font-size: 12px; }
+.quality { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }
+.quality-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 8px 16px; margin-bottom: 8px; }
+.quality-figures .figure { border: none; padding: 0; }
+.quality-figures .figure-value { font-size: 15px; }
+.quality-charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
+.quality-charts .chart { border: none; padding: 0; }
+.quality-charts .canvas-box { height: 170px; }
+.verdict-pass { color: #1a7f37; }
+.verdict-fail, .over { color: var(--bad); }
+.near { color: #9a6700; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; margin-bottom: 16px; }
 .chart { margin: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .chart.wide { grid-column: 1 / -1; }
 .chart figcaption { font-weight: 600; margin-bottom: 8px; }
 .canvas-box { position: relative; height: 260px; }
-.slowest, .evals { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
-.evals { margin-top: 16px; }
+.slowest, .evals, .budgets, .repositories { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+.evals, .slowest { margin-top: 16px; }
+.budgets { margin-bottom: 16px; }
+td a { color: var(--accent); }
 .evals .hint { margin-bottom: 8px; }
 [hidden] { display: none !important; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
@@ -39,5 +52,5 @@ body.login input { padding: 6px 8px; border: 1px solid var(--line); border-radiu
 body.login button { background: var(--accent); border-color: var(--accent); color: #fff; padding: 6px 12px; }
 .error { color: var(--bad); margin: 0; }
 .hint { color: var(--muted); font-size: 12px; margin: 0; }
-@media (max-width: 800px) { .charts { grid-template-columns: 1fr; } body { padding: 16px; } }
+@media (max-width: 800px) { .charts, .quality-charts { grid-template-columns: 1fr; } body { padding: 16px; } }
 `;

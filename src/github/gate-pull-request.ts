@@ -22,6 +22,7 @@ import type { PreparedChange, ReviewReport } from '../run/review-change.js';
 import { runKeyOf } from '../run/run-key.js';
 import type { BudgetStore } from '../store/budget-store.js';
 import type { ClaimResult, GateRunResult, GateRunStore } from '../store/gate-runs.js';
+import { runQualityOf } from '../store/run-quality.js';
 import type { Ledger, RunIdentity } from '../store/ledger.js';
 import { ledgerRecorder, type CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
@@ -332,7 +333,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
     const seal = sealOf(services, request);
     const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state, ...(seal ? { seal } : {}) });
     await checks.publish(opened, rendered);
-    await finish({ state: 'completed', conclusion: decision.conclusion, usd: report.usd, savedUsd: report.savedUsd, findings: findingCounts(decision) });
+    await finish({ state: 'completed', conclusion: decision.conclusion, usd: report.usd, savedUsd: report.savedUsd, findings: findingCounts(decision), quality: runQualityOf(report, decision) });
     log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${decision.findings.length} finding(s), $${report.usd.toFixed(4)}`);
     return { status: 'completed', headSha: pull.headSha, report, decision };
   } catch (error) {

@@ -30,6 +30,9 @@ const PROMPT_TOKEN_KINDS: ReadonlySet<string> = new Set<TokenKind>(['input', 'ca
 
 export type JobCounts = () => Promise<Record<JobState, number>>;
 
+/** Per budget scope and window, the fullest cap's spent / limit (budget-status.ts's highestRatios). */
+export type BudgetRatios = () => Promise<ReadonlyArray<{ scope: string; period: string; ratio: number }>>;
+
 /** The App's metrics on a registry of their own (tests and several Apps in one process never collide). */
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
@@ -44,7 +47,7 @@ export class PrometheusMetrics implements Metrics {
   private readonly cacheSaved: Counter;
   private readonly budgetRefusals: Counter<'scope' | 'degraded_to'>;
 
-  constructor(jobCounts: JobCounts) {
+  constructor(jobCounts: JobCounts, budgetRatios?: BudgetRatios) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
     this.webhooks = new Counter({ name: `${PREFIX}webhooks_total`, help: 'Webhook deliveries by event and what became of them.', labelNames: ['event', 'outcome'], registers });
@@ -85,6 +88,19 @@ export class PrometheusMetrics implements Metrics {
         this.set(prompt > 0 ? read / prompt : 0);
       },
     });
+    if (budgetRatios) {
+      new Gauge({
+        name: `${PREFIX}budget_used_ratio`,
+        help: 'Spent over limit of the fullest configured budget cap per scope (installation, repository) and period (day, month), read from the ledger at scrape time.',
+        labelNames: ['scope', 'period'],
+        registers,
+        async collect() {
+          // Reset first: a cap removed from the configuration or a new window leaves no stale series.
+          this.reset();
+          for (const { scope, period, ratio } of await budgetRatios()) this.set({ scope, period }, ratio);
+        },
+      });
+    }
     this.budgetRefusals = new Counter({ name: `${PREFIX}budget_refusals_total`, help: 'Gates a budget cap refused or degraded, by scope and the tier they fell to.', labelNames: ['scope', 'degraded_to'], registers });
   }
 

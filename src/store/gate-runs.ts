@@ -1,6 +1,7 @@
 import type { OpenedChecks } from '../github/check-sink.js';
 import type { Severity } from '../findings/finding.js';
 import type { Tier } from '../plan/tier.js';
+import type { Verdict } from '../report/gate-verdict.js';
 import type { RunIdentity } from './ledger.js';
 
 export const GATE_RUN_STATES = ['running', 'completed', 'superseded', 'errored'] as const;
@@ -26,6 +27,25 @@ export type ClaimResult =
   /** Another live job runs it. */
   | { status: 'busy'; owner: string };
 
+/**
+ * How a finished run went, for "is quality holding?" on the dashboard: kept as one JSON field so a
+ * new figure needs no new column. Absent on runs recorded before it existed and on errored runs.
+ */
+export interface RunQuality {
+  /** The gate's findings (carried blockers included) by severity. */
+  findings: Record<Severity, number>;
+  verdict: Verdict;
+  /** Agent calls that failed (an outage, a refusal, no model) rather than answered. */
+  agentFailures: number;
+  timeouts: number;
+  /** The run's or the operator's budget stopped calls or lowered the tier. */
+  budgetStop: boolean;
+  /** Findings the strong model re-checked, and how many of those it confirmed and rejected. */
+  checked: number;
+  verified: number;
+  rejected: number;
+}
+
 export interface GateRunResult {
   state: Exclude<GateRunState, 'running'>;
   conclusion: string;
@@ -33,6 +53,7 @@ export interface GateRunResult {
   usd: number;
   savedUsd: number;
   findings: ReadonlyArray<{ agent: string; severity: Severity; count: number }>;
+  quality?: RunQuality;
 }
 
 /** A finished or running run, for the dashboard. */
@@ -47,6 +68,7 @@ export interface GateRunRecord extends RunIdentity {
   usd: number;
   savedUsd: number;
   findings: GateRunResult['findings'];
+  quality?: RunQuality;
 }
 
 /** A run whose job claimed it and never finished it: its worker died on the way. */

@@ -629,6 +629,11 @@ describe('riskgate App: the spend ledger, idempotency and budgets', () => {
     expect(cached.find((r) => r.group.outcome === 'cached')).toMatchObject({ calls: 4, paidCalls: 0, usd: 0 });
     expect(cached.find((r) => r.group.outcome === 'cached')!.savedUsd).toBeCloseTo(total!.usd, 10);
     expect((await deps.store.listRuns({ limit: 10 })).map((r) => [r.state, r.conclusion])).toEqual([['completed', 'failure']]);
+    // How the run went, for the dashboard's quality panel: the re-check's counts and the verdict the checks show.
+    const [run] = await deps.store.listRuns({ limit: 1 });
+    expect(run?.quality).toMatchObject({ verdict: 'fail', agentFailures: 0, timeouts: 0, budgetStop: false });
+    expect(run?.quality?.checked).toBeGreaterThan(0);
+    expect(run?.quality?.findings.blocker).toBe(run?.findings.filter((f) => f.severity === 'blocker').reduce((sum, f) => sum + f.count, 0));
   });
 
   it("a repository budget nearly spent lowers the tier and says so on the check run", async () => {

@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardSettingsFromEnv, readTokenSetting } from '../../src/dashboard/dashboard-auth.js';
+import type { BudgetLimits } from '../../src/budget/budget-limits.js';
 import type { DashboardSummary } from '../../src/dashboard/dashboard-data.js';
 import type { DashboardHandlerOptions } from '../../src/dashboard/dashboard-handler.js';
 import { dashboardHandler } from '../../src/dashboard/dashboard-handler.js';
@@ -55,10 +56,11 @@ const CALLS: SeedCall[] = [
 
 // By hand from CALLS inside the window: spend 0.0125 + 0.084 + 0.021 + 0.15 + 0.0015 + 0.033 = 0.302;
 // all-strong 0.0375 + 0.084 + 0.063 + 0.15 + 0.0045 + 0.099 = 0.438; saved 0.438 - 0.302 = 0.136.
-const EXPECTED_SPEND = '$0.302';
-const EXPECTED_STRONG = '$0.438';
-const EXPECTED_SAVED_VS_STRONG = '$0.136';
-const EXPECTED_CACHE_SAVED = '$0.0125';
+// Shown in formatDollars' one format.
+const EXPECTED_SPEND = '$0.30';
+const EXPECTED_STRONG = '$0.44';
+const EXPECTED_SAVED_VS_STRONG = '$0.14';
+const EXPECTED_CACHE_SAVED = '$0.01';
 // Prompt tokens 20000 + 15000 cache reads = 35000; 15000 / 35000 = 42.9 %.
 const EXPECTED_HIT_RATIO = 15000 / 35000;
 
@@ -68,8 +70,11 @@ interface SeedRun {
   pullNumber: number;
   headSha: string;
   tier: Tier;
+  state?: GateRunResult['state'];
   result?: Omit<GateRunResult, 'state'>;
 }
+
+const NO_CHECKS = { checked: 0, verified: 0, rejected: 0 };
 
 const RUNS: SeedRun[] = [
   {
@@ -78,7 +83,14 @@ const RUNS: SeedRun[] = [
     pullNumber: 12,
     headSha: 'abc1234def5678abc1234def5678abc1234def56',
     tier: 'thorough',
-    result: { conclusion: 'failure', durationMs: 245_000, usd: 0.0965, savedUsd: 0, findings: [{ agent: 'review', severity: 'warning', count: 2 }, { agent: 'security', severity: 'blocker', count: 1 }] },
+    result: {
+      conclusion: 'failure',
+      durationMs: 245_000,
+      usd: 0.0965,
+      savedUsd: 0,
+      findings: [{ agent: 'review', severity: 'warning', count: 2 }, { agent: 'security', severity: 'blocker', count: 1 }],
+      quality: { findings: { blocker: 1, warning: 2, note: 0 }, verdict: 'fail', agentFailures: 0, timeouts: 1, budgetStop: false, checked: 2, verified: 1, rejected: 1 },
+    },
   },
   {
     daysAgo: 2,
@@ -86,8 +98,16 @@ const RUNS: SeedRun[] = [
     pullNumber: 7,
     headSha: 'fedcba98765432100123456789abcdeffedcba98',
     tier: 'standard',
-    result: { conclusion: 'success', durationMs: 61_000, usd: 0.021, savedUsd: 0.0125, findings: [{ agent: 'review', severity: 'note', count: 3 }, { agent: 'tests', severity: 'warning', count: 1 }] },
+    result: {
+      conclusion: 'success',
+      durationMs: 61_000,
+      usd: 0.021,
+      savedUsd: 0.0125,
+      findings: [{ agent: 'review', severity: 'note', count: 3 }, { agent: 'tests', severity: 'warning', count: 1 }],
+      quality: { findings: { blocker: 0, warning: 1, note: 3 }, verdict: 'pass', agentFailures: 0, timeouts: 0, budgetStop: false, ...NO_CHECKS },
+    },
   },
+  // Recorded before runs kept their quality: counted in findings, not in the verdicts.
   { daysAgo: 1, repository: HOSTILE_REPOSITORY, pullNumber: 1, headSha: '1111111222222233333334444444555555566666', tier: 'minimal', result: { conclusion: 'success', durationMs: 4_000, usd: 0.15, savedUsd: 0, findings: [] } },
   {
     daysAgo: 1,
@@ -95,14 +115,26 @@ const RUNS: SeedRun[] = [
     pullNumber: 13,
     headSha: '0000000aaaaaaabbbbbbbcccccccdddddddeeeee',
     tier: 'full',
-    result: { conclusion: 'neutral', durationMs: 180_000, usd: 0.0015, savedUsd: 0, findings: [{ agent: 'security', severity: 'blocker', count: 2 }, { agent: 'security', severity: 'warning', count: 1 }] },
+    result: {
+      conclusion: 'failure',
+      durationMs: 180_000,
+      usd: 0.0015,
+      savedUsd: 0,
+      findings: [{ agent: 'security', severity: 'blocker', count: 2 }, { agent: 'security', severity: 'warning', count: 1 }],
+      quality: { findings: { blocker: 2, warning: 1, note: 0 }, verdict: 'fail', agentFailures: 1, timeouts: 0, budgetStop: true, checked: 3, verified: 1, rejected: 2 },
+    },
   },
+  // riskgate itself failed: could not decide.
+  { daysAgo: 0, repository: 'acme/web', pullNumber: 9, headSha: '7777777666666655555554444444333333322222', tier: 'minimal', state: 'errored', result: { conclusion: 'neutral', durationMs: 2_000, usd: 0, savedUsd: 0, findings: [] } },
   // Still running: a tier to count, no duration to rank.
   { daysAgo: 0, repository: 'acme/web', pullNumber: 8, headSha: '9999999888888877777776666666555555544444', tier: 'standard' },
   { daysAgo: 40, repository: 'acme/api', pullNumber: 2, headSha: 'ffffffffffffffffffffffffffffffffffffffff', tier: 'full', result: { conclusion: 'success', durationMs: 590_000, usd: 5, savedUsd: 0, findings: [] } },
 ];
 
 const at = (daysAgo: number) => NOW - daysAgo * DAY_MS;
+
+// acme/api spent $0.033 today (82.5% of its $0.04); the installation $0.302 this month (30.2% of $1).
+const BUDGETS: BudgetLimits = { installation: { month: 1 }, repository: { day: 0.04 }, outsideAuthor: { day: 0.5 } };
 
 // `riskgate eval findings` reports: the newest of acme/api is shown (the older one is not); a report
 // of another shape (another riskgate version) is left out; the hostile name is shown as text.
@@ -158,7 +190,7 @@ async function seed(store: SqliteStore): Promise<void> {
       60_000,
     );
     expect(claimed.status).toBe('claimed');
-    if (run.result) await store.finishRun(runKey, { state: 'completed', ...run.result }, at(run.daysAgo) + run.result.durationMs);
+    if (run.result) await store.finishRun(runKey, { state: run.state ?? 'completed', ...run.result }, at(run.daysAgo) + run.result.durationMs);
   }
   for (const entry of EVAL_REPORTS) await store.recordEvalReport({ repository: entry.repository, at: at(entry.daysAgo), report: entry.report });
 }
@@ -214,7 +246,7 @@ describe('the cost dashboard', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const enabled = (): DashboardHandlerOptions => ({ source: store, dashboardToken: readTokenSetting('DASHBOARD_TOKEN', TOKEN), metrics, now: () => NOW });
+  const enabled = (): DashboardHandlerOptions => ({ source: store, dashboardToken: readTokenSetting('DASHBOARD_TOKEN', TOKEN), metrics, budgets: BUDGETS, githubUrl: 'https://ghe.example.com/', now: () => NOW });
 
   describe('without a token', () => {
     it('answers 404 with how to enable it, and still serves /metrics', async () => {
@@ -307,7 +339,7 @@ describe('the cost dashboard', () => {
       const page = await fetch(`${server.base}/dashboard`, { headers: { cookie } });
       expect(page.status).toBe(200);
       const html = await page.text();
-      expect(html.match(/<canvas /g)).toHaveLength(5);
+      expect(html.match(/<canvas /g)).toHaveLength(7);
       // Every script is a file: the CSP allows no inline one.
       expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="/dashboard/assets/chart.js" defer>', '<script src="/dashboard/assets/dashboard.js" defer>']);
       const chart = await fetch(`${server.base}/dashboard/assets/chart.js`, { headers: { cookie } });
@@ -340,7 +372,9 @@ describe('the cost dashboard', () => {
       expect(summary.totals.savedVsStrongUsd).toBeCloseTo(0.136, 10);
       expect(summary.totals.cacheSavedUsd).toBeCloseTo(0.0125, 10);
       expect(summary.totals.calls).toBe(7);
-      expect(summary.totals.runs).toBe(5);
+      expect(summary.totals.runs).toBe(6);
+      expect(summary.totals.savedVsStrongRatio).toBeCloseTo(0.136 / 0.438, 10);
+      expect(summary.totals.cacheSavedRatio).toBeCloseTo(0.0125 / (0.302 + 0.0125), 10);
       expect(summary.totals.cacheHitRatio).toBeCloseTo(EXPECTED_HIT_RATIO, 10);
 
       expect(summary.daily).toHaveLength(30);
@@ -358,7 +392,7 @@ describe('the cost dashboard', () => {
       ]);
       expect(summary.models[0]?.usd).toBeCloseTo(0.234, 10);
       expect(summary.tiers).toEqual([
-        { tier: 'minimal', runs: 1 },
+        { tier: 'minimal', runs: 2 },
         { tier: 'standard', runs: 2 },
         { tier: 'thorough', runs: 1 },
         { tier: 'full', runs: 1 },
@@ -373,8 +407,53 @@ describe('the cost dashboard', () => {
         ['acme/api', 13, 180_000],
         ['acme/web', 7, 61_000],
         [HOSTILE_REPOSITORY, 1, 4_000],
+        ['acme/web', 9, 2_000],
       ]);
-      expect(summary.slowestRuns[0]).toMatchObject({ headSha: 'abc1234', tier: 'thorough', conclusion: 'failure', usd: 0.0965 });
+      expect(summary.slowestRuns[0]).toMatchObject({ headSha: 'abc1234', tier: 'thorough', conclusion: 'failure', usd: 0.0965, startedAt: at(3), checksUrl: 'https://ghe.example.com/acme/api/pull/12/checks' });
+      // The store's names are not trusted in a link: each path segment is encoded.
+      expect(summary.slowestRuns[3]?.checksUrl).toBe('https://ghe.example.com/evil/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/pull/1/checks');
+
+      // Is quality holding? By hand from RUNS in the window (the running one counts nowhere; the
+      // errored one could not decide; the one recorded without quality has findings but no verdict).
+      expect(summary.quality.totals).toEqual({
+        pass: 1,
+        fail: 2,
+        undecided: 1,
+        completed: 4,
+        findings: { blocker: 3, warning: 4, note: 3 },
+        agentFailures: 1,
+        timeouts: 1,
+        budgetStops: 1,
+        checked: 5,
+        rejected: 3,
+      });
+      expect(summary.quality.daily).toHaveLength(30);
+      const quality = (d: string) => summary.quality.daily.find((entry) => entry.day === d);
+      expect(quality('2026-01-12')).toMatchObject({ completed: 1, fail: 1, pass: 0, findings: { blocker: 1, warning: 2, note: 0 }, timeouts: 1 });
+      expect(quality('2026-01-14')).toMatchObject({ completed: 2, fail: 1, pass: 0, undecided: 0, budgetStops: 1, agentFailures: 1 });
+      expect(quality('2026-01-15')).toMatchObject({ completed: 0, undecided: 1 });
+      expect(quality('2026-01-01')).toMatchObject({ completed: 0, pass: 0, fail: 0, undecided: 0 });
+
+      // Busiest first; spend from the ledger.
+      expect(summary.repositories.map((r) => [r.repository, r.runs, r.pass, r.fail, r.undecided, r.findings, r.slowestMs])).toEqual([
+        ['acme/web', 3, 1, 0, 1, { blocker: 0, warning: 1, note: 3 }, 61_000],
+        ['acme/api', 2, 0, 2, 0, { blocker: 3, warning: 3, note: 0 }, 245_000],
+        [HOSTILE_REPOSITORY, 1, 0, 0, 0, { blocker: 0, warning: 0, note: 0 }, 4_000],
+      ]);
+      expect(summary.repositories[1]?.usd).toBeCloseTo(0.131, 10);
+      expect(summary.repositories[1]?.savedVsStrongUsd).toBeCloseTo(0.094, 10);
+
+      // Each cap in its current window, fullest first; projections linear (half of today, 14.5 of 31 days gone).
+      expect(summary.budgets.caps.map((c) => [c.scope, c.name, c.window, c.limitUsd])).toEqual([
+        ['repository', 'acme/api', 'day', 0.04],
+        ['installation', '42', 'month', 1],
+      ]);
+      expect(summary.budgets.caps[0]?.spentUsd).toBeCloseTo(0.033, 10);
+      expect(summary.budgets.caps[0]?.projectedUsd).toBeCloseTo(0.066, 10);
+      expect(summary.budgets.caps[1]?.usedRatio).toBeCloseTo(0.302, 10);
+      expect(summary.budgets.unmeasured).toEqual([{ scope: 'outside_author', window: 'day', limitUsd: 0.5 }]);
+      expect(summary.budgets.monthToDateUsd).toBeCloseTo(0.302, 10);
+      expect(summary.budgets.projectedMonthUsd).toBeCloseTo((0.302 * 31) / 14.5, 10);
 
       // The newest eval of each repository, whatever the window; a report of another shape is left out.
       expect(summary.evalReports.map((r) => [r.repository, r.at, r.seed, r.arms.map((a) => a.name)])).toEqual([
@@ -507,7 +586,7 @@ describe('the cost dashboard', () => {
       await server?.close();
     });
 
-    it('logs in through the form and draws the seeded spend, five charts and the slowest runs', async () => {
+    it('logs in through the form and draws the seeded spend, the quality panel, the budgets, seven charts and the tables', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const consoleErrors: string[] = [];
       const dialogs: string[] = [];
@@ -534,7 +613,42 @@ describe('the cost dashboard', () => {
       expect(await page.textContent('#total-saved-vs-strong')).toBe(EXPECTED_SAVED_VS_STRONG);
       expect(await page.textContent('#total-strong')).toBe(EXPECTED_STRONG);
       expect(await page.textContent('#total-cache-saved')).toBe(EXPECTED_CACHE_SAVED);
-      expect(await page.textContent('#total-runs')).toBe('5');
+      expect(await page.textContent('#total-runs')).toBe('6');
+      expect(await page.textContent('#total-saved-vs-strong-detail')).toBe('31.1% of all-strong');
+      expect(await page.textContent('#total-cache-saved-detail')).toBe('4% of what it would have cost');
+      expect(await page.textContent('#total-projected-month')).toBe('$0.65');
+      expect(await page.textContent('#total-projected-month-detail')).toBe('$0.30 so far');
+
+      // Is quality holding? The same figures as the summary, in words.
+      expect(await page.textContent('#quality-verdicts')).toBe('1 pass · 2 fail · 1 could not decide');
+      expect(await page.textContent('#quality-findings-per-run')).toBe('0.75 blocker · 1.00 warning · 0.75 note');
+      expect(await page.textContent('#quality-agent-failures')).toBe('1');
+      expect(await page.textContent('#quality-timeouts')).toBe('1');
+      expect(await page.textContent('#quality-budget-stops')).toBe('1 run');
+      expect(await page.textContent('#quality-rejection-rate')).toBe('60% of 5');
+
+      // The cards and the quality panel (its figures and charts) are above the fold at 1280x900.
+      for (const selector of ['.figures', '#quality']) {
+        const box = await page.locator(selector).boundingBox();
+        expect(box, selector).not.toBeNull();
+        expect(box!.y + box!.height, selector).toBeLessThanOrEqual(900);
+      }
+      expect(await page.evaluate('window.scrollY')).toBe(0);
+
+      const budgets = await page.$$eval('#budget-caps tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      expect(budgets).toEqual([
+        ['repository · daily', 'acme/api', '$0.04', '$0.03', '$0.007', '82.5%', '$0.07'],
+        ['installation · monthly', 'installation 42', '$1.00', '$0.30', '$0.70', '30.2%', '$0.65'],
+      ]);
+      expect(await page.getAttribute('#budget-caps tbody tr:first-child td:nth-child(6)', 'class')).toBe('number near');
+      expect(await page.textContent('#budget-unmeasured')).toMatch(/^Each author without write access: \$0\.50 a day/);
+
+      const repositories = await page.$$eval('#repositories tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      expect(repositories).toEqual([
+        ['acme/web', '3', '$0.02', '$0.04', '0', '1', '3', '1', '0', '1', '61.0 s'],
+        ['acme/api', '2', '$0.13', '$0.09', '3', '3', '0', '0', '2', '0', '245.0 s'],
+        [HOSTILE_REPOSITORY, '1', '$0.15', '$0', '0', '0', '0', '0', '0', '0', '4.0 s'],
+      ]);
       expect(await page.textContent('#total-calls')).toBe('7');
       expect(await page.textContent('#total-cache-hit-ratio')).toBe('42.9%');
 
@@ -549,15 +663,18 @@ describe('the cost dashboard', () => {
           return painted;
         }),
       );
-      expect(drawn).toHaveLength(5);
+      expect(drawn).toHaveLength(7);
       for (const painted of drawn) expect(painted).toBeGreaterThan(500);
 
       const rows = await page.$$eval('#slowest-runs tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-      expect(rows).toHaveLength(4);
-      expect(rows[0]).toEqual(['acme/api', '#12', 'abc1234', 'thorough', '245.0 s', '$0.0965', 'failure']);
+      expect(rows).toHaveLength(5);
+      expect(rows[0]).toEqual(['acme/api', '#12', '2026-01-12 12:00', 'abc1234', 'thorough', '245.0 s', '$0.10', 'failure']);
+      // Each run links to its pull request's checks.
+      expect(await page.getAttribute('#slowest-runs tbody tr:first-child a', 'href')).toBe('https://ghe.example.com/acme/api/pull/12/checks');
       // The hostile repository name is text, not markup.
       expect(rows[3]?.[0]).toBe(HOSTILE_REPOSITORY);
       expect(await page.$$('#slowest-runs img')).toHaveLength(0);
+      expect(await page.$$('#repositories img')).toHaveLength(0);
 
       // The latest findings eval of each repository, one row per arm.
       expect(await page.isVisible('#evals')).toBe(true);

@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { budgetRatiosOf } from '../../src/budget/budget-status.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { JobState } from '../../src/queue/job-queue.js';
 import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics.js';
 import type { CallRecord } from '../../src/store/ledger.js';
@@ -145,5 +150,36 @@ describe('PrometheusMetrics', () => {
     expect(text).toMatch(/^riskgate_nodejs_heap_size_used_bytes \d/m);
     expect(first.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect((await scrape(second)).has('riskgate_webhooks_total{event="ping",outcome="ignored"}')).toBe(false);
+  });
+
+  it('exports riskgate_budget_used_ratio{scope,period} from the ledger at each scrape: the fullest cap of each scope', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'riskgate-metrics-budget-'));
+    const store = SqliteStore.inDataDirectory(directory);
+    try {
+      const now = Date.UTC(2026, 0, 15, 12);
+      let clock = now;
+      const metrics = new PrometheusMetrics(async () => NO_JOBS, budgetRatiosOf({ installation: { month: 100 }, repository: { day: 10 }, outsideAuthor: { day: 1 } }, store, () => clock));
+      const before = await scrape(metrics);
+      expect(before.get('riskgate_budget_used_ratio{period="month",scope="installation"}')).toBe(0);
+      expect(before.get('riskgate_budget_used_ratio{period="day",scope="repository"}')).toBe(0);
+      await store.recordCall(call({ repository: 'acme/api', at: now - 1000, usd: 7.5 }));
+      await store.recordCall(call({ repository: 'acme/web', at: now - 1000, usd: 2 }));
+      // Read again after 30 s: scrapes in between reuse the last sums.
+      expect((await scrape(metrics)).get('riskgate_budget_used_ratio{period="day",scope="repository"}')).toBe(0);
+      clock = now + 30_000;
+      const series = await scrape(metrics);
+      expect(series.get('riskgate_budget_used_ratio{period="day",scope="repository"}')).toBe(0.75);
+      expect(series.get('riskgate_budget_used_ratio{period="month",scope="installation"}')).toBeCloseTo(0.095, 10);
+      // The author cap cannot be measured from the ledger: no series rather than a wrong one.
+      expect([...series.keys()].filter((k) => k.startsWith('riskgate_budget_used_ratio'))).toHaveLength(2);
+      // A new day starts from nothing.
+      clock = now + 24 * 60 * 60 * 1000;
+      expect((await scrape(metrics)).get('riskgate_budget_used_ratio{period="day",scope="repository"}')).toBe(0);
+      // Without budgets the gauge is not there at all.
+      expect([...(await scrape(new PrometheusMetrics(async () => NO_JOBS))).keys()].some((k) => k.startsWith('riskgate_budget_used_ratio'))).toBe(false);
+    } finally {
+      await store.close();
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

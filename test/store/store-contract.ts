@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { windowStart, type BudgetCap, type BudgetScope } from '../../src/budget/budget-cap.js';
 import type { OpenedChecks } from '../../src/github/check-sink.js';
-import type { GateRunClaim, GateRunResult } from '../../src/store/gate-runs.js';
+import type { GateRunClaim, GateRunResult, RunQuality } from '../../src/store/gate-runs.js';
 import type { CallRecord, SpendRow } from '../../src/store/ledger.js';
 import type { StoredResult } from '../../src/store/result-store.js';
 import type { RiskgateStore } from '../../src/store/riskgate-store.js';
@@ -441,6 +441,24 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect(runs[1]).not.toHaveProperty('conclusion');
         expect((await store.listRuns({ since: t, until: t + DAY, limit: 2 })).map((r) => r.runKey)).toEqual([third.runKey, second.runKey]);
         expect((await store.listRuns({ since: t + 2001, until: t + DAY, limit: 10 })).map((r) => r.runKey)).toEqual([third.runKey]);
+      });
+      it("keeps a run's quality (schema 5) as recorded, and forgets it when the run is claimed again on purpose", async () => {
+        const t = epoch();
+        const claim = claimOf();
+        await store.claimRun(claim, t, LEASE_MS);
+        const quality: RunQuality = { findings: { blocker: 2, warning: 1, note: 0 }, verdict: 'error', agentFailures: 1, timeouts: 2, budgetStop: true, checked: 3, verified: 1, rejected: 2 };
+        await store.finishRun(claim.runKey, resultOf({ quality }), t + 100);
+        const [run] = await store.listRuns({ since: t, until: t + 1, limit: 1 });
+        expect(run?.quality).toEqual(quality);
+
+        await store.claimRun({ ...claim, explicit: true }, t + 200, LEASE_MS);
+        const [again] = await store.listRuns({ since: t + 200, until: t + 201, limit: 1 });
+        expect(again?.runKey).toBe(claim.runKey);
+        expect(again).not.toHaveProperty('quality');
+        // A result without quality (an errored run) records none.
+        await store.finishRun(claim.runKey, resultOf({ state: 'errored' }), t + 300);
+        const [errored] = await store.listRuns({ since: t + 200, until: t + 201, limit: 1 });
+        expect(errored).not.toHaveProperty('quality');
       });
     });
 

@@ -1,5 +1,5 @@
 import type { OpenedChecks } from '../../github/check-sink.js';
-import type { GateRunClaim, GateRunRecord, GateRunResult, GateRunState, UnfinishedRun } from '../gate-runs.js';
+import type { GateRunClaim, GateRunRecord, GateRunResult, GateRunState, RunQuality, UnfinishedRun } from '../gate-runs.js';
 import type { Tier } from '../../plan/tier.js';
 import type { SqlParams } from './sql-params.js';
 
@@ -26,6 +26,8 @@ export interface GateRunRow {
   saved_usd: number;
   /** GateRunResult['findings'] as JSON. */
   findings: string;
+  /** RunQuality as JSON (schema version 5); null before it was recorded. */
+  quality: string | null;
 }
 
 export function toGateRunRecord(row: GateRunRow): GateRunRecord {
@@ -45,6 +47,7 @@ export function toGateRunRecord(row: GateRunRow): GateRunRecord {
     usd: row.usd,
     savedUsd: row.saved_usd,
     findings: JSON.parse(row.findings) as GateRunRecord['findings'],
+    ...(row.quality != null && { quality: JSON.parse(row.quality) as RunQuality }),
   };
 }
 
@@ -78,7 +81,7 @@ export function restartRunSql(claim: GateRunClaim, now: number, params: SqlParam
   head_sha = ${params.add(claim.headSha)}, author = ${params.add(claim.author)}, tier = ${params.add(claim.tier)},
   owner = ${params.add(claim.owner)}, state = 'running', conclusion = NULL, checks = NULL,
   started_at = ${params.add(now)}, leased_at = ${params.add(now)}, finished_at = NULL, duration_ms = NULL,
-  usd = 0, saved_usd = 0, findings = '[]'
+  usd = 0, saved_usd = 0, findings = '[]', quality = NULL
 WHERE run_key = ${params.add(claim.runKey)}`;
 }
 
@@ -95,7 +98,7 @@ export function finishRunSql(runKey: string, result: GateRunResult, now: number,
   return `UPDATE gate_runs SET
   state = ${params.add(result.state)}, conclusion = ${params.add(result.conclusion)}, finished_at = ${params.add(now)},
   duration_ms = ${params.add(Math.round(result.durationMs))}, usd = ${params.add(result.usd)}, saved_usd = ${params.add(result.savedUsd)},
-  findings = ${params.add(JSON.stringify(result.findings))}
+  findings = ${params.add(JSON.stringify(result.findings))}, quality = ${params.add(result.quality ? JSON.stringify(result.quality) : null)}
 WHERE run_key = ${params.add(runKey)}${owner === undefined ? '' : ` AND owner = ${params.add(owner)} AND state = 'running'`}`;
 }
 

@@ -92,6 +92,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX eval_reports_repository_at ON eval_reports (repository, at);
   `,
+  // 5 (gate_runs.quality): how each run went (findings by severity, verdict, agent failures,
+  // timeouts, budget stop, verifier counts) as JSON, for the dashboard's quality panel.
+  `
+  ALTER TABLE gate_runs ADD COLUMN quality TEXT;
+  `,
 ];
 
 /** Brings the file's store tables to the current version; connections starting together take turns. */
