@@ -12,6 +12,13 @@ const NOT_SECRETS = new Set(['LOG_MESSAGE_KEY']);
 // Settings that hold a URL whose password is a secret (the URL itself is not).
 const URL_SETTINGS = ['DATABASE_URL', 'REDIS_URL', 'ANTHROPIC_BASE_URL', 'GITHUB_API_URL', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'];
 
+// Settings whose whole value is a secret although the name does not say so: a Slack-style
+// webhook URL lets whoever reads it post to the channel.
+const WHOLE_SECRETS = ['RISKGATE_ALERT_WEBHOOK_URL'];
+
+// Provider endpoints the operator declares (RISKGATE_PROVIDER_<NAME>_BASE_URL) may carry a password.
+const PROVIDER_URL = /^RISKGATE_PROVIDER_[A-Z0-9_]+_BASE_URL$/;
+
 function urlPassword(value: string): string | undefined {
   try {
     const url = new URL(value);
@@ -27,7 +34,12 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): NamedSecret[] {
   for (const [name, value] of Object.entries(env)) {
     if (value && SECRET_NAME.test(name) && !NOT_SECRETS.has(name)) secrets.push({ name, value });
   }
-  for (const name of URL_SETTINGS) {
+  for (const name of WHOLE_SECRETS) {
+    const value = env[name];
+    if (value) secrets.push({ name, value });
+  }
+  const urlSettings = [...URL_SETTINGS, ...Object.keys(env).filter((name) => PROVIDER_URL.test(name))];
+  for (const name of urlSettings) {
     const password = env[name] ? urlPassword(env[name]) : undefined;
     if (password) secrets.push({ name: `${name} password`, value: password });
   }

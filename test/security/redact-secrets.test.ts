@@ -106,4 +106,16 @@ describe('secretsFromEnv', () => {
     expect(secrets.map((s) => s.name).sort()).toEqual(['ANTHROPIC_API_KEY', 'DASHBOARD_TOKEN', 'DATABASE_URL password', 'INPUT_ANTHROPIC-API-KEY', 'INPUT_GITHUB-TOKEN', 'RISKGATE_STATE_KEY', 'WEBHOOK_SECRET']);
     expect(secrets.find((s) => s.name === 'DATABASE_URL password')?.value).toBe('p@ss');
   });
+
+  it('takes the alert webhook URL whole and passwords in declared provider endpoints', () => {
+    const secrets = secretsFromEnv({
+      RISKGATE_ALERT_WEBHOOK_URL: 'https://hooks.slack.test/services/T0/B0/abc',
+      RISKGATE_PROVIDER_LOCAL_BASE_URL: 'http://me:hunter2@127.0.0.1:11434/v1',
+      RISKGATE_PROVIDER_AWS_REGION: 'us-east-1',
+    });
+    expect(secrets).toEqual([
+      { name: 'RISKGATE_ALERT_WEBHOOK_URL', value: 'https://hooks.slack.test/services/T0/B0/abc' },
+      { name: 'RISKGATE_PROVIDER_LOCAL_BASE_URL password', value: 'hunter2' },
+    ]);
+  });
 });
