@@ -128,11 +128,18 @@ export function checkRunSink(github: GitHubPort): CheckSink {
     async close(opened, conclusion: CheckConclusion, title, summary) {
       const output = { title, summary: fitCheckText(summary) };
       // A dead run may have got to some of the checks only: those are ended. The agent checks a run
-      // never got to publish are created ended the same way: every name of the run says how it ended.
+      // with an open umbrella never got to create are created ended the same way, so every name of
+      // the run says how it ended; one riskgate wrote on this head already (published) is left.
+      const ids = opened.ids ?? {};
+      const missing = CHECK_NAMES.filter((name) => name !== UMBRELLA_CHECK && ids[name] === undefined);
+      let existing = new Set<string>();
+      if (ids[UMBRELLA_CHECK] !== undefined && missing.length > 0) {
+        existing = new Set((await github.listOwnCheckRuns(opened.repo, opened.headSha)).filter((run) => run.externalId === RISKGATE_EXTERNAL_ID).map((run) => run.name));
+      }
       for (const name of CHECK_NAMES) {
-        const id = opened.ids?.[name];
+        const id = ids[name];
         if (id !== undefined) await github.updateCheckRun(opened.repo, id, { conclusion, output });
-        else if (name !== UMBRELLA_CHECK && opened.ids?.[UMBRELLA_CHECK] !== undefined) {
+        else if (ids[UMBRELLA_CHECK] !== undefined && !existing.has(name)) {
           await github.createCheckRun(opened.repo, { name, headSha: opened.headSha, output, externalId: RISKGATE_EXTERNAL_ID, conclusion });
         }
       }
