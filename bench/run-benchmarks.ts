@@ -1,7 +1,8 @@
 // `npm run bench`: parse-and-score speed and peak memory on generated diffs of 1 KB, 1 MB and
 // 50 MB, CLI start-up, the --jsonl batch throughput on 10,000 diffs, every pattern rule and PR-text
 // check on adversarial 100 KB and 1 MB lines, the wall time of a run of three agents, and the
-// dollars of the labelled corpus routed by tier. Prints tables; the README records the figures of a
+// dollars of the labelled corpus routed by tier, and the time from the last model answer to the
+// gate's conclusion with GitHub's one write a second. Prints tables; the README records the figures of a
 // run on the 2-core development machine.
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { generateDiff } from './generate-diff.js';
 import { updateReadmeSection } from './update-readme-section.js';
 import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
 import { benchGateReport } from './gate-report-bench.js';
+import { benchCheckLatency } from './check-latency-bench.js';
 import { benchLogisticFit } from './logistic-fit-bench.js';
 import { benchScoreWorker } from './score-worker-bench.js';
 import { benchRegex, REGEX_TABLE_HEADER } from './regex-bench.js';
@@ -99,4 +101,8 @@ const agentRows = [...(await benchAgentRun(2_000, FIRST_TOKEN_MS)), ...(await be
 const agentTable = ['| benchmark | result | note |', '|---|---:|---:|', ...agentRows].join('\n');
 console.log(`\n${agentTable}`);
 if (updateReadmeSection('bench-agents', agentTable)) console.log('\nsection updated (agents)');
+// Check runs: last model answer to the gate's conclusion, with GitHub's one write a second.
+const checkTable = ['| benchmark | result | note |', '|---|---:|---:|', ...(await benchCheckLatency())].join('\n');
+console.log(`\n${checkTable}`);
+if (updateReadmeSection('bench-checks', checkTable)) console.log('\nsection updated (check runs)');
 rmSync(dir, { recursive: true, force: true });

@@ -48,8 +48,12 @@ export async function findOpenChecks(github: GitHubPort, repo: RepoRef, headSha:
 }
 
 /**
- * Check runs through the API: created `in_progress` at once, then updated in place. Writes go one
- * at a time: GitHub's secondary rate limit punishes concurrent content-creating requests.
+ * Check runs through the API, written as few times as the result allows: GitHub's secondary rate
+ * limit spaces an installation's writes a second apart (octokit's throttling plugin waits them
+ * out), so each write after the last model answer adds about a second before the conclusion.
+ * `open` creates the umbrella alone, `in_progress` with the score and the plan; `publish` concludes
+ * the umbrella in one update, then creates each agent check already completed. Writes go one at a
+ * time: the secondary limit punishes concurrent content-creating requests.
  */
 export function checkRunSink(github: GitHubPort): CheckSink {
   const idOf = (opened: OpenedChecks, name: string): number => {
@@ -67,21 +71,37 @@ export function checkRunSink(github: GitHubPort): CheckSink {
     await github.updateCheckRun(repo, id, { conclusion: check.conclusion, output: { ...output, annotations: parts.at(-1)! }, actions: check.actions });
   }
 
+  /** An agent check nobody opened: created completed in one write, unless its annotations need more. */
+  async function createDone(repo: RepoRef, headSha: string, check: RenderedCheck): Promise<void> {
+    const output = { title: check.title, summary: check.summary, ...(check.text !== undefined ? { text: check.text } : {}) };
+    const parts = batches(check.annotations);
+    if (parts.length === 1) {
+      await github.createCheckRun(repo, { name: check.name, headSha, output: { ...output, annotations: parts[0]! }, externalId: RISKGATE_EXTERNAL_ID, conclusion: check.conclusion, actions: check.actions });
+      return;
+    }
+    const id = await github.createCheckRun(repo, { name: check.name, headSha, output: { ...output, annotations: parts[0]! }, externalId: RISKGATE_EXTERNAL_ID });
+    await publishOne(repo, id, { ...check, annotations: parts.slice(1).flat() });
+  }
+
   return {
-    async open(repo, headSha, resume, onOpened) {
+    async open(repo, headSha, resume, onOpened, running) {
       const ids: Record<string, number> = {};
-      const running = { title: 'Running', summary: 'riskgate is scoring this change and running the agents its tier calls for.' };
+      const output = running ?? { title: 'Running', summary: 'riskgate is scoring this change and running the agents its tier calls for.' };
       try {
+        // Checks a dead attempt left in progress are taken over by name (agent checks too, as
+        // riskgate before this one opened them all); only the umbrella is created anew.
         const earlier = (await findOpenChecks(github, repo, headSha, resume)).ids ?? {};
         for (const name of CHECK_NAMES) {
           if (earlier[name] !== undefined) {
             // A retry after a crash: the same check, told the run started again.
-            await github.updateCheckRun(repo, earlier[name], { output: { title: 'Running again', summary: 'riskgate stopped before finishing this run (a worker restarted) and is running it again.' } });
+            await github.updateCheckRun(repo, earlier[name], { output: { title: 'Running again', summary: `riskgate stopped before finishing this run (a worker restarted) and is running it again.${running ? `\n\n${running.summary}` : ''}` } });
             ids[name] = earlier[name];
+          } else if (name === UMBRELLA_CHECK) {
+            ids[name] = await github.createCheckRun(repo, { name, headSha, output, externalId: RISKGATE_EXTERNAL_ID });
           } else {
-            ids[name] = await github.createCheckRun(repo, { name, headSha, output: running, externalId: RISKGATE_EXTERNAL_ID });
+            continue;
           }
-          // Kept before the next one is created: the retry of a run that dies now finishes this one.
+          // Kept before the next write: the retry of a run that dies now finishes this one.
           await onOpened?.({ repo, headSha, ids: { ...ids } });
         }
       } catch (error) {
@@ -94,15 +114,34 @@ export function checkRunSink(github: GitHubPort): CheckSink {
     },
 
     async publish(opened, rendered: RenderedGate) {
-      // The agents first: the umbrella, the check branch protection requires, concludes last.
-      for (const check of [...rendered.agents, rendered.umbrella]) await publishOne(opened.repo, idOf(opened, check.name), check);
+      // The umbrella first, in one write: it is the gate branch protection requires and it lists
+      // every finding, so the conclusion never waits on the agent checks' writes. Those follow,
+      // each created completed (or finished in place, when a check was taken over in progress).
+      await publishOne(opened.repo, idOf(opened, UMBRELLA_CHECK), rendered.umbrella);
+      for (const check of rendered.agents) {
+        const id = opened.ids?.[check.name];
+        if (id !== undefined) await publishOne(opened.repo, id, check);
+        else await createDone(opened.repo, opened.headSha, check);
+      }
     },
 
     async close(opened, conclusion: CheckConclusion, title, summary) {
-      // A dead run may have got to some of the checks only: those are the ones to end.
+      const output = { title, summary: fitCheckText(summary) };
+      // A dead run may have got to some of the checks only: those are ended. The agent checks a run
+      // with an open umbrella never got to create are created ended the same way, so every name of
+      // the run says how it ended; one riskgate wrote on this head already (published) is left.
+      const ids = opened.ids ?? {};
+      const missing = CHECK_NAMES.filter((name) => name !== UMBRELLA_CHECK && ids[name] === undefined);
+      let existing = new Set<string>();
+      if (ids[UMBRELLA_CHECK] !== undefined && missing.length > 0) {
+        existing = new Set((await github.listOwnCheckRuns(opened.repo, opened.headSha)).filter((run) => run.externalId === RISKGATE_EXTERNAL_ID).map((run) => run.name));
+      }
       for (const name of CHECK_NAMES) {
-        const id = opened.ids?.[name];
-        if (id !== undefined) await github.updateCheckRun(opened.repo, id, { conclusion, output: { title, summary: fitCheckText(summary) } });
+        const id = ids[name];
+        if (id !== undefined) await github.updateCheckRun(opened.repo, id, { conclusion, output });
+        else if (ids[UMBRELLA_CHECK] !== undefined && !existing.has(name)) {
+          await github.createCheckRun(opened.repo, { name, headSha: opened.headSha, output, externalId: RISKGATE_EXTERNAL_ID, conclusion });
+        }
       }
     },
   };

@@ -10,7 +10,9 @@ import { raiseTier, type Tier } from '../plan/tier.js';
 import { checkConclusion, errorConclusion, type CheckConclusion } from '../report/check-conclusion.js';
 import { decideGate, type GateDecision } from '../report/decide-gate.js';
 import type { GateState, StateSeal } from '../report/gate-state.js';
-import { renderChecks, UNREVIEWABLE_EXPLAINED } from '../report/render-checks.js';
+import { renderChecks, renderRunning, UNREVIEWABLE_EXPLAINED } from '../report/render-checks.js';
+import { DEFAULT_PRICES } from '../plan/prices.js';
+import { formatUsd, plural } from '../report/format-amounts.js';
 import { holdRunBudget } from '../budget/hold-run-budget.js';
 import type { BudgetLimits } from '../budget/budget-limits.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -275,7 +277,8 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   }
 
   // Each check's id is kept as it is created: a run that dies between two creations loses none.
-  const opened = await checks.open(request.pull, pull.headSha, claim.checks, durable ? (partial) => durable.runs.attachChecks(runKey, partial) : undefined);
+  // The umbrella says at once what is known in milliseconds: the score, the tier, the plan.
+  const opened = await checks.open(request.pull, pull.headSha, claim.checks, durable ? (partial) => durable.runs.attachChecks(runKey, partial) : undefined, renderRunning(prepared.score));
   let tier: Tier | undefined;
   const finish = async (result: Omit<GateRunResult, 'durationMs'>) => {
     const durationMs = performance.now() - started;
@@ -331,10 +334,20 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
       openBlockers: recordOpenBlockers(decision.findings, diff, config.gate.fail_on, pull.headSha),
     };
     const seal = sealOf(services, request);
-    const rendered = renderChecks(report, decision, { headSha: pull.headSha, configSource: context.configSource, resolvedBlockers: resolved, offerFullRun: services.offerFullRun, state, ...(seal ? { seal } : {}) });
+    const strongPrice = { ...DEFAULT_PRICES, ...config.prices }[config.models.strong];
+    const rendered = renderChecks(report, decision, {
+      headSha: pull.headSha,
+      configSource: context.configSource,
+      resolvedBlockers: resolved,
+      offerFullRun: services.offerFullRun,
+      state,
+      repository: `${request.pull.owner}/${request.pull.repo}`,
+      ...(strongPrice ? { strong: { model: config.models.strong, price: strongPrice } } : {}),
+      ...(seal ? { seal } : {}),
+    });
     await checks.publish(opened, rendered);
     await finish({ state: 'completed', conclusion: decision.conclusion, usd: report.usd, savedUsd: report.savedUsd, findings: findingCounts(decision), quality: runQualityOf(report, decision) });
-    log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${decision.findings.length} finding(s), $${report.usd.toFixed(4)}`);
+    log.info(`PR #${pull.number} at ${short(pull.headSha)}: ${report.tier} tier, ${decision.conclusion}, ${plural(decision.findings.length, 'finding')}, ${formatUsd(report.usd)}`);
     return { status: 'completed', headSha: pull.headSha, report, decision };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

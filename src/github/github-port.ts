@@ -47,6 +47,9 @@ export interface NewCheckRun {
   output: CheckRunOutput;
   /** GitHub's "reference for the run on the integrator's system". */
   externalId?: string;
+  /** Created already completed with this conclusion (one write instead of a create and an update). */
+  conclusion?: CheckConclusion;
+  actions?: CheckAction[];
 }
 
 export interface CheckRunUpdate {
@@ -81,7 +84,7 @@ export interface GitHubPort {
   /** A file's text at a ref, or undefined when there is no such file. */
   readFile(repo: RepoRef, path: string, ref: string): Promise<string | undefined>;
   permissionOf(repo: RepoRef, login: string): Promise<RepoPermission>;
-  /** Creates a check run `in_progress`; returns its id. */
+  /** Creates a check run, `in_progress` unless it has a conclusion; returns its id. */
   createCheckRun(repo: RepoRef, check: NewCheckRun): Promise<number>;
   updateCheckRun(repo: RepoRef, id: number, update: CheckRunUpdate): Promise<void>;
   /** The newest check run of this name on a commit made by riskgate itself, if any. */

@@ -100,10 +100,11 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp, redact: Redac
         repo,
         name: check.name,
         head_sha: check.headSha,
-        status: 'in_progress',
         started_at: new Date().toISOString(),
+        ...(check.conclusion ? { status: 'completed' as const, conclusion: check.conclusion, completed_at: new Date().toISOString() } : { status: 'in_progress' as const }),
         output: outputBody(check.output, redact),
         ...(check.externalId !== undefined ? { external_id: check.externalId } : {}),
+        ...(check.actions && check.actions.length > 0 ? { actions: check.actions } : {}),
       });
       return data.id;
     },

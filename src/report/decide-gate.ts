@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../findings/finding.js';
 import type { AgentName, Tier } from '../plan/tier.js';
 import type { ReviewReport } from '../run/review-change.js';
 import type { AgentRun } from '../run/run-agents.js';
+import { agentFindings, type MergedFinding } from './agent-findings.js';
 import { checkConclusion, type CheckConclusion } from './check-conclusion.js';
 import { gateVerdict, type GateVerdict } from './gate-verdict.js';
 
@@ -11,11 +12,18 @@ export interface GatePolicy {
   onError: OnErrorPolicy;
 }
 
-/** One agent's check run: its own findings and outcome, judged by the same policy as the gate. */
+/**
+ * One agent's check run: the findings it raised and its outcome, judged by the same policy as the
+ * gate. `findings` are reported under its name; `merged` it raised too, and they are reported once,
+ * under another agent's name: its check fails on them all the same.
+ */
 export interface AgentCheck {
   agent: AgentName;
   run: AgentRun;
   findings: Finding[];
+  merged: MergedFinding[];
+  /** What it raised that the gate does not report (confidence floor, cap, outside the change, rejected on re-check). */
+  notReported: number;
   verdict: GateVerdict;
   conclusion: CheckConclusion;
 }
@@ -38,10 +46,11 @@ export function decideGate(report: ReviewReport, carried: readonly Finding[], po
   const tier: Tier = report.tier;
   const verdict = gateVerdict({ findings, agents: report.agents, budgetLimited: report.budgetLimited, ...(report.budgetLowered ? { budgetLowered: report.budgetLowered } : {}) }, policy.failOn);
   const agents = report.agents.map((run): AgentCheck => {
-    const own = findings.filter((f) => f.agent === run.agent);
-    const agentVerdict = gateVerdict({ findings: own, agents: [run], budgetLimited: run.outcome === 'budget_limited' }, policy.failOn);
-    const conclusion = run.outcome === 'skipped' && own.length === 0 ? 'skipped' : checkConclusion(agentVerdict.verdict, tier, policy.onError);
-    return { agent: run.agent, run, findings: own, verdict: agentVerdict, conclusion };
+    const { own, merged, notReported } = agentFindings(run, findings);
+    const raised = [...own, ...merged.map((m) => m.raised)];
+    const agentVerdict = gateVerdict({ findings: raised, agents: [run], budgetLimited: run.outcome === 'budget_limited' }, policy.failOn);
+    const conclusion = run.outcome === 'skipped' && raised.length === 0 ? 'skipped' : checkConclusion(agentVerdict.verdict, tier, policy.onError);
+    return { agent: run.agent, run, findings: own, merged, notReported, verdict: agentVerdict, conclusion };
   });
   return { findings, verdict, conclusion: checkConclusion(verdict.verdict, tier, policy.onError), agents };
 }

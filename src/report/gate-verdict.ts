@@ -1,4 +1,5 @@
 import { severityRank, type Finding, type Severity } from '../findings/finding.js';
+import { plural } from './format-amounts.js';
 import type { AgentRun } from '../run/run-agents.js';
 
 /**
@@ -42,7 +43,7 @@ export function gateVerdict(evidence: GateEvidence, failOn: Severity = 'blocker'
   const blocking = evidence.findings.filter((f) => reachesSeverity(f, failOn));
   const caused = evidence.agents.filter((a) => a.outcome === 'unreviewable').map(describe);
   if (blocking.length > 0) {
-    return { verdict: 'fail', reasons: [`${blocking.length} finding(s) at ${failOn} or above`, ...caused] };
+    return { verdict: 'fail', reasons: [`${plural(blocking.length, 'finding')} at ${failOn} or above`, ...caused] };
   }
   if (caused.length > 0) return { verdict: 'unreviewable', reasons: [`${UNREVIEWABLE_LEAD.toLowerCase()}`, ...caused] };
   const troubled = evidence.agents.filter((a) => a.outcome !== 'ok' && a.outcome !== 'skipped');

@@ -208,16 +208,16 @@ describe.each<DeploymentMode>(['embedded', 'scaled'])('kill -9 while gating (%s)
     });
   }, 150_000);
 
-  it('between creating two check runs: the retry finishes the checks already created, one set of four', async () => {
+  it('between GitHub creating the umbrella and the App hearing its id: the retry takes it over, one set of four', async () => {
     await withApp(mode, {}, async ({ store, deployment }) => {
       anthropic.respond = FOUND_SQL;
-      // GitHub creates the second check run, and the App dies before it hears its id.
-      const held = github.holdNext('POST', /\/check-runs$/, 1);
+      // GitHub creates the umbrella (the only check a run opens), and the App dies before it hears its id.
+      const held = github.holdNext('POST', /\/check-runs$/);
       await send(deployment, pullEvent('opened', HEAD_SHA));
       let request: RecordedRequest | undefined;
       void held.reached.then((r) => (request = r));
-      await waitFor('the second check run to be created', () => request, deployment);
-      expect(checksOn(HEAD_SHA).map((c) => c.name)).toEqual(['riskgate', 'riskgate / review']);
+      await waitFor('the umbrella to be created', () => request, deployment);
+      expect(checksOn(HEAD_SHA).map((c) => [c.name, c.status])).toEqual([['riskgate', 'in_progress']]);
       await deployment.kill([deployment.workerOnPort(request!.port)!]);
       held.release();
 
@@ -235,7 +235,8 @@ describe.each<DeploymentMode>(['embedded', 'scaled'])('kill -9 while gating (%s)
     await withApp(mode, {}, async ({ store, deployment }) => {
       anthropic.respond = (body) => (roleOf(body) === 'review' ? HELD : FOUND_SQL(body));
       await send(deployment, pullEvent('opened', HEAD_SHA));
-      await waitFor('four checks open and the review call in flight', () => checksOn(HEAD_SHA).length === 4 && asked('review').length === 1, deployment);
+      // A run opens the umbrella alone; the agent checks are created when it publishes.
+      await waitFor('the umbrella open and the review call in flight', () => checksOn(HEAD_SHA).length === 1 && asked('review').length === 1, deployment);
       await deployment.kill();
 
       // The push reaches the App (its web process, or one started on the same data) while no worker runs.

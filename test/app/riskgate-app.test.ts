@@ -10,6 +10,7 @@ import { SqliteJobQueue } from '../../src/queue/sqlite-job-queue.js';
 import { AnthropicModel } from '../../src/model/anthropic-model.js';
 import { MODEL_PATH } from '../../src/calibrate/risk-model-file.js';
 import { parseConfig } from '../../src/config/load-config.js';
+import { formatUsd } from '../../src/report/format-amounts.js';
 import { decodeGateState } from '../../src/report/gate-state.js';
 import { createReviewer } from '../../src/run/review-change.js';
 import { createCallLimiter } from '../../src/run/call-limiter.js';
@@ -157,7 +158,14 @@ describe('riskgate App, end to end over HTTP', () => {
     // Created in progress, then updated in place: one run per name, each completed.
     for (const c of checks) expect([c.status, c.app.id]).toEqual(['completed', APP_ID]);
     const creates = github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/check-runs'));
-    expect(creates.map((r) => (r.body as { status: string }).status)).toEqual(['in_progress', 'in_progress', 'in_progress', 'in_progress']);
+    // The umbrella alone in progress (with the plan), concluded in place; the agent checks created completed.
+    expect(creates.map((r) => [(r.body as { name: string }).name, (r.body as { status: string }).status])).toEqual([
+      ['riskgate', 'in_progress'],
+      ['riskgate / review', 'completed'],
+      ['riskgate / security', 'completed'],
+      ['riskgate / tests', 'completed'],
+    ]);
+    expect((creates[0]!.body as { output: { title: string } }).output.title).toMatch(/^Running: risk \d+\/100, standard tier$/);
     // Config came from the base branch.
     expect(github.contentReads).toEqual([
       expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA }),
@@ -167,7 +175,11 @@ describe('riskgate App, end to end over HTTP', () => {
 
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.conclusion).toBe('failure');
-    expect(umbrella.output.summary).toContain('### Risk factors');
+    expect(umbrella.output.summary).toMatch(/<details><summary>Risk score \d+\/100: \d+ factors?<\/summary>/);
+    // The blocker leads, linked to its line at the head, before the cost line and the tables.
+    const blockerAt = umbrella.output.summary!.indexOf(`- **blocker** [\`src/auth/login.ts:3\`](/${REPO}/blob/${HEAD_SHA}/src/auth/login.ts#L3): SQL injection`);
+    expect(blockerAt).toBeGreaterThan(0);
+    expect(blockerAt).toBeLessThan(umbrella.output.summary!.indexOf('<details>'));
     expect(umbrella.output.summary).toMatch(/\| security \| ok \| `claude-/);
     expect(umbrella.output.summary).toContain('**total**');
     const security = check(HEAD_SHA, 'riskgate / security');
@@ -202,7 +214,7 @@ describe('riskgate App, end to end over HTTP', () => {
     await send('pull_request', prEvent('synchronize', LATER_SHA, NEXT_SHA));
     await queue.idle();
     expect(check(LATER_SHA, 'riskgate').conclusion).toBe('success');
-    expect(check(LATER_SHA, 'riskgate').output.summary).toContain('0 still open (their lines are unchanged), 1 resolved');
+    expect(check(LATER_SHA, 'riskgate').output.summary).toContain('No findings; 1 earlier blocker resolved (their lines changed).');
   });
 
   it('/gates full by a writer runs every agent on the strong model; by a reader it is refused', async () => {
@@ -402,11 +414,11 @@ describe('riskgate App, end to end over HTTP', () => {
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.conclusion).toBe('failure');
     // Escaped for Markdown: the problems quote what a model wrote.
-    expect(umbrella.output.summary).toContain('- security: 1 item\\(s\\) of the answer could not be used and were dropped: finding 51: title of 201 characters cut to 200; 1 finding\\(s\\) over the 50-per-answer cap dropped \\(the least severe\\)');
+    expect(umbrella.output.summary).toContain('- security: 1 item of the answer could not be used and was dropped: finding 51: title of 201 characters cut to 200; 1 finding\\(s\\) over the 50-per-answer cap dropped \\(the least severe\\)');
     const security = check(HEAD_SHA, 'riskgate / security');
     expect(security.conclusion).toBe('failure');
     expect(security.annotations).toContainEqual(expect.objectContaining({ path: 'src/auth/login.ts', start_line: 3, annotation_level: 'failure' }));
-    expect(security.output.summary).toContain('1 item\\(s\\) of the answer could not be used and were dropped');
+    expect(security.output.summary).toContain('1 item of the answer could not be used and was dropped');
   });
 
   it.each([
@@ -485,7 +497,7 @@ describe('riskgate App, end to end over HTTP', () => {
     expect(checksOn(HEAD_SHA)).toHaveLength(8);
     const scored = check(HEAD_SHA, 'riskgate');
     const summary = scored.output.summary!;
-    expect(summary).toContain('Scored by the calibrated model (`.github/riskgate-model.json`, 1200 commits, diff features');
+    expect(summary).toContain('Scored by the calibrated model (`.github/riskgate-model.json`, 1,200 commits, diff features');
     expect(summary).toMatch(/\| \+30 \| `model\.baseline` \|/);
     expect(summary).toMatch(/\| -9\.3 \| `model\.la` \| lines added: 4 \\\(typical here: 19\\\)/);
     // The families the model stands in for are gone; the sensitive path still adds on top.
@@ -610,7 +622,7 @@ describe('riskgate App: the spend ledger, idempotency and budgets', () => {
     const [total] = await deps.store.spend({ by: ['repository'] });
     expect(total!.group.repository).toBe(REPO);
     const umbrella = check(HEAD_SHA, 'riskgate');
-    expect(umbrella.output.summary).toContain(`$${total!.usd.toFixed(4)}`);
+    expect(umbrella.output.summary).toContain(`**${formatUsd(total!.usd)}** for 4 model calls; all on the strong model: ${formatUsd(total!.strongUsd)}.`);
     // Fast-model routing against everything on the strong model.
     expect(total!.strongUsd).toBeGreaterThan(total!.usd);
 
@@ -653,7 +665,7 @@ describe('riskgate App: the spend ledger, idempotency and budgets', () => {
     const umbrella = check(HEAD_SHA, 'riskgate');
     // Markdown escapes the parentheses.
     const lowered = /lowered from standard to minimal: Codertocat\/Hello-World's daily budget \\\(\$10\\\) has \$0\.\d\d left, and a standard run may cost up to \$0\.\d\d/;
-    expect(umbrella.output.summary).toMatch(new RegExp(`\\*\\*minimal\\*\\* tier: .*${lowered.source}`));
+    expect(umbrella.output.summary).toMatch(new RegExp(`^\\*\\*Why minimal:\\*\\* .*${lowered.source}`, 'm'));
     // Less scrutiny than the change called for is never a pass: "could not decide", neutral at this tier.
     expect(umbrella.conclusion).toBe('neutral');
     expect(umbrella.output.summary).toMatch(new RegExp(`^\\*\\*neutral\\*\\*: the budget lowered the tier: ${lowered.source.replace('lowered from standard to minimal: ', '')}`));
@@ -707,7 +719,7 @@ describe('riskgate App: tier floors', () => {
 
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.output.title).toMatch(/^Risk \d+\/100, thorough tier/);
-    expect(umbrella.output.summary).toMatch(new RegExp(`\\*\\*thorough\\*\\* tier: score \\d+ is in the minimal band; ${floorReason.source}`));
+    expect(umbrella.output.summary).toMatch(new RegExp(`^\\*\\*Why thorough:\\*\\* .* \\(score \\d+\\/100\\); ${floorReason.source}`, 'm'));
     const models = Object.fromEntries(anthropic.requests.map((r) => [roleOf(r.body), r.body.model]));
     expect(models).toMatchObject({ review: 'claude-sonnet-5-5', security: 'claude-sonnet-5-5', tests: 'claude-haiku-5-5' });
     expect((await deps.store.listRuns({ limit: 10 })).map((r) => r.tier)).toEqual(['thorough']);
@@ -733,7 +745,7 @@ describe('riskgate App: tier floors', () => {
     await queue.idle();
 
     const umbrella = check(HEAD_SHA, 'riskgate');
-    expect(umbrella.output.summary).toMatch(new RegExp(`\\*\\*standard\\*\\* tier: score \\d+ is in the minimal band; ${floorReason.source}.*; lowered from thorough to standard: Codertocat\\/Hello-World's daily budget`));
+    expect(umbrella.output.summary).toMatch(new RegExp(`^\\*\\*Why standard:\\*\\* .* \\(score \\d+\\/100\\); ${floorReason.source}.*; lowered from thorough to standard: Codertocat\\/Hello-World's daily budget`, 'm'));
     expect(umbrella.conclusion).not.toBe('success');
     expect(anthropic.requests.every((r) => r.body.model === 'claude-haiku-5-5' || roleOf(r.body) === 'verify')).toBe(true);
   });

@@ -333,7 +333,7 @@ describe('riskgate eval findings', () => {
       server.respond = scriptAgents({});
       const run = await runCli(evalArgs('--arms', 'routed'), { cwd: fixture.dir, env: env(tempDir('riskgate-eval-nothing-')) });
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^ {2}routed +8\/8 +0% \/ 0% \/ 0% +0% \/ 0% \/ 0% +0% +- +0\.00 +0% +\$\d\.\d{4} +[\d.]+k? +\d+% +0 +no$/m);
+      expect(run.stdout).toMatch(/^ {2}routed +8\/8 +0% \/ 0% \/ 0% +0% \/ 0% \/ 0% +0% +- +0\.00 +0% +(\$0\.\d{1,3}|<\$0\.001) +\d{1,3}(,\d{3})* +\d+% +0 +no$/m);
       expect(run.stdout).toMatch(/caveats:\n {2}- SZZ labels are noisy/);
       expect(run.stdout).not.toMatch(/paired/);
       expect(run.stderr).toMatch(/riskgate eval findings: 8\/8 reviews \(routed 8\/8\), \$0\.\d{4} spent of \$5\.00/);

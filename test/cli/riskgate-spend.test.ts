@@ -60,8 +60,8 @@ describe('riskgate spend', () => {
     const text = await runCli(['spend'], { cwd: repo.dir, env: env() });
     expect(text.code).toBe(0);
     const plural = paid === 1 ? '' : 's';
-    expect(text.stdout).toMatch(new RegExp(`spent +\\$[\\d.]+ on ${paid} paid call${plural} \\(`));
-    expect(text.stdout).toMatch(/routing by risk saved \$[\d.]+ \(\d+\.\d%\)/);
+    expect(text.stdout).toMatch(new RegExp(`spent +<?\\$[\\d.,]+ on ${paid} paid call${plural} \\(`));
+    expect(text.stdout).toMatch(/routing by risk saved <?\$[\d.,]+ \(\d+\.\d%\)/);
     expect(text.stdout).toContain(`${paid} answer${plural} reused`);
     for (const heading of ['repository', 'agent', 'model', 'tier']) expect(text.stdout).toMatch(new RegExp(`^${heading} +calls +paid +cached`, 'm'));
 

@@ -52,41 +52,38 @@ describe('closing what a dead gate job left', () => {
     expect(server.violations).toEqual([]);
   });
 
-  it('closes the checks a superseded dead run opened, as far as it got, and finishes its gate run', async () => {
+  it('closes the umbrella a superseded dead run opened, creates its agent checks cancelled, and finishes its gate run', async () => {
     const github = octokitGitHub(new Octokit({ auth: server.createInstallationToken(), baseUrl: server.url }), { id: 1 });
     const claim = { runKey: 'run-superseded', installationId: 1, repository: FULL, pullNumber: 1, headSha: OLD, author: 'dev', tier: 'standard' as const, owner: 'job-dead', explicit: false };
     await store.claimRun(claim, Date.now(), 60_000);
-    // It died after creating two of its checks, the second before its id was kept.
-    const opened = await checkRunSink(github).open(REPO, OLD);
-    await store.attachChecks(claim.runKey, { ...opened, ids: { riskgate: opened.ids!.riskgate! } });
-    for (const name of ['riskgate / security', 'riskgate / tests']) await github.updateCheckRun(REPO, opened.ids![name]!, { conclusion: 'success', output: { title: 'done', summary: 's' } });
+    // It died while its agents ran: the umbrella open, its id kept; no agent check yet.
+    await checkRunSink(github).open(REPO, OLD, undefined, (partial) => store.attachChecks(claim.runKey, partial));
+    expect(server.checkRuns(FULL).map((c) => [c.name, c.status])).toEqual([['riskgate', 'in_progress']]);
     server.setHead(FULL, 1, NEW);
 
     await close({ jobId: 'job-dead', headSha: OLD, deaths: 1, why: 'superseded' });
-    expect(server.checkRuns(FULL).map((c) => [c.name, c.conclusion, c.output.title])).toEqual([
-      ['riskgate', 'cancelled', 'Superseded by ddddddd'],
-      ['riskgate / review', 'cancelled', 'Superseded by ddddddd'],
-      ['riskgate / security', 'success', 'done'],
-      ['riskgate / tests', 'success', 'done'],
-    ]);
+    expect(server.checkRuns(FULL).map((c) => [c.name, c.status, c.conclusion, c.output.title])).toEqual(NAMES.map((name) => [name, 'completed', 'cancelled', 'Superseded by ddddddd']));
     expect(await store.unfinishedRunsOf('job-dead')).toEqual([]);
     expect((await store.listRuns({ limit: 10 })).find((r) => r.runKey === claim.runKey)).toMatchObject({ state: 'superseded', conclusion: 'cancelled' });
     // Nothing is created on the new head: its own job gates it.
     expect(server.checkRuns(FULL).filter((c) => c.head_sha === NEW)).toEqual([]);
   });
 
-  it('keeps what the last dead run published and fails the rest, the umbrella first of all', async () => {
+  it('keeps a check an earlier riskgate published and fails the rest, the umbrella first of all', async () => {
     const github = octokitGitHub(new Octokit({ auth: server.createInstallationToken(), baseUrl: server.url }), { id: 1 });
     const claim = { runKey: 'run-exhausted', installationId: 1, repository: FULL, pullNumber: 1, headSha: OLD, author: 'dev', tier: 'standard' as const, owner: 'job-crashing', explicit: false };
     await store.claimRun(claim, Date.now(), 60_000);
     const opened = await checkRunSink(github).open(REPO, OLD, undefined, (partial) => store.attachChecks(claim.runKey, partial));
-    // It died while publishing: the agents' checks concluded, the umbrella (published last) not.
-    for (const name of NAMES.slice(1)) await github.updateCheckRun(REPO, opened.ids![name]!, { conclusion: 'success', output: { title: 'published', summary: 's' } });
+    // An agent check the dead run recorded and concluded (as riskgate before this one opened them all).
+    const review = await github.createCheckRun(REPO, { name: 'riskgate / review', headSha: OLD, output: { title: 'published', summary: 's' }, externalId: 'riskgate' });
+    await store.attachChecks(claim.runKey, { ...opened, ids: { ...opened.ids, 'riskgate / review': review } });
+    await github.updateCheckRun(REPO, review, { conclusion: 'success', output: { title: 'published', summary: 's' } });
 
     await close({ jobId: 'job-crashing', headSha: OLD, deaths: 2, why: 'exhausted' });
     expect(server.checkRuns(FULL).map((c) => [c.name, c.conclusion, c.output.title])).toEqual([
       ['riskgate', 'failure', 'riskgate failed 2 times on this change'],
-      ...NAMES.slice(1).map((name) => [name, 'success', 'published']),
+      ['riskgate / review', 'success', 'published'],
+      ...NAMES.slice(2).map((name) => [name, 'failure', 'riskgate failed 2 times on this change']),
     ]);
     expect((await store.listRuns({ limit: 10 })).find((r) => r.runKey === claim.runKey)).toMatchObject({ state: 'errored', conclusion: 'failure' });
   });

@@ -118,13 +118,16 @@ describe('check run text', () => {
       agents: base.agents.map((a) => (a.agent === 'tests' ? { ...a, reason: `failed: ${hostileTitle}` } : a)),
     };
     const seal = { key: Buffer.alloc(32, 1), repository: 'octo/repo' };
-    const rendered = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: true, state: STATE, seal });
+    const rendered = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: true, state: STATE, seal, repository: 'octo/repo' });
     const texts = [rendered.umbrella.summary, rendered.umbrella.text!, ...rendered.agents.map((c) => c.summary)];
+    // riskgate's own links: to the line in the file at the head, every path segment percent-encoded.
+    const ownLink = new RegExp(`\\]\\(/octo/repo/blob/${SHA}/[A-Za-z0-9%._~/-]+#L\\d+(-L\\d+)?\\)`, 'g');
+    expect(rendered.umbrella.summary.match(ownLink)).toHaveLength(4);
     for (const text of texts) {
       expect(text).not.toMatch(/\r/);
-      // The only HTML is riskgate's own: <code>, <sub> and the state comment at the very end.
-      expect(text.replace(/<\/?(code|sub)>/g, '').replace(/<!-- riskgate-state:[^]*$/, '')).not.toMatch(/</);
-      expect(text).not.toMatch(/(?<!\\)\]\(|(?<!\\)!\[/);
+      // The only HTML is riskgate's own: <code>, <sub>, <details>, <summary> and the state comment at the very end.
+      expect(text.replace(/<\/?(code|sub|details|summary)>/g, '').replace(/<!-- riskgate-state:[^]*$/, '')).not.toMatch(/</);
+      expect(text.replace(ownLink, '')).not.toMatch(/(?<!\\)\]\(|(?<!\\)!\[/);
       expect(text).not.toMatch(/[a-z]+:\/\/|www\.|[\w.]+@[\w-]+|(^|\s)@\w/i);
       expect(text).not.toContain('\u202E');
     }
@@ -158,14 +161,15 @@ describe('check run text', () => {
     expect(decodeGateState(rendered.umbrella.text)).toEqual(STATE);
   });
 
-  it('skipped agents say why and offer the full run only where a press can be received', () => {
+  it('skipped agents say why; the run has one "Run full gates" button, on the umbrella, only where a press can be received', () => {
     const r = report('minimal', { review: 'ok' });
     const app = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: true, state: STATE });
     const security = app.agents.find((c) => c.name === 'riskgate / security')!;
-    expect(security).toMatchObject({ conclusion: 'skipped', actions: [{ identifier: 'run-full', label: 'Run full gates' }] });
-    expect(security.summary).toContain('does not call for the security agent');
+    expect(security).toMatchObject({ conclusion: 'skipped', title: 'Not needed at the minimal tier', actions: [] });
+    expect(security.summary).toContain('does not call for the security agent. Press **Run full gates** on the `riskgate` check, or comment `/gates full`,');
+    expect([app.umbrella, ...app.agents].flatMap((c) => c.actions.map((a) => [c.name, a.label]))).toEqual([['riskgate', 'Run full gates']]);
     const action = renderChecks(r, decideGate(r, [], POLICY), { headSha: SHA, configSource: 'test', resolvedBlockers: 0, offerFullRun: false, state: STATE });
-    expect(action.agents.flatMap((c) => c.actions)).toEqual([]);
+    expect([action.umbrella, ...action.agents].flatMap((c) => c.actions)).toEqual([]);
   });
 
   it('only the last marker counts, and only when it ends the text', () => {

@@ -204,8 +204,8 @@ describe('findings', () => {
       ['review', 'Unhandled rejection in report'],
     ]);
     expect(report.dropped).toMatchObject({ unknownFile: 1, belowConfidence: 1 });
-    expect(gateVerdict(report)).toEqual({ verdict: 'fail', reasons: ['1 finding(s) at blocker or above'] });
-    expect(gateVerdict(report, 'warning').reasons).toEqual(['2 finding(s) at warning or above']);
+    expect(gateVerdict(report)).toEqual({ verdict: 'fail', reasons: ['1 finding at blocker or above'] });
+    expect(gateVerdict(report, 'warning').reasons).toEqual(['2 findings at warning or above']);
   });
 
   it('deduplicates the same problem reported by two agents', async () => {
