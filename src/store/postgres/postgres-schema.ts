@@ -96,6 +96,12 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS eval_reports_repository_at ON eval_reports (repository, at);
   `,
+  // 5 (issue 18, provider routing): which provider answered each call, and whether it was a local
+  // model (reports say "local" instead of dollars). Rows from before are Anthropic's, billed.
+  `
+  ALTER TABLE calls ADD COLUMN IF NOT EXISTS provider text NOT NULL DEFAULT 'anthropic';
+  ALTER TABLE calls ADD COLUMN IF NOT EXISTS local boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 /**
