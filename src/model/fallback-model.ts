@@ -1,7 +1,7 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { MODEL_CLASSES } from '../plan/tier.js';
 import { NO_BREAKER, type CircuitBreaker } from './circuit-breaker.js';
-import { canonicalModelName, parseModelRef, type ModelRef } from './model-ref.js';
+import { parseModelRef, type ModelRef } from './model-ref.js';
 import { ModelError, type ModelAnswer, type ModelCall, type ModelFailureKind, type StructuredModel } from './model-port.js';
 import { openProvider, PROVIDER_REGISTRY, ProviderUnavailableError } from './provider-registry.js';
 import type { ProviderFactory, ProviderSettings, ProviderType } from './provider-settings.js';
@@ -48,7 +48,8 @@ export class FallbackModel implements StructuredModel {
     let retries = 0;
     for (const [i, entry] of this.chain.entries()) {
       const last = i === this.chain.length - 1;
-      const name = canonicalModelName(entry.name);
+      // As the config wrote it: a bare id stays bare in reports, as before providers existed.
+      const name = entry.name;
       if (!last && (await this.breaker.isOpen(entry.ref.provider))) {
         fellBackFrom.push(`${name}: skipped, provider "${entry.ref.provider}" failed repeatedly in the last minute`);
         continue;
@@ -103,7 +104,7 @@ export interface RouterOptions {
  * must be declared and available, or this throws ModelRouteError naming each config key: a gate
  * never starts on a route that cannot be called.
  */
-export function createModelRouter(models: RiskgateConfig['models'], options: RouterOptions): StructuredModel {
+export function createModelRouter(models: RiskgateConfig['models'] | undefined, options: RouterOptions): StructuredModel {
   const problems: string[] = [];
   const ports = new Map<string, StructuredModel>();
   const declared = [...options.providers.keys()].sort().join(', ') || 'none';
@@ -131,7 +132,9 @@ export function createModelRouter(models: RiskgateConfig['models'], options: Rou
 
   const chains = new Map<string, FallbackModel>();
   // Strong first: when two classes name the same model, its call falls back along the strong chain.
-  for (const modelClass of ['strong', ...MODEL_CLASSES.filter((c) => c !== 'strong')] as const) {
+  // Without a config (the App, whose repositories each have their own), a call is routed by its name alone.
+  for (const modelClass of models ? (['strong', ...MODEL_CLASSES.filter((c) => c !== 'strong')] as const) : []) {
+    if (!models) break;
     const primary = models[modelClass];
     if (primary === undefined || chains.has(primary)) continue;
     const entries = [entryOf(`models.${modelClass}`, primary), ...(models.fallback[modelClass] ?? []).map((name, i) => entryOf(`models.fallback.${modelClass}[${i}]`, name))];

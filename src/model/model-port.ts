@@ -76,7 +76,7 @@ export interface ModelAnswer<T> {
 /** The provider and model that answered a call, and what was tried before them. */
 export interface AnswerRoute {
   provider: string;
-  /** The config's `provider/model` name of the model that answered. */
+  /** The config's name of the model that answered (`provider/model`, or a bare Anthropic id as written). */
   model: string;
   /** The chain's entries that were down or skipped first, one line each (`aws/x: overloaded`). */
   fellBackFrom?: string[];

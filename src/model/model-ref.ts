@@ -39,3 +39,16 @@ const CLAUDE_ID = /claude-[a-z]{1,12}-\d{1,2}(?:-\d{1,2})?/;
 export function claudeIdOf(model: string): string | undefined {
   return CLAUDE_ID.exec(model)?.[0];
 }
+
+/**
+ * Whether an answer from `answered` stands in for `wanted` as the same model: the same id, or the
+ * same Claude id on another provider (`claude-sonnet-5-5` and `aws/us.anthropic.claude-sonnet-5-5-v1:0`).
+ * Anything else is another, and for the strong class a weaker, model.
+ */
+export function sameModel(wanted: string, answered: string): boolean {
+  const id = (name: string) => {
+    const { model } = parseModelRef(name);
+    return claudeIdOf(model) ?? model;
+  };
+  return id(wanted) === id(answered);
+}

@@ -136,7 +136,7 @@ export function readProviderDeclaration(env: Env): Map<string, ProviderSettings>
   // A variable for a name not in the list is a typo (or a provider someone forgot to list).
   const stems = [...seen].map(variableStem);
   for (const variable of Object.keys(env).sort()) {
-    if (!variable.startsWith(PROVIDER_PREFIX) || env[variable] === undefined) continue;
+    if (!variable.startsWith(PROVIDER_PREFIX) || value(env, variable) === undefined) continue;
     if (stems.some((stem) => variable.startsWith(stem) && (SETTINGS as readonly string[]).includes(variable.slice(stem.length)))) continue;
     problems.push(`${variable}: no provider in ${PROVIDERS_VARIABLE} (${[...seen].join(', ') || 'none declared'}) has this setting; settings are ${SETTINGS.map((s) => `${PROVIDER_PREFIX}<NAME>_${s}`).join(', ')}`);
   }
