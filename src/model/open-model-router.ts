@@ -56,3 +56,4 @@ export async function openModelRouter(models: RiskgateConfig['models'] | undefin
     throw error;
   }
 }
+

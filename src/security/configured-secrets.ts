@@ -27,7 +27,9 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): NamedSecret[] {
   for (const [name, value] of Object.entries(env)) {
     if (value && SECRET_NAME.test(name) && !NOT_SECRETS.has(name)) secrets.push({ name, value });
   }
-  for (const name of URL_SETTINGS) {
+  // A declared provider's endpoint may carry a password too (RISKGATE_PROVIDER_<NAME>_BASE_URL).
+  const providerUrls = Object.keys(env).filter((name) => name.startsWith('RISKGATE_PROVIDER_') && name.endsWith('_BASE_URL'));
+  for (const name of [...URL_SETTINGS, ...providerUrls]) {
     const password = env[name] ? urlPassword(env[name]) : undefined;
     if (password) secrets.push({ name: `${name} password`, value: password });
   }
