@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { generateDiff } from './generate-diff.js';
 import { updateReadmeSection } from './update-readme-section.js';
 import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
+import { benchFallbackLatency, benchProviderCost } from './provider-bench.js';
 import { benchGateReport } from './gate-report-bench.js';
 import { benchLogisticFit } from './logistic-fit-bench.js';
 import { benchScoreWorker } from './score-worker-bench.js';
@@ -99,4 +100,10 @@ const agentRows = [...(await benchAgentRun(2_000, FIRST_TOKEN_MS)), ...(await be
 const agentTable = ['| benchmark | result | note |', '|---|---:|---:|', ...agentRows].join('\n');
 console.log(`\n${agentTable}`);
 if (updateReadmeSection('bench-agents', agentTable)) console.log('\nsection updated (agents)');
+
+// Providers: the corpus under three routings, and what a fallback adds to one call.
+const providerRows = [...(await benchProviderCost()), ...(await benchFallbackLatency(1_000, 150))];
+const providerTable = ['| benchmark | result | note |', '|---|---:|---:|', ...providerRows].join('\n');
+console.log(`\n${providerTable}`);
+if (updateReadmeSection('bench-providers', providerTable)) console.log('\nsection updated (providers)');
 rmSync(dir, { recursive: true, force: true });
