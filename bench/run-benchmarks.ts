@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { generateDiff } from './generate-diff.js';
 import { updateReadmeSection } from './update-readme-section.js';
 import { benchAgentRun, benchCorpusCost } from './agent-run-bench.js';
+import { benchFallbackLatency, benchProviderCost } from './provider-bench.js';
 import { benchGateReport } from './gate-report-bench.js';
 import { benchCheckLatency } from './check-latency-bench.js';
 import { benchLogisticFit } from './logistic-fit-bench.js';
@@ -105,4 +106,10 @@ if (updateReadmeSection('bench-agents', agentTable)) console.log('\nsection upda
 const checkTable = ['| benchmark | result | note |', '|---|---:|---:|', ...(await benchCheckLatency())].join('\n');
 console.log(`\n${checkTable}`);
 if (updateReadmeSection('bench-checks', checkTable)) console.log('\nsection updated (check runs)');
+
+// Providers: the corpus under three routings, and what a fallback adds to one call.
+const providerRows = [...(await benchProviderCost()), ...(await benchFallbackLatency(1_000, 150))];
+const providerTable = ['| benchmark | result | note |', '|---|---:|---:|', ...providerRows].join('\n');
+console.log(`\n${providerTable}`);
+if (updateReadmeSection('bench-providers', providerTable)) console.log('\nsection updated (providers)');
 rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../findings/finding.js';
 import { checkRunSink } from '../github/check-run-sink.js';
 import { gatePullRequest, type GateOutcome } from '../github/gate-pull-request.js';
 import { octokitGitHub } from '../github/octokit-github.js';
-import { AnthropicModel } from '../model/anthropic-model.js';
+import { openProviders } from '../model/open-providers.js';
 import { TIERS, type Tier } from '../plan/tier.js';
 import { createCallLimiter } from '../run/call-limiter.js';
 import { secretsFromEnv } from '../security/configured-secrets.js';
@@ -100,11 +100,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       },
     });
     const github = octokitGitHub(octokit, { slug: 'github-actions' }, redact);
-    const modelUnavailable = apiKey
+    // The step's env declares providers (RISKGATE_PROVIDERS) like the CLI's and the App's; the
+    // anthropic-api-key input stays the way to give Anthropic's key.
+    const model = openProviders({ ...env, ...(apiKey ? { ANTHROPIC_API_KEY: apiKey } : {}) });
+    const modelUnavailable = model
       ? undefined
       : fromFork
         ? 'this pull request comes from a fork, and GitHub gives fork workflows no secrets, so no model could be called; a maintainer can run `riskgate review` locally or re-run from a branch'
-        : 'the anthropic-api-key input is empty, so no model could be called';
+        : 'the anthropic-api-key input is empty and no provider is declared in RISKGATE_PROVIDERS, so no model could be called';
     if (modelUnavailable) warn(`riskgate: agents not run: ${modelUnavailable}`);
 
     const outcome = await gatePullRequest(
@@ -114,7 +117,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         checks: fromFork
           ? workflowLogSink('this pull request comes from a fork, whose token may not create check runs', redact)
           : fallbackSink(checkRunSink(github), (why) => workflowLogSink(why, redact)),
-        ...(apiKey ? { model: new AnthropicModel({ apiKey, ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}) }) } : { modelUnavailable: modelUnavailable! }),
+        ...(model ? { model } : { modelUnavailable: modelUnavailable! }),
         store: new FileResultStore(defaultResultDirectory(env)),
         limiter: createCallLimiter(ACTION_MAX_CONCURRENT_CALLS),
         ...(configPath ? { configPath } : {}),

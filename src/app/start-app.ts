@@ -7,7 +7,7 @@ import { dashboardHandler } from '../dashboard/dashboard-handler.js';
 import { budgetRatiosOf } from '../budget/budget-status.js';
 import { startBudgetAlerts } from './budget-alerts.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
-import { AnthropicModel } from '../model/anthropic-model.js';
+import { openProviders } from '../model/open-providers.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../queue/job-queue.js';
 import { createCallLimiter } from '../run/call-limiter.js';
 import { secretsFromEnv } from '../security/configured-secrets.js';
@@ -136,7 +136,9 @@ async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<vo
   const stateKey = stateKeyFromEnv(env);
   const backends = await openBackends(env, settings.queue, (error) => console.error(`riskgate: queue trouble: ${why(error)}`));
   console.log(say(`riskgate: ${backends.description}${settings.work ? '' : ' (web only: RISKGATE_WORKER=off)'}`));
-  if (!settings.apiKey) console.warn('riskgate: ANTHROPIC_API_KEY is not set; pull requests get the risk score only, and their checks say so');
+  // A wrong provider declaration stops the App here, naming every wrong variable.
+  const model = openProviders(env);
+  if (!model) console.warn('riskgate: no model provider: neither ANTHROPIC_API_KEY nor RISKGATE_PROVIDERS is set; pull requests get the risk score only, and their checks say so');
   if (hasAnyLimit(settings.budgets)) console.log(`riskgate: budgets ${JSON.stringify(settings.budgets)}`);
   const dashboard = dashboardSettingsFromEnv(env);
   for (const warning of dashboard.warnings) console.warn(say(`riskgate: ${warning}`));
@@ -146,7 +148,7 @@ async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<vo
     riskgateApp({
       appId: settings.appId,
       queue: backends.queue,
-      ...(settings.apiKey ? { model: new AnthropicModel({ apiKey: settings.apiKey, ...(settings.baseURL ? { baseURL: settings.baseURL } : {}) }) } : {}),
+      ...(model ? { model } : {}),
       store: backends.store,
       limiter: createCallLimiter(APP_MAX_CONCURRENT_CALLS),
       stateKey,

@@ -20,8 +20,9 @@ function agentLine(run: AgentRun, label: string = run.agent): string {
   const outcome = `${run.outcome}${run.fromCache ? ' (cached)' : ''}`.padEnd(16);
   const u = run.usage;
   const tokens = `${thousands(u.inputTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens)} in, ${thousands(u.cacheReadTokens)} cache read, ${thousands(u.outputTokens)} out`;
-  const extra = `${run.outcome === 'ok' ? '' : `\n  ${' '.repeat(9)}${run.reason ?? ''}`}${answerLine(run)}`;
-  return `  ${name}${outcome}${(run.model ?? '').padEnd(20)}${tokens}  ${usd(run.usd)}  ${(run.latencyMs / 1000).toFixed(1)} s${run.retries ? `  ${run.retries} retries` : ''}${extra}`;
+  const routed = `${run.fellBackFrom ? `\n  ${' '.repeat(9)}fell back to ${run.model} after ${run.fellBackFrom.join('; ')}` : ''}${run.weakerFallback ? `\n  ${' '.repeat(9)}${run.weakerFallback}: its silence is not a pass` : ''}`;
+  const extra = `${run.outcome === 'ok' ? '' : `\n  ${' '.repeat(9)}${run.reason ?? ''}`}${routed}${answerLine(run)}`;
+  return `  ${name}${outcome}${(run.model ?? '').padEnd(20)}${tokens}  ${run.local ? 'local' : usd(run.usd)}  ${(run.latencyMs / 1000).toFixed(1)} s${run.retries ? `  ${run.retries} retries` : ''}${extra}`;
 }
 
 /** `riskgate review` for people: findings first, then what each agent did and what it cost. */

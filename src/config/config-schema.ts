@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/finding.js';
 import { FLOOR_SCOPES, FLOOR_TIERS, type TierFloorSetting } from '../plan/tier-floors.js';
-import { AGENTS, MODEL_CLASSES, type TIERS } from '../plan/tier.js';
+import { AGENTS, MODEL_CLASSES, TIERS } from '../plan/tier.js';
 import { knownFactorIds } from '../risk/known-factor-ids.js';
 import { DEFAULT_PERMISSION_PATHS, DEFAULT_SENSITIVE_PATHS } from './default-sensitive-paths.js';
 import { DEFAULT_TIER_FLOORS } from './default-tier-floors.js';
@@ -35,7 +35,7 @@ export const DEFAULT_ISSUE_PATTERNS = ['\\b(?!(?:UTF|SHA|ISO|HTTP|MD|RFC|TLS|SSL
 const agentModels = z.strictObject(
   Object.fromEntries(AGENTS.map((agent) => [agent, z.enum(MODEL_CLASSES).optional()])) as Record<
     (typeof AGENTS)[number],
-    z.ZodOptional<z.ZodEnum<{ fast: 'fast'; strong: 'strong' }>>
+    z.ZodOptional<z.ZodEnum<{ fast: 'fast'; strong: 'strong'; local: 'local' }>>
   >,
 );
 
@@ -77,7 +77,20 @@ const rates = {
 const modelPrice = z.strictObject({
   ...rates,
   long_context: z.strictObject({ ...rates, above_tokens: positiveInt }).optional(),
+  /** A self-hosted model: reports say "local" instead of dollars (its rates are usually 0). */
+  local: z.boolean().optional(),
 });
+
+// `provider/model`, or a bare id meaning `anthropic/<id>`. A slash must follow a provider name:
+// `Anthropic/x` or `/x` is a typo, not a model id.
+const MODEL_NAME = /^[a-z][a-z0-9-]{0,31}\/\S+$/;
+const modelName = z
+  .string()
+  .min(1)
+  .refine((name) => !name.includes('/') || MODEL_NAME.test(name), {
+    message: 'a model is named "provider/model" (provider: lower-case letters, digits and "-", starting with a letter) or by a bare Anthropic model id',
+  });
+const fallbackList = z.array(modelName).max(5);
 
 const thresholds = z
   .strictObject({
@@ -149,10 +162,21 @@ export const configSchema = z.strictObject({
       full: tierPlan(DEFAULT_TIER_PLANS.full),
     })
     .prefault({}),
+  /**
+   * Which model each class means, as `provider/model` (a bare id is `anthropic/<id>`). Where a
+   * provider is served from and with which credentials is the operator's environment's alone
+   * (RISKGATE_PROVIDERS, docs/providers.md): no key here names an endpoint or a credential.
+   */
   models: z
     .strictObject({
-      fast: z.string().min(1).default('claude-haiku-5-5'),
-      strong: z.string().min(1).default('claude-sonnet-5-5'),
+      fast: modelName.default('claude-haiku-5-5'),
+      strong: modelName.default('claude-sonnet-5-5'),
+      /** The third class: a tier's agent set to `local` runs on it (typically a self-hosted model at $0). */
+      local: modelName.optional(),
+      /** Per class, what to call, in order, when the class's model is down (429, 529, 5xx, timeouts). */
+      fallback: z
+        .strictObject({ fast: fallbackList.optional(), strong: fallbackList.optional(), local: fallbackList.optional() })
+        .default({}),
     })
     .prefault({}),
   findings: z
@@ -205,12 +229,21 @@ export const configSchema = z.strictObject({
       validation_gap_days: z.number().int().nonnegative().max(3_650).default(60),
     })
     .prefault({}),
-  /** Model id -> prices; merged over the built-in table. */
-  prices: z.record(z.string().min(1), modelPrice).default({}),
+  /** `provider/model` (or a bare Anthropic id) -> prices; merged over the built-in table. */
+  prices: z.record(modelName, modelPrice).default({}),
 })
   // A floor naming no factor would never hold: a typo must not silently disable a floor. Which
   // ids exist depends on the sensitive categories, so this is checked on the whole config.
   .superRefine((config, ctx) => {
+    // A tier that runs an agent on the local class needs a model for it.
+    if (config.models.local === undefined) {
+      for (const tier of TIERS) {
+        for (const [agent, modelClass] of Object.entries(config.tiers[tier].agents)) {
+          if (modelClass !== 'local') continue;
+          ctx.addIssue({ code: 'custom', path: ['tiers', tier, 'agents', agent], message: 'runs on the local class, but models.local names no model (e.g. models: { local: local/qwen2.5-coder })' });
+        }
+      }
+    }
     const known = knownFactorIds(Object.keys(config.risk.sensitive_paths));
     for (const id of Object.keys(DEFAULT_TIER_FLOORS)) known.add(id);
     const allowed = [...known].sort();

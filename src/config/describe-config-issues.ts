@@ -51,6 +51,11 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+// Keys that look like where or how to reach a model: those are the operator's, never a repository's.
+const OPERATOR_SETTING = /url|endpoint|api[-_]?key|token|secret|credential|region|project|provider|host/i;
+const OPERATOR_NOTE =
+  '; endpoints and credentials are never read from a repository (a pull request must not point its own gate at a server): the operator declares providers in the environment (RISKGATE_PROVIDERS, see docs/providers.md)';
+
 export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
   if (allowed.length === 0) return undefined;
   const best = closest(key, [...allowed]);
@@ -67,7 +72,8 @@ export function describeConfigIssues(schema: z.ZodType, issues: readonly z.core.
           const guess = didYouMean(key, allowed);
           const hint = guess ? `; did you mean "${guess}"?` : '';
           const list = allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
-          return `${pathText([...issue.path, key])}: unknown key${hint}${list}`;
+          const operator = OPERATOR_SETTING.test(key) ? OPERATOR_NOTE : '';
+          return `${pathText([...issue.path, key])}: unknown key${hint}${list}${operator}`;
         });
       }
       case 'invalid_value':

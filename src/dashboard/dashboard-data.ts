@@ -144,7 +144,8 @@ export interface DashboardSummary {
   /** One entry per day of the window, days without calls included, oldest first. */
   daily: DailySpend[];
   /** Most expensive first. */
-  models: Array<{ model: string; usd: number; calls: number }>;
+  /** `local`: only a self-hosted model answered ($0): shown as "local", not as dollars. */
+  models: Array<{ model: string; usd: number; calls: number; local?: boolean }>;
   tiers: Array<{ tier: Tier; runs: number }>;
   findings: Array<{ agent: string } & Record<Severity, number>>;
   slowestRuns: SlowRun[];
@@ -287,7 +288,7 @@ export async function summarize(source: DashboardSource, days: number, now: numb
     daily.push({ day: key, usd: row?.usd ?? 0, strongUsd: row?.strongUsd ?? 0, savedUsd: row?.savedUsd ?? 0, calls: row?.calls ?? 0, cacheHitRatio: hitRatio(row) });
   }
 
-  const models = perModel.map((row) => ({ model: row.group.model ?? 'unknown', usd: row.usd, calls: row.calls })).sort((a, b) => b.usd - a.usd || b.calls - a.calls);
+  const models = perModel.map((row) => ({ model: row.group.model ?? 'unknown', usd: row.usd, calls: row.calls, ...(row.paidCalls > 0 && row.localCalls === row.paidCalls && row.usd === 0 ? { local: true } : {}) })).sort((a, b) => b.usd - a.usd || b.calls - a.calls);
 
   const tierRuns = new Map<Tier, number>(TIERS.map((tier) => [tier, 0]));
   const findings = new Map<string, Record<Severity, number>>();

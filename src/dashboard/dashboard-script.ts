@@ -90,7 +90,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
       type: 'doughnut',
       data: {
         // Dollars and calls in the legend: readable without hovering.
-        labels: summary.models.map((m) => m.model + ' · ' + money.format(m.usd) + ' · ' + integer.format(m.calls) + (m.calls === 1 ? ' call' : ' calls')),
+        labels: summary.models.map((m) => m.model + ' · ' + (m.local ? 'local' : money.format(m.usd)) + ' · ' + integer.format(m.calls) + (m.calls === 1 ? ' call' : ' calls')),
         datasets: [{ label: 'Spend', data: summary.models.map((m) => m.usd), backgroundColor: summary.models.map((_, i) => PALETTE[i % PALETTE.length]) }],
       },
       options: {

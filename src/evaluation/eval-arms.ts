@@ -39,12 +39,12 @@ export function pickArms(names: readonly string[]): { arms: EvalArm[] } | { unkn
 /** The config an arm's reviews run with: the user's, with the arm's model override applied. */
 export function armConfig(config: RiskgateConfig, arm: EvalArm): RiskgateConfig {
   if (!arm.model) return config;
-  const model = config.models[arm.model];
+  const model = config.models[arm.model] ?? config.models.strong;
   const tiers = { ...config.tiers };
   for (const tier of TIERS) {
     const agents = Object.fromEntries(Object.keys(tiers[tier].agents).map((agent) => [agent, arm.model]));
     tiers[tier] = { ...tiers[tier], agents };
   }
   // Both classes name the one model, so the re-check of a fast agent's blocker goes there too.
-  return { ...config, tiers, models: { fast: model, strong: model } };
+  return { ...config, tiers, models: { ...config.models, fast: model, strong: model } };
 }

@@ -69,6 +69,17 @@ export interface ModelAnswer<T> {
   latencyMs: number;
   /** Attempts beyond the first (429, 529, 5xx and connection errors are retried). */
   retries: number;
+  /** Who answered, as the config names it: set when the call went through a provider chain. */
+  route?: AnswerRoute;
+}
+
+/** The provider and model that answered a call, and what was tried before them. */
+export interface AnswerRoute {
+  provider: string;
+  /** The config's name of the model that answered (`provider/model`, or a bare Anthropic id as written). */
+  model: string;
+  /** The chain's entries that were down or skipped first, one line each (`aws/x: overloaded`). */
+  fellBackFrom?: string[];
 }
 
 export type ModelFailureKind =

@@ -3,7 +3,8 @@ import { isAuthored, type Diff } from '../diff/diff-file.js';
 import { compileGlobs } from '../risk/match-paths.js';
 import type { RiskFactor } from '../risk/risk-factor.js';
 import { callCostUsd, tokensForChars, type TokenEstimate } from './estimate-cost.js';
-import { DEFAULT_PRICES, type ModelPrice } from './prices.js';
+import { modelPrices } from './model-prices.js';
+import type { ModelPrice } from './prices.js';
 import { createFloorFinder, type TierFloor } from './tier-floors.js';
 import { AGENTS, raiseTier, tierRank, type AgentName, type ModelClass, type Tier } from './tier.js';
 
@@ -99,7 +100,7 @@ export function tierOfScore(score: number, thresholds: RiskgateConfig['tiers']['
 export function createTierPlanner(config: RiskgateConfig): TierPlanner {
   const alwaysFull = compileGlobs(config.tiers.always_full);
   const floorsOf = createFloorFinder(config.tiers.floors, compileGlobs(Object.values(config.risk.sensitive_paths).flat()));
-  const prices: Record<string, ModelPrice> = { ...DEFAULT_PRICES, ...config.prices };
+  const prices: Record<string, ModelPrice> = modelPrices(config);
 
   const decide = (diff: Diff, { score, factors }: ScoredRisk, forced?: Tier): TierDecision => {
     const byScore = tierOfScore(score, config.tiers.thresholds);
@@ -146,7 +147,8 @@ export function createTierPlanner(config: RiskgateConfig): TierPlanner {
       const modelClass = tierConfig.agents[agent];
       return modelClass ? [{ agent, modelClass }] : [];
     });
-    const agents = costAgents(chosen.map(({ agent, modelClass }) => ({ agent, modelClass, model: config.models[modelClass] })), contextTokens, outputTokens, prices);
+    // The schema holds a tier to the local class only when models.local names a model.
+    const agents = costAgents(chosen.map(({ agent, modelClass }) => ({ agent, modelClass, model: config.models[modelClass] ?? config.models.fast })), contextTokens, outputTokens, prices);
     return {
       tier,
       reasons,

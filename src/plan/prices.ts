@@ -13,6 +13,8 @@ export interface PriceRates {
 export interface ModelPrice extends PriceRates {
   /** Above this many prompt tokens the whole request is billed at `long_context` rates. */
   long_context?: PriceRates & { above_tokens: number };
+  /** A self-hosted model: reports say "local" instead of dollars. */
+  local?: boolean;
 }
 
 function rates(input: number, output: number, cacheRead: number): PriceRates {

@@ -5,8 +5,11 @@ export type Tier = (typeof TIERS)[number];
 export const AGENTS = ['review', 'security', 'tests'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
-/** `fast` = a Haiku-class model, `strong` = a Sonnet-class model; concrete ids come from config. */
-export const MODEL_CLASSES = ['fast', 'strong'] as const;
+/**
+ * `fast` = a Haiku-class model, `strong` = a Sonnet-class model, `local` = a model the operator
+ * serves (usually at $0) that any tier's agents may be put on; concrete names come from config.
+ */
+export const MODEL_CLASSES = ['fast', 'strong', 'local'] as const;
 export type ModelClass = (typeof MODEL_CLASSES)[number];
 
 export function tierRank(tier: Tier): number {

@@ -37,6 +37,16 @@ export interface GateDecision {
 }
 
 /**
+ * A strong-class agent that a weaker model answered after a fallback: what it found counts, but
+ * its silence is not the strong model's, so the agent reads as "could not decide" for the verdict.
+ */
+export function withoutWeakerSilence<A extends Pick<AgentRun, 'agent' | 'outcome' | 'reason' | 'weakerFallback'>>(agents: readonly A[]): A[] {
+  return agents.map((run) =>
+    run.weakerFallback && run.outcome === 'ok' ? { ...run, outcome: 'failed', reason: `${run.weakerFallback}, and a weaker model's silence is not a pass` } : run,
+  );
+}
+
+/**
  * The gate's decision, umbrella and per agent, in one place: a finding at `failOn` fails; trouble
  * that kept an agent from answering is "could not decide", which `on_error` turns into neutral or
  * failure; an agent the tier does not call for, with nothing to report, is skipped.
@@ -44,11 +54,12 @@ export interface GateDecision {
 export function decideGate(report: ReviewReport, carried: readonly Finding[], policy: GatePolicy): GateDecision {
   const findings = [...report.findings, ...carried];
   const tier: Tier = report.tier;
-  const verdict = gateVerdict({ findings, agents: report.agents, budgetLimited: report.budgetLimited, ...(report.budgetLowered ? { budgetLowered: report.budgetLowered } : {}) }, policy.failOn);
-  const agents = report.agents.map((run): AgentCheck => {
+  const judged = withoutWeakerSilence(report.agents);
+  const verdict = gateVerdict({ findings, agents: judged, budgetLimited: report.budgetLimited, ...(report.budgetLowered ? { budgetLowered: report.budgetLowered } : {}) }, policy.failOn);
+  const agents = report.agents.map((run, i): AgentCheck => {
     const { own, merged, notReported } = agentFindings(run, findings);
     const raised = [...own, ...merged.map((m) => m.raised)];
-    const agentVerdict = gateVerdict({ findings: raised, agents: [run], budgetLimited: run.outcome === 'budget_limited' }, policy.failOn);
+    const agentVerdict = gateVerdict({ findings: raised, agents: [judged[i]!], budgetLimited: run.outcome === 'budget_limited' }, policy.failOn);
     const conclusion = run.outcome === 'skipped' && raised.length === 0 ? 'skipped' : checkConclusion(agentVerdict.verdict, tier, policy.onError);
     return { agent: run.agent, run, findings: own, merged, notReported, verdict: agentVerdict, conclusion };
   });

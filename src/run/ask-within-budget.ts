@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CONTENT_FAILURES, ModelError, ZERO_USAGE, type ModelAnswer, type ModelCall, type Usage } from '../model/model-port.js';
+import { parseModelRef } from '../model/model-ref.js';
 import { callCostUsd, usageCostUsd, usageTokens, type TokenEstimate } from '../plan/estimate-cost.js';
 import { forgetSentCall, recordCall, recordSentCall } from './record-call.js';
 import type { AgentOutcome, RunDependencies } from './run-agents.js';
@@ -32,7 +33,9 @@ export async function askWithinBudget<T>(
   const callId = randomUUID();
   // What the call sends, as estimated for the budget: all the ledger can know of a call that never ends.
   const promptSent: Usage = { inputTokens: prompt.input, outputTokens: 0, cacheWrite5mTokens: prompt.cacheWrite, cacheWrite1hTokens: 0, cacheReadTokens: prompt.cacheRead };
-  const cancelledCall = (usage: Usage) => ({ callId, tier: deps.tier, agent, model: call.model, outcome: 'cancelled' as const, usage, usd: usageCostUsd(price, usage), savedUsd: 0, latencyMs: 0 });
+  // Who is asked first: a call that never ends is on record under the chain's first entry.
+  const asked = { model: call.model, provider: parseModelRef(call.model).provider, ...(price.local ? { local: true } : {}) };
+  const cancelledCall = (usage: Usage) => ({ callId, tier: deps.tier, agent, ...asked, outcome: 'cancelled' as const, usage, usd: usageCostUsd(price, usage), savedUsd: 0, latencyMs: 0 });
   let sent = false;
   try {
     const answer = await deps.limiter(async () => {
@@ -40,9 +43,14 @@ export async function askWithinBudget<T>(
       if (!deps.signal?.aborted) sent = await recordSentCall(deps, cancelledCall(promptSent));
       return deps.model.ask({ ...call, maxOutputTokens: deps.maxOutputTokens, timeoutMs: deps.timeoutMs, ...(deps.signal ? { signal: deps.signal } : {}) });
     });
-    const usd = usageCostUsd(price, answer.usage);
+    // Priced on the model that answered: a fallback may cost more or less than the class's model.
+    const answeredPrice = (answer.route && deps.prices[answer.route.model]) || price;
+    const usd = usageCostUsd(answeredPrice, answer.usage);
     deps.budget.settle(reservation, usd, usageTokens(answer.usage));
-    await recordCall(deps, { callId, tier: deps.tier, agent, model: call.model, outcome: 'ok', usage: answer.usage, usd, savedUsd: 0, latencyMs: answer.latencyMs });
+    const answered = answer.route
+      ? { model: answer.route.model, provider: answer.route.provider, ...(answeredPrice.local ? { local: true } : {}) }
+      : asked;
+    await recordCall(deps, { callId, tier: deps.tier, agent, ...answered, outcome: 'ok', usage: answer.usage, usd, savedUsd: 0, latencyMs: answer.latencyMs });
     return { kind: 'answered', answer, usd };
   } catch (error) {
     if (!(error instanceof ModelError)) throw error;
@@ -54,7 +62,7 @@ export async function askWithinBudget<T>(
     // Cancelled (a newer head, a shutdown): the API may bill the prompt it received.
     if (error.kind === 'cancelled' && sent) await recordCall(deps, cancelledCall(error.usage ?? promptSent));
     // A call that failed before any token was billed (refused at the door) cost nothing to record.
-    else if (usd > 0 || error.kind === 'timeout') await recordCall(deps, { callId, tier: deps.tier, agent, model: call.model, outcome: outcome === 'timed_out' ? 'timed_out' : 'failed', usage, usd, savedUsd: 0, latencyMs: 0 });
+    else if (usd > 0 || error.kind === 'timeout') await recordCall(deps, { callId, tier: deps.tier, agent, ...asked, outcome: outcome === 'timed_out' ? 'timed_out' : 'failed', usage, usd, savedUsd: 0, latencyMs: 0 });
     else if (sent) await forgetSentCall(deps, callId, agent);
     return { kind: 'failed', outcome, reason: `${error.kind}: ${error.message}`, usage, usd, retries: error.retries };
   }

@@ -14,7 +14,7 @@ import { quietFindings } from '../findings/quiet-findings.js';
 import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
 import { cacheHitRatio, callCostUsd, tokensForChars } from '../plan/estimate-cost.js';
 import { costAgents, EXPECTED_OUTPUT_SHARE, type Plan } from '../plan/plan-tier.js';
-import { DEFAULT_PRICES } from '../plan/prices.js';
+import { modelPrices } from '../plan/model-prices.js';
 import { AGENTS, TIERS, tierRank, type AgentName, type Tier } from '../plan/tier.js';
 import { compileGlobs } from '../risk/match-paths.js';
 import { visibleExcerpt } from '../risk/factors/dangerous-patterns.js';
@@ -193,7 +193,7 @@ const NO_DROPS: ReviewReport['dropped'] = { unknownFile: 0, outsideChanges: 0, b
 export function createReviewer(config: RiskgateConfig, model?: RiskModel, attributes?: GitAttributes): Reviewer {
   const scorer = createChangeScorer(config, model, attributes);
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
-  const prices = { ...DEFAULT_PRICES, ...config.prices };
+  const prices = modelPrices(config);
 
   const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string) => {
     const fenceRun = (label: string, body: string) => fence(label, body, boundary);

@@ -5,6 +5,7 @@ import { tokensForChars } from '../plan/estimate-cost.js';
 import type { PlannedAgent } from '../plan/plan-tier.js';
 import type { ModelPrice } from '../plan/prices.js';
 import type { AgentName, ModelClass, Tier } from '../plan/tier.js';
+import { parseModelRef, sameModel } from '../model/model-ref.js';
 import { ZERO_USAGE, type StructuredModel, type Usage } from '../model/model-port.js';
 import type { ResultStore, StoredResult } from '../store/result-store.js';
 import { askWithinBudget } from './ask-within-budget.js';
@@ -34,7 +35,21 @@ export interface AgentRun {
   outcome: AgentOutcome;
   /** Why the agent was skipped or did not finish. */
   reason?: string;
+  /** The model that answered, as the config names it (the planned one until an answer says otherwise). */
   model?: string;
+  /** The provider that answered (or was to be asked). */
+  provider?: string;
+  /** The provider's own id of the model that answered. */
+  answeredModel?: string;
+  /** After a fallback: the chain's entries that were down or skipped first. */
+  fellBackFrom?: string[];
+  /**
+   * A strong-class agent answered by another model after a fallback: its findings count, but its
+   * silence is "could not decide", never a pass (decide-gate's withoutWeakerSilence).
+   */
+  weakerFallback?: string;
+  /** A self-hosted model answered: reports say "local" instead of dollars. */
+  local?: boolean;
   modelClass?: ModelClass;
   /** Answered from the result cache: no call, no cost. */
   fromCache: boolean;
@@ -115,7 +130,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
 
   const callOne = async (job: AgentJob, stored: StoredResult | undefined): Promise<AgentRun> => {
     const { planned } = job;
-    const base = { agent: planned.agent, model: planned.model, modelClass: planned.modelClass, retries: 0, latencyMs: 0 };
+    const base = { agent: planned.agent, model: planned.model, provider: parseModelRef(planned.model).provider, modelClass: planned.modelClass, retries: 0, latencyMs: 0 };
     if (stored) {
       await recordCall(deps, { tier: deps.tier, agent: planned.agent, model: planned.model, outcome: 'cached', usage: ZERO_USAGE, usd: 0, savedUsd: stored.usd, latencyMs: 0 });
       return { ...base, outcome: 'ok', fromCache: true, savedUsd: stored.usd, usage: ZERO_USAGE, usd: 0, findings: stored.findings, ...(stored.injection ? { injection: stored.injection } : {}) };
@@ -150,8 +165,14 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
       const injection = reported.detected
         ? { ...(reported.path ? { path: reported.path } : {}), ...(reported.line ? { line: reported.line } : {}), ...(reported.quote ? { quote: reported.quote } : {}) }
         : undefined;
+      const route = answer.route;
+      const weaker = route?.fellBackFrom && planned.modelClass === 'strong' && !sameModel(planned.model, route.model);
       const answered = {
         ...empty,
+        ...(route ? { model: route.model, provider: route.provider, ...(route.fellBackFrom ? { fellBackFrom: route.fellBackFrom } : {}) } : {}),
+        answeredModel: answer.model,
+        ...(deps.prices[route?.model ?? planned.model]?.local ? { local: true } : {}),
+        ...(weaker ? { weakerFallback: `the strong model ${planned.model} was down; ${route.model} answered instead` } : {}),
         usage: answer.usage,
         usd,
         latencyMs: answer.latencyMs,
@@ -165,7 +186,8 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
       // Cut off at the output cap: what was complete before the cut is kept (a blocker found early
       // still counts), the answer is not cached, and the change made the agent unable to finish.
       if (answer.incomplete) return { ...answered, outcome: 'unreviewable', reason: `truncated: ${answer.incomplete}; the ${findings.length} finding(s) complete before the cut are kept` };
-      await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) }, planned.agent);
+      // A weaker model's answer is not kept: the next run asks the strong model again.
+      if (!weaker) await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) }, planned.agent);
       return { ...answered, outcome: 'ok', ...(injection ? { injection } : {}) };
     } finally {
       mine.fire();

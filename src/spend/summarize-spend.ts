@@ -10,6 +10,7 @@ export interface SpendSummary {
   savedVsStrongUsd: number;
   byRepository: SpendRow[];
   byAgent: SpendRow[];
+  byProvider: SpendRow[];
   byModel: SpendRow[];
   byTier: SpendRow[];
   byDay: SpendRow[];
@@ -20,6 +21,7 @@ const EMPTY: SpendRow = {
   calls: 0,
   paidCalls: 0,
   cachedCalls: 0,
+  localCalls: 0,
   usage: { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 },
   usd: 0,
   strongUsd: 0,
@@ -31,10 +33,11 @@ const byUsd = (rows: SpendRow[]) => [...rows].sort((a, b) => b.usd - a.usd || b.
 
 export async function summarizeSpend(ledger: Ledger, filter: Omit<SpendQuery, 'by'>): Promise<SpendSummary> {
   const query = (by: SpendDimension[]) => ledger.spend({ ...filter, by });
-  const [totals, byRepository, byAgent, byModel, byTier, byDay] = await Promise.all([
+  const [totals, byRepository, byAgent, byProvider, byModel, byTier, byDay] = await Promise.all([
     query([]),
     query(['repository']),
     query(['agent']),
+    query(['provider']),
     query(['model']),
     query(['tier']),
     query(['day']),
@@ -48,6 +51,7 @@ export async function summarizeSpend(ledger: Ledger, filter: Omit<SpendQuery, 'b
     savedVsStrongUsd: total.strongUsd - total.usd,
     byRepository: byUsd(byRepository),
     byAgent: byUsd(byAgent),
+    byProvider: byUsd(byProvider),
     byModel: byUsd(byModel),
     byTier: byUsd(byTier),
     byDay,

@@ -33,7 +33,12 @@ export interface CallRecord extends RunIdentity {
   tier: Tier;
   /** An agent name, or `verify` for the strong model's re-check of fast-model findings. */
   agent: string;
+  /** The config's name of the model that answered (`provider/model`, or a bare Anthropic id). */
   model: string;
+  /** The provider that answered; absent = the model name's provider (`anthropic` for a bare id). */
+  provider?: string;
+  /** A self-hosted model: billed nothing, and reports say "local" instead of dollars. */
+  local?: boolean;
   outcome: CallOutcome;
   usage: Usage;
   usd: number;
@@ -44,7 +49,7 @@ export interface CallRecord extends RunIdentity {
   latencyMs: number;
 }
 
-export const SPEND_DIMENSIONS = ['installationId', 'repository', 'agent', 'model', 'tier', 'outcome', 'author', 'day'] as const;
+export const SPEND_DIMENSIONS = ['installationId', 'repository', 'agent', 'provider', 'model', 'tier', 'outcome', 'author', 'day'] as const;
 export type SpendDimension = (typeof SPEND_DIMENSIONS)[number];
 
 export interface SpendQuery {
@@ -66,6 +71,8 @@ export interface SpendRow {
   /** Calls a provider billed (outcome other than `cached`). */
   paidCalls: number;
   cachedCalls: number;
+  /** Paid calls a local model answered: a group of only these reads "local", not $0.00. */
+  localCalls: number;
   usage: Usage;
   usd: number;
   strongUsd: number;

@@ -18,7 +18,7 @@ describe('config', () => {
     const config = parseConfig('', 'empty.yml');
     expect(config).toEqual(defaultConfig());
     expect(config.tiers.thresholds).toEqual({ standard: 25, thorough: 50, full: 75 });
-    expect(config.models).toEqual({ fast: 'claude-haiku-5-5', strong: 'claude-sonnet-5-5' });
+    expect(config.models).toEqual({ fast: 'claude-haiku-5-5', strong: 'claude-sonnet-5-5', fallback: {} });
   });
 
   it('changes one field of one tier and keeps the rest', () => {
@@ -36,7 +36,7 @@ describe('config', () => {
 
   it('names the key path and the allowed values of a wrong value', () => {
     expect(problems('tiers:\n  minimal:\n    agents: { review: quick }\n')).toEqual([
-      'tiers.minimal.agents.review: "quick" is not allowed; allowed: "fast", "strong"',
+      'tiers.minimal.agents.review: "quick" is not allowed; allowed: "fast", "strong", "local"',
     ]);
   });
 

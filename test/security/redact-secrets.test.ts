@@ -118,4 +118,19 @@ describe('secretsFromEnv', () => {
       { name: 'RISKGATE_PROVIDER_LOCAL_BASE_URL password', value: 'hunter2' },
     ]);
   });
+
+  it("takes each declared provider's API key and the password inside its base URL", () => {
+    const secrets = secretsFromEnv({
+      RISKGATE_PROVIDERS: 'local,aws',
+      RISKGATE_PROVIDER_LOCAL_BASE_URL: 'http://user:vllm-pass-123@10.0.0.5:8000/v1',
+      RISKGATE_PROVIDER_LOCAL_API_KEY: 'local-key-456',
+      RISKGATE_PROVIDER_AWS_REGION: 'us-east-1',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-789',
+    });
+    expect(secrets.map((s) => [s.name, s.value]).sort()).toEqual([
+      ['AWS_SECRET_ACCESS_KEY', 'aws-secret-789'],
+      ['RISKGATE_PROVIDER_LOCAL_API_KEY', 'local-key-456'],
+      ['RISKGATE_PROVIDER_LOCAL_BASE_URL password', 'vllm-pass-123'],
+    ]);
+  });
 });

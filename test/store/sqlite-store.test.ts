@@ -129,7 +129,7 @@ describe('SQLite store file', () => {
     await store.close();
     const raw = openSqlite(databasePath());
     try {
-      expect(raw.prepare('SELECT version FROM store_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+      expect(raw.prepare('SELECT version FROM store_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
       expect(raw.pragma('user_version', { simple: true })).toBe(0);
       expect((raw.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n).toBeGreaterThan(0);
     } finally {

@@ -178,6 +178,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
           calls,
           paidCalls: calls,
           cachedCalls: 0,
+          localCalls: 0,
           usage: tokens,
           usd,
           strongUsd,
@@ -214,6 +215,23 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
           ['ok', 1, 1, 0],
           ['timed_out', 1, 1, 0],
         ]);
+      });
+
+      it('records which provider answered and whether it was a local model, and groups by provider', async () => {
+        const id = installation();
+        const at = epoch();
+        await store.recordCall(call({ installationId: id, at, model: 'claude-haiku-5-5', usd: 0.1 }));
+        await store.recordCall(call({ installationId: id, at, model: 'aws/us.anthropic.claude-sonnet-5-5-v1:0', provider: 'aws', usd: 0.2 }));
+        await store.recordCall(call({ installationId: id, at, model: 'local/qwen2.5-coder', provider: 'local', local: true, usd: 0 }));
+        await store.recordCall(call({ installationId: id, at, model: 'local/qwen2.5-coder', provider: 'local', local: true, outcome: 'cached' }));
+        const byProvider = await store.spend({ installationId: id, by: ['provider'] });
+        expect(byProvider.map((r) => [r.group.provider, r.paidCalls, r.localCalls])).toEqual([
+          ['anthropic', 1, 0],
+          ['aws', 1, 0],
+          ['local', 1, 1],
+        ]);
+        const [total] = await store.spend({ installationId: id, by: [] });
+        expect(total).toMatchObject({ calls: 4, paidCalls: 3, cachedCalls: 1, localCalls: 1 });
       });
 
       it('keeps a call recorded as it was sent (cancelled, its prompt) until its outcome replaces it, or drops it', async () => {
@@ -276,7 +294,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect(grouped!.group).toEqual({ installationId: String(id), repository: repo, author: 'bob', tier: 'full' });
         expect(await store.spend({ installationId: id, by: [] })).toHaveLength(1);
         expect(await store.spend({ installationId: installation(), by: [] })).toEqual([
-          { group: {}, calls: 0, paidCalls: 0, cachedCalls: 0, usage: usage(0, 0, 0, 0, 0), usd: 0, strongUsd: 0, savedUsd: 0, maxLatencyMs: 0 },
+          { group: {}, calls: 0, paidCalls: 0, cachedCalls: 0, localCalls: 0, usage: usage(0, 0, 0, 0, 0), usd: 0, strongUsd: 0, savedUsd: 0, maxLatencyMs: 0 },
         ]);
         expect(await store.spend({ installationId: installation(), by: ['day'] })).toEqual([]);
       });

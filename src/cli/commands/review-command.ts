@@ -2,8 +2,11 @@ import { basename, resolve } from 'node:path';
 import { openStore } from '../../store/open-store.js';
 import type { RiskgateStore } from '../../store/riskgate-store.js';
 import type { Severity } from '../../findings/finding.js';
-import { AnthropicModel } from '../../model/anthropic-model.js';
+import { ModelRouteError } from '../../model/fallback-model.js';
+import { openModelRouter } from '../../model/open-model-router.js';
+import { ProviderDeclarationError } from '../../model/provider-declaration.js';
 import type { Tier } from '../../plan/tier.js';
+import { withoutWeakerSilence } from '../../report/decide-gate.js';
 import { gateVerdict, type Verdict } from '../../report/gate-verdict.js';
 import { createCallLimiter } from '../../run/call-limiter.js';
 import { ledgerRecorder } from '../../run/record-call.js';
@@ -60,11 +63,18 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
     return 0;
   }
 
-  const apiKey = io.env.ANTHROPIC_API_KEY;
-  if (!apiKey) {
+  if (!io.env.ANTHROPIC_API_KEY?.trim() && !io.env.RISKGATE_PROVIDERS?.trim()) {
     throw new UsageError(
-      'review calls Anthropic\'s API and needs a key: set ANTHROPIC_API_KEY (a gateway goes in ANTHROPIC_BASE_URL), or add --dry-run to see the plan and its estimated cost without calling a model',
+      'review calls a model and needs a provider: set ANTHROPIC_API_KEY (a gateway goes in ANTHROPIC_BASE_URL) or declare providers in RISKGATE_PROVIDERS (docs/providers.md), or add --dry-run to see the plan and its estimated cost without calling a model',
     );
+  }
+  // Every wrong provider variable or unroutable model is named before any call is made.
+  let models;
+  try {
+    models = await openModelRouter(input.resolved.config.models, io.env, (message) => io.stderr.write(`riskgate: ${message}\n`));
+  } catch (error) {
+    if (error instanceof ProviderDeclarationError || error instanceof ModelRouteError) throw new UsageError(error.message);
+    throw error;
   }
   // One cache directory serves every repository the user reviews: each sees only its own answers.
   const store = options.noCache
@@ -75,15 +85,16 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
   let report;
   try {
     report = await reviewer.review(reviewInput, {
-      model: new AnthropicModel({ apiKey, ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}) }),
+      model: models.model,
       store,
       limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
       ...(ledger ? { recordCall: ledgerRecorder(ledger.store, identity) } : {}),
     });
   } finally {
-    await ledger?.store.close();
+    await Promise.all([ledger?.store.close(), models.close()]);
   }
-  const verdict = gateVerdict(report, options.failOn ?? input.resolved.config.gate.fail_on);
+  // A strong agent that a weaker fallback answered: its silence is not a pass.
+  const verdict = gateVerdict({ ...report, agents: withoutWeakerSilence(report.agents) }, options.failOn ?? input.resolved.config.gate.fail_on);
   if (options.json) {
     await writeLine(
       io.stdout,

@@ -101,6 +101,12 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE gate_runs ADD COLUMN IF NOT EXISTS quality text;
   `,
+  // 6 (issue 18, provider routing): which provider answered each call, and whether it was a local
+  // model (reports say "local" instead of dollars). Rows from before are Anthropic's, billed.
+  `
+  ALTER TABLE calls ADD COLUMN IF NOT EXISTS provider text NOT NULL DEFAULT 'anthropic';
+  ALTER TABLE calls ADD COLUMN IF NOT EXISTS local boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 /**

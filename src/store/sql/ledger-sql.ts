@@ -1,4 +1,5 @@
 import type { CallRecord, SpendDimension, SpendQuery, SpendRow } from '../ledger.js';
+import { parseModelRef } from '../../model/model-ref.js';
 import type { SqlParams } from './sql-params.js';
 
 const CALL_COLUMNS = [
@@ -22,6 +23,8 @@ const CALL_COLUMNS = [
   'strong_usd',
   'saved_usd',
   'latency_ms',
+  'provider',
+  'local',
 ] as const;
 
 /** The UTC date of an instant, YYYY-MM-DD: kept with each call so both engines group days alike. */
@@ -54,6 +57,9 @@ export function insertCallSql(call: CallRecord, params: SqlParams): string {
     call.savedUsd,
     // Latency is measured with performance.now(): whole milliseconds are plenty.
     Math.round(call.latencyMs),
+    call.provider ?? parseModelRef(call.model).provider,
+    // 0 or 1: SQLite binds no booleans, and PostgreSQL reads '1' and '0' as a boolean.
+    call.local === true ? 1 : 0,
   ];
   if (call.callId === undefined) return `INSERT INTO calls (${CALL_COLUMNS.join(', ')})\nVALUES (${values.map((value) => params.add(value)).join(', ')})`;
   return `INSERT INTO calls (${CALL_COLUMNS.join(', ')}, call_id)
@@ -69,6 +75,7 @@ const DIMENSION_COLUMNS: Record<SpendDimension, string> = {
   installationId: 'installation_id',
   repository: 'repository',
   agent: 'agent',
+  provider: 'provider',
   model: 'model',
   tier: 'tier',
   outcome: 'outcome',
@@ -94,6 +101,7 @@ export function spendSql(query: SpendQuery, params: SqlParams): string {
       'count(*) AS calls',
       "coalesce(sum(CASE WHEN outcome <> 'cached' THEN 1 ELSE 0 END), 0) AS paid_calls",
       "coalesce(sum(CASE WHEN outcome = 'cached' THEN 1 ELSE 0 END), 0) AS cached_calls",
+      "coalesce(sum(CASE WHEN outcome <> 'cached' AND local THEN 1 ELSE 0 END), 0) AS local_calls",
       'coalesce(sum(input_tokens), 0) AS input_tokens',
       'coalesce(sum(output_tokens), 0) AS output_tokens',
       'coalesce(sum(cache_write_5m_tokens), 0) AS cache_write_5m_tokens',
@@ -124,6 +132,7 @@ export function toSpendRow(row: SpendSqlRow, by: readonly SpendDimension[]): Spe
     calls: number('calls'),
     paidCalls: number('paid_calls'),
     cachedCalls: number('cached_calls'),
+    localCalls: number('local_calls'),
     usage: {
       inputTokens: number('input_tokens'),
       outputTokens: number('output_tokens'),

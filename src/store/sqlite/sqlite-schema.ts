@@ -97,6 +97,12 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE gate_runs ADD COLUMN quality TEXT;
   `,
+  // 6 (issue 18, provider routing): which provider answered each call, and whether it was a local
+  // model (reports say "local" instead of dollars). Rows from before are Anthropic's, billed.
+  `
+  ALTER TABLE calls ADD COLUMN provider TEXT NOT NULL DEFAULT 'anthropic';
+  ALTER TABLE calls ADD COLUMN local INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Brings the file's store tables to the current version; connections starting together take turns. */
