@@ -1,18 +1,18 @@
-import { AnthropicModel } from './anthropic-model.js';
+import { anthropicProvider } from './anthropic-model.js';
+import { bedrockProvider } from './bedrock-model.js';
+import { foundryProvider } from './foundry-model.js';
 import type { StructuredModel } from './model-port.js';
+import { openaiCompatibleProvider } from './openai-compatible-model.js';
 import type { ProviderFactory, ProviderSettings, ProviderType } from './provider-settings.js';
-
-// Anthropic's own API, as before providers existed: the declaration guarantees an API key.
-const anthropicProvider: ProviderFactory = (settings) =>
-  new AnthropicModel({ apiKey: settings.apiKey ?? '', ...(settings.baseURL ? { baseURL: settings.baseURL } : {}), ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}) });
+import { vertexProvider } from './vertex-model.js';
 
 /** One line per provider type; a type without a line is declared but not available in this build. */
 export const PROVIDER_REGISTRY: Partial<Record<ProviderType, ProviderFactory>> = {
   anthropic: anthropicProvider,
-  // bedrock: bedrockProvider, (src/model/bedrock-model.ts)
-  // vertex: vertexProvider, (src/model/vertex-model.ts)
-  // foundry: foundryProvider, (src/model/foundry-model.ts)
-  // 'openai-compatible': openaiCompatibleProvider, (src/model/openai-compatible-model.ts)
+  bedrock: bedrockProvider,
+  vertex: vertexProvider,
+  foundry: foundryProvider,
+  'openai-compatible': openaiCompatibleProvider,
 };
 
 /** A declared provider whose type this build cannot speak. */
