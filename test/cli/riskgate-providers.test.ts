@@ -7,6 +7,7 @@ import type { SpendSummary } from '../../src/spend/summarize-spend.js';
 import { scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { GitRepo } from '../support/git-repo.js';
+import { OpenAITestServer } from '../support/openai-server.js';
 import { lines } from '../support/make-diff.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -181,5 +182,39 @@ describe('riskgate review across providers', () => {
     expect(undeclared.code).toBe(2);
     expect(undeclared.stderr).toContain('models.fallback.strong[0]: "b/claude-sonnet-5-5" cannot be called: provider "b" is not declared in this environment (declared: a;');
     expect(serverA.requests).toHaveLength(0);
+  });
+
+  it('runs the minimal tier on a self-hosted OpenAI-compatible server declared as `local`, at $0', async () => {
+    const openai = await new OpenAITestServer({ apiKey: 'local-key-7', schemaSupport: 'ignored', usage: 'plain' }).start();
+    const spendDir = mkdtempSync(join(tmpdir(), 'riskgate-providers-openai-'));
+    const repo = repoWith(
+      ['models:', '  local: local/qwen2.5-coder', 'tiers:', '  minimal:', '    agents: { review: local }', ''].join('\n'),
+      (r) => r.write('README.md', 'Hello, local model.\n'),
+    );
+    repos.push(repo);
+    try {
+      const local = env({
+        RISKGATE_PROVIDERS: 'a,b,local',
+        RISKGATE_PROVIDER_LOCAL_TYPE: 'openai-compatible',
+        RISKGATE_PROVIDER_LOCAL_BASE_URL: openai.url,
+        RISKGATE_PROVIDER_LOCAL_API_KEY: 'local-key-7',
+        RISKGATE_DATA_DIR: spendDir,
+        ANTHROPIC_API_KEY: 'sk-ant-implicit-000',
+        ANTHROPIC_BASE_URL: serverB.url,
+      });
+      const run = await runCli(['review', '--json', '--no-cache'], { cwd: repo.dir, env: local });
+      const report = JSON.parse(run.stdout) as ReviewJson;
+      expect(report.tier).toBe('minimal');
+      expect(report.agents.find((a) => a.agent === 'review')).toMatchObject({ outcome: 'ok', provider: 'local', model: 'local/qwen2.5-coder', local: true });
+      expect(report.costUsd).toBe(0);
+      // The server ignored the schema and answered prose first: the adapter retried once with the error.
+      expect(openai.requests.map((r) => r.body.model)).toEqual(['qwen2.5-coder', 'qwen2.5-coder']);
+      expect(openai.requests.every((r) => r.headers.authorization === 'Bearer local-key-7')).toBe(true);
+      expect(serverA.requests).toHaveLength(0);
+      expect(run.stdout).not.toContain('local-key-7');
+    } finally {
+      await openai.stop();
+      rmSync(spendDir, { recursive: true, force: true });
+    }
   });
 });
