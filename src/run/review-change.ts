@@ -22,7 +22,7 @@ import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
-import type { ContextBlock } from './pack-context.js';
+import { packContext, type ContextBlock, type PackedContext } from './pack-context.js';
 import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
 import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
@@ -59,6 +59,7 @@ export interface ReviewPreparation {
   score: ScoreResult;
   plan: Plan;
   packed: PackedFiles;
+  context: PackedContext;
   /** Tokens of the cached prefix every agent is sent. */
   prefixTokens: number;
   injection: { attempted: boolean; findings: Finding[] };
@@ -68,6 +69,8 @@ export interface ReviewPreparation {
 export interface TierView {
   plan: Plan;
   packed: PackedFiles;
+  /** The context blocks shown beside the files, and those left out. */
+  context: PackedContext;
   prefix: string[];
 }
 
@@ -169,6 +172,11 @@ const addUsage = (a: Usage, b: Usage): Usage => ({
 // reason, "combined-merge-diff", and the punctuation fit in this many characters besides the path).
 const FILE_LIST_FRAME_CHARS = 200;
 const NOT_SHOWN_LINE_CHARS = 24;
+// The list of context left out (heading and fence), and per block its kind's heading; each kind
+// of context shown takes a heading, a note and a fence.
+const CONTEXT_LIST_FRAME_CHARS = 200;
+const CONTEXT_HEADING_CHARS = 60;
+const CONTEXT_SECTION_CHARS = 400;
 
 const skippedRun = (agent: AgentName, tier: Tier): AgentRun => ({
   agent,
@@ -195,21 +203,28 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = { ...DEFAULT_PRICES, ...config.prices };
 
-  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string) => {
+  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string, blocks: readonly ContextBlock[]) => {
     const fenceRun = (label: string, body: string) => fence(label, body, boundary);
-    const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun };
+    const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun, minConfidence: config.findings.min_confidence, exclude: config.findings.exclude };
     // The diff gets what the rest of the prefix leaves of the tier's budget: the instructions, the
-    // PR text (a description can run to 65,536 characters) and, at most, every path listed as not shown.
+    // PR text (a description can run to 65,536 characters) and, at most, every path listed as not
+    // shown and every context block listed as left out.
     const frameChars = buildCachedPrefix({ ...context, files: [], notReviewed: [] }).join('').length + FILE_LIST_FRAME_CHARS;
     const listChars = diff.files.reduce((n, f) => n + f.path.length + NOT_SHOWN_LINE_CHARS, 0);
-    const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars));
+    const leftOutChars = blocks.length > 0 ? CONTEXT_LIST_FRAME_CHARS + blocks.reduce((n, b) => n + b.label.length + NOT_SHOWN_LINE_CHARS + CONTEXT_HEADING_CHARS, 0) : 0;
+    const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars + leftOutChars));
+    // Files first: context goes in what they leave, so it is dropped before any file is.
     const packed = packFiles(ranked, diffBudget);
-    const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed });
-    return { packed, prefix };
+    const kinds = new Set(blocks.map((b) => b.kind)).size;
+    const contextBudget = Math.max(0, diffBudget - packed.tokens - tokensForChars(kinds * CONTEXT_SECTION_CHARS));
+    const packedContext = packContext(blocks, contextBudget);
+    const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed, context: packedContext.blocks, leftOut: packedContext.leftOut });
+    return { packed, context: packedContext, prefix };
   };
 
   const prepareChange = (input: Omit<ReviewInput, 'ceiling'>, boundary: string = randomBytes(8).toString('hex')): PreparedChange => {
     const { diff, text } = input;
+    const blocks = input.context ?? [];
     const injection = detectPromptInjection(diff, text);
     // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
     let score = scorer.scoreDiff(diff, text, injection.attempted ? 'full' : input.forced);
@@ -223,7 +238,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const byTier: WorstCase['byTier'] = [];
     for (const tier of TIERS.slice(0, tierRank(wanted) + 1).reverse()) {
       const plan = tier === wanted ? score.plan : scorer.planAt(diff, tier);
-      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
+      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks) };
       views[tier] = view;
       // The most the run may cost at this tier: every call at its output cap.
       const prefixTokens = tokensForChars(view.prefix.join('').length);
@@ -237,7 +252,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     if (!views.full) {
       // Raised to full as a forced tier raises it: the score's reasons stand, the raise is added.
       const plan = { ...scorer.planAt(diff, 'full'), reasons: [...score.plan.reasons, 'forced to full'] };
-      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
+      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks) };
     }
     return { diff, ...(text ? { text } : {}), boundary, injection, score, views, worstCase: { wanted, byTier } };
   };
@@ -261,7 +276,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const prefixTokens = tokensForChars(view.prefix.join('').length);
     const agents = costAgents(view.plan.agents, prefixTokens, Math.ceil(view.plan.maxOutputTokens * EXPECTED_OUTPUT_SHARE), prices);
     const plan: Plan = { ...view.plan, agents, contextTokens: prefixTokens, estimatedUsd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) };
-    return { score, plan, packed: view.packed, prefixTokens, injection: prepared.injection };
+    return { score, plan, packed: view.packed, context: view.context, prefixTokens, injection: prepared.injection };
   };
 
   const reviewPrepared = async (prepared: PreparedChange, ceiling: ReviewInput['ceiling'], deps: ReviewDependencies): Promise<ReviewReport> => {
