@@ -161,7 +161,7 @@ export async function reviewEvalCommits(options: EvalReviewOptions): Promise<Arm
       outerBudget: options.budget,
       ...(options.recorder ? { recordCall: options.recorder(arm, change.sha) } : {}),
     });
-    const runs = [...report.agents, ...(report.escalation.run ? [report.escalation.run] : [])].filter((r) => r.outcome !== 'skipped');
+    const runs = [...report.agents, ...(report.verification.run ? [report.verification.run] : [])].filter((r) => r.outcome !== 'skipped');
     const fromStore = answers.hits.reduce((sum, hit) => addUsage(sum, hit.usage), ZERO_USAGE);
     return {
       arm: arm.name,

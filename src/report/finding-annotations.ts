@@ -32,7 +32,8 @@ function clipBytes(text: string, maxBytes: number): string {
 export function findingNotes(f: Finding): string[] {
   const notes = [`confidence ${f.confidence.toFixed(2)}`];
   if (f.verification === 'confirmed') notes.push('confirmed by the strong model');
-  if (f.verification === 'unverified') notes.push('not re-checked: the strong model could not be asked');
+  if (f.verification === 'unverified') notes.push('not verified: the strong model could not be asked');
+  if (f.verification === 'unjudged') notes.push('not verified: the strong model answered but gave no verdict on it');
   if (f.deterministic) notes.push("riskgate's own check");
   if (f.carriedFrom) notes.push(`first reported on ${f.carriedFrom.slice(0, 7)}; stays until these lines change`);
   return notes;

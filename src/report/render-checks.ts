@@ -8,6 +8,7 @@ import type { AgentRun } from '../run/run-agents.js';
 import type { CheckConclusion } from './check-conclusion.js';
 import type { AgentCheck, GateDecision } from './decide-gate.js';
 import { UNREVIEWABLE_LEAD } from './gate-verdict.js';
+import { verificationLine } from './verification-line.js';
 import { codeSpan, escapeMarkdown } from './escape-markdown.js';
 import { annotationsFor, findingNotes, type CheckAnnotation } from './finding-annotations.js';
 import { fitCheckText, MAX_CHECK_TEXT_CHARS } from './fit-check-text.js';
@@ -156,7 +157,8 @@ function umbrellaTitle(report: ReviewReport, decision: GateDecision): string {
 }
 
 function renderUmbrella(report: ReviewReport, decision: GateDecision, context: RenderContext): RenderedCheck {
-  const escalation = report.escalation.run ? [agentRow(report.escalation.run, 're-check')] : [];
+  const verification = report.verification.run ? [agentRow(report.verification.run, 'verify')] : [];
+  const verified = verificationLine(report.verification);
   const carried = decision.findings.filter((f) => f.carriedFrom);
   const prText = decision.findings.filter((f) => f.path === PULL_REQUEST_TEXT);
   const summary = [
@@ -176,12 +178,13 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
     '| agent | outcome | model | tokens in / cache read / out | findings | cost |',
     '|---|---|---|---|---:|---:|',
     ...report.agents.map((run) => agentRow(run)),
-    ...escalation,
+    ...verification,
     `| **total** | | | ${formatTokens(usageTokens(report.usage))} | ${decision.findings.length} | **${formatUsd(report.usd)}** |`,
     '',
+    ...(verified ? [`Findings ${escapeMarkdown(verified)}.`, ''] : []),
     `Prompt cache hit ratio ${(report.cacheHitRatio * 100).toFixed(0)}%${report.savedUsd > 0 ? `; the result cache saved ${formatUsd(report.savedUsd)}` : ''}; ${(report.wallMs / 1000).toFixed(1)} s.`,
     ...report.agents.filter((r) => r.outcome !== 'ok' && r.outcome !== 'skipped').map((r) => `- ${r.agent}: ${OUTCOME_LABEL[r.outcome]}: ${escapeMarkdown(r.reason ?? '')}`),
-    ...[...report.agents.map((r) => [r.agent, r] as const), ...(report.escalation.run ? [['re-check', report.escalation.run] as const] : [])].flatMap(([label, r]) => {
+    ...[...report.agents.map((r) => [r.agent, r] as const), ...(report.verification.run ? [['verify', report.verification.run] as const] : [])].flatMap(([label, r]) => {
       const note = answerNote(r);
       return note ? [`- ${label}: ${escapeMarkdown(note)}`] : [];
     }),

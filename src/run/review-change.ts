@@ -23,7 +23,8 @@ import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
 import { packContext, type ContextBlock, type PackedContext } from './pack-context.js';
-import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
+import { MAX_VERIFY_CODE_CHARS, NO_VERIFICATION, verifyFindings, type VerificationResult } from './verify-findings.js';
+import type { EnclosingCode } from '../context/enclosing-code.js';
 import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
@@ -98,8 +99,8 @@ export interface ReviewReport {
   tierReasons: string[];
   /** One entry per agent riskgate knows, `skipped` when the tier does not call for it. */
   agents: AgentRun[];
-  /** The strong model's re-check of fast-model findings, when there was one. */
-  escalation: Omit<EscalationResult, 'findings'>;
+  /** The strong model's verification of the findings that could block or warn, when there was one. */
+  verification: Omit<VerificationResult, 'findings'>;
   /** What the gate reports: anchored, verified, quieted, deduplicated. */
   findings: Finding[];
   dropped: {
@@ -139,6 +140,8 @@ export interface ReviewDependencies {
   maxUsd?: number;
   /** A budget over many runs (an eval's `--max-usd`): every call is reserved in it too. */
   outerBudget?: RunBudget;
+  /** The code around a finding at the head, for its verification (git in the CLI, the contents API in the App). */
+  enclosing?: EnclosingCode;
 }
 
 export interface Reviewer {
@@ -243,9 +246,10 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       // The most the run may cost at this tier: every call at its output cap.
       const prefixTokens = tokensForChars(view.prefix.join('').length);
       const agents = costAgents(plan.agents, prefixTokens, plan.maxOutputTokens, prices);
-      // A fast model's blocker is re-checked by the strong model on the same prefix: one more call.
-      const verify = plan.agents.some((a) => a.modelClass === 'fast')
-        ? callCostUsd(prices[config.models.strong]!, { input: 0, cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens })
+      // The findings that could block or warn are verified by the strong model on the same prefix,
+      // with the code around them: one more call.
+      const verify = config.findings.verify !== 'off'
+        ? callCostUsd(prices[config.models.strong]!, { input: tokensForChars(MAX_VERIFY_CODE_CHARS), cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens })
         : 0;
       byTier.push({ tier, usd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) + verify });
     }
@@ -355,27 +359,33 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     }
 
     const anchored = anchorFindings(input.diff, runs.flatMap((r) => r.findings));
-    const fastAgents = new Set(runs.filter((r) => r.modelClass === 'fast').map((r) => r.agent));
-    const escalation = await escalateFindings(
+    const verification = await verifyFindings(
       anchored.findings,
-      fastAgents,
       prefix,
-      { minConfidence: config.findings.min_confidence, sensitive, strongModel: config.models.strong, fence: fenceRun, resultKey },
+      {
+        mode: config.findings.verify,
+        minConfidence: config.findings.min_confidence,
+        sensitive,
+        strongModel: config.models.strong,
+        fence: fenceRun,
+        resultKey,
+        ...(deps.enclosing ? { enclosing: deps.enclosing } : {}),
+      },
       runDeps,
     );
-    if (escalation.run) spent.push(escalation.run);
-    const quiet = quietFindings(escalation.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
+    if (verification.run) spent.push(verification.run);
+    const quiet = quietFindings(verification.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
 
     const planned = new Set(plan.agents.map((a) => a.agent));
     const agents: AgentRun[] = AGENTS.map((name: AgentName) => (planned.has(name) ? runs.find((r) => r.agent === name)! : skippedRun(name, plan.tier)));
     const usage = spent.reduce((sum, r) => addUsage(sum, r.usage), ZERO_USAGE);
-    const { findings: _findings, ...escalationSummary } = escalation;
+    const { findings: _findings, ...verificationSummary } = verification;
     return {
       score,
       tier: plan.tier,
       tierReasons: plan.reasons,
       agents,
-      escalation: escalationSummary,
+      verification: verificationSummary,
       findings: [...deterministic, ...quiet.findings],
       dropped: {
         unknownFile: anchored.dropped['unknown-file'],
@@ -383,7 +393,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
         belowConfidence: quiet.belowConfidence,
         overCap: Object.values(quiet.overCap).reduce((n, c) => n + (c ?? 0), 0),
         duplicates: quiet.duplicates,
-        rejectedOnCheck: escalation.rejected,
+        rejectedOnCheck: verification.rejected,
       },
       notReviewed: packed.notReviewed,
       injectionAttempted: injection.attempted || reported.length > 0,
@@ -409,7 +419,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       tier: score.plan.tier,
       tierReasons: score.plan.reasons,
       agents,
-      escalation: NO_ESCALATION,
+      verification: NO_VERIFICATION,
       findings: injection.findings,
       dropped: NO_DROPS,
       notReviewed: view.packed.notReviewed,

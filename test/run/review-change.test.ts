@@ -6,6 +6,8 @@ import { validateConfig } from '../../src/config/load-config.js';
 import { AnthropicModel } from '../../src/model/anthropic-model.js';
 import { decideGate } from '../../src/report/decide-gate.js';
 import { gateVerdict } from '../../src/report/gate-verdict.js';
+import { findingNotes } from '../../src/report/finding-annotations.js';
+import { verificationLine } from '../../src/report/verification-line.js';
 import { createCallLimiter } from '../../src/run/call-limiter.js';
 import { createReviewer, type ReviewDependencies } from '../../src/run/review-change.js';
 import { FileResultStore } from '../../src/store/file-result-store.js';
@@ -220,7 +222,7 @@ describe('findings', () => {
   });
 });
 
-describe('escalation to the strong model', () => {
+describe('verification by the strong model', () => {
   const blocker = { severity: 'blocker' as const, confidence: 0.9, path: 'src/report.ts', start_line: 7, end_line: 7, title: 'Null dereference of rows', explanation: 'rows may be undefined' };
 
   it('re-checks a fast model blocker on the strong model, which may confirm and regrade it', async () => {
@@ -231,7 +233,7 @@ describe('escalation to the strong model', () => {
     expect(verify[0]!.body.model).toBe('claude-sonnet-5-5');
     expect(JSON.stringify(verify[0]!.body.system)).toBe(JSON.stringify(requestsBy('review')[0]!.body.system));
     expect(report.findings).toEqual([expect.objectContaining({ title: blocker.title, severity: 'warning', confidence: 0.7, verification: 'confirmed' })]);
-    expect(report.escalation).toMatchObject({ checked: 1, confirmed: 1, rejected: 0 });
+    expect(report.verification).toMatchObject({ checked: 1, confirmed: 1, rejected: 0, unjudged: 0 });
     expect(gateVerdict(report).verdict).toBe('pass');
   });
 
@@ -246,7 +248,8 @@ describe('escalation to the strong model', () => {
     server.respond = scriptAgents({ review: answer([blocker]), verify: { status: 500 } });
     const report = await createReviewer(config()).review({ diff: DIFF, forced: 'minimal' }, deps());
     expect(report.findings).toEqual([expect.objectContaining({ title: blocker.title, severity: 'blocker', verification: 'unverified' })]);
-    expect(report.escalation.run?.outcome).toBe('failed');
+    expect(report.verification.run?.outcome).toBe('failed');
+    expect(report.verification).toMatchObject({ checked: 1, unverified: 1, unjudged: 0 });
     expect(gateVerdict(report).verdict).toBe('fail');
   });
 
@@ -266,11 +269,57 @@ describe('escalation to the strong model', () => {
     expect(report.dropped.belowConfidence).toBe(1);
   });
 
-  it('does not re-check findings of agents already on the strong model', async () => {
-    server.respond = scriptAgents({ review: answer([blocker]) });
+  it("verifies a strong model's blocker too, on the same prefix, and drops it when rejected", async () => {
+    server.respond = scriptAgents({ review: answer([blocker]), verify: verdicts({ index: 0, real: false }) });
     const report = await createReviewer(config()).review({ diff: DIFF, forced: 'full' }, deps());
+    expect(requestsBy('verify')).toHaveLength(1);
+    expect(JSON.stringify(requestsBy('verify')[0]!.body.system)).toBe(JSON.stringify(requestsBy('review')[0]!.body.system));
+    expect(report.findings).toEqual([]);
+    expect(report.verification).toMatchObject({ checked: 1, confirmed: 0, rejected: 1 });
+    expect(gateVerdict(report).verdict).toBe('pass');
+  });
+
+  it('verifies warnings from every agent in one call, with the code around each finding read at the head', async () => {
+    const warning = { ...blocker, severity: 'warning' as const, title: 'Rows are counted twice', start_line: 9, end_line: 9 };
+    server.respond = scriptAgents({ review: answer([blocker]), security: answer([warning]), verify: verdicts({ index: 0, real: true }, { index: 1, real: true, severity: 'warning' }) });
+    const asked: string[] = [];
+    const enclosing = async (path: string, ranges: ReadonlyArray<readonly [number, number]>) => {
+      asked.push(`${path}:${ranges.map((r) => r.join('-')).join(',')}`);
+      return '7 const rows = load();\n8 // HEAD-ONLY-MARKER';
+    };
+    const report = await createReviewer(config()).review({ diff: DIFF, forced: 'thorough' }, { ...deps(), enclosing });
+    expect(requestsBy('verify')).toHaveLength(1);
+    const sent = JSON.stringify(requestsBy('verify')[0]!.body.messages);
+    expect(sent).toContain('HEAD-ONLY-MARKER');
+    expect(sent).toContain('Rows are counted twice');
+    expect(asked).toEqual(['src/report.ts:7-7,9-9']);
+    expect(report.verification).toMatchObject({ checked: 2, confirmed: 2, rejected: 0 });
+    expect(report.findings.every((f) => f.verification === 'confirmed')).toBe(true);
+  });
+
+  it('shows a finding the verifier answered about but gave no verdict on as not judged, never as not asked', async () => {
+    server.respond = scriptAgents({ review: answer([blocker]), verify: verdicts() });
+    const report = await createReviewer(config()).review({ diff: DIFF, forced: 'minimal' }, deps());
+    expect(report.verification.run?.outcome).toBe('ok');
+    expect(report.verification).toMatchObject({ checked: 1, confirmed: 0, rejected: 0, unjudged: 1, unverified: 0 });
+    expect(report.findings).toEqual([expect.objectContaining({ title: blocker.title, severity: 'blocker', verification: 'unjudged' })]);
+    expect(findingNotes(report.findings[0]!)).toContain('not verified: the strong model answered but gave no verdict on it');
+    expect(verificationLine(report.verification)).toMatch(/^verified 1: 0 confirmed, 0 rejected, 1 not judged/);
+    expect(gateVerdict(report).verdict).toBe('fail');
+  });
+
+  it('findings.verify: blockers leaves warnings unchecked, off checks nothing', async () => {
+    const warning = { ...blocker, severity: 'warning' as const, title: 'Rows are counted twice' };
+    server.respond = scriptAgents({ review: answer([warning]) });
+    const blockersOnly = await createReviewer(config({ findings: { verify: 'blockers' } })).review({ diff: DIFF, forced: 'minimal' }, deps());
     expect(requestsBy('verify')).toHaveLength(0);
-    expect(report.findings[0]!.verification).toBeUndefined();
+    expect(blockersOnly.findings[0]!.verification).toBeUndefined();
+    server.reset();
+    server.respond = scriptAgents({ review: answer([blocker]) });
+    const off = await createReviewer(config({ findings: { verify: 'off' } })).review({ diff: DIFF, forced: 'minimal' }, deps());
+    expect(requestsBy('verify')).toHaveLength(0);
+    expect(off.findings[0]).toMatchObject({ severity: 'blocker' });
+    expect(off.verification.checked).toBe(0);
   });
 });
 
@@ -304,7 +353,8 @@ describe('result cache', () => {
     server.respond = scriptAgents({ review: answer([{ severity: 'warning', confidence: 0.9, path: 'src/report.ts', start_line: 2, end_line: 2, title: 'Leaks a handle', explanation: 'x' }]) });
     const text = { title: 'Add the report', body: 'Writes the weekly report.' };
     const first = await reviewer.review({ diff: DIFF, text, forced: 'standard' }, deps(store));
-    expect(server.requests).toHaveLength(3);
+    // Three agents and the verification of the warning.
+    expect(server.requests).toHaveLength(4);
     const boundaryOf = (i: number) => /boundary="([0-9a-f]+)"/.exec(promptOf(server.requests[i]!.body))![1];
     const firstBoundary = boundaryOf(0);
 
@@ -320,14 +370,14 @@ describe('result cache', () => {
     // An edited description is another prompt: the model reads it, so its answer may differ.
     server.requests.length = 0;
     await reviewer.review({ diff: DIFF, text: { ...text, body: 'Writes the weekly report. Reviewed already.' }, forced: 'standard' }, deps(store));
-    expect(server.requests).toHaveLength(3);
+    expect(server.requests).toHaveLength(4);
     // Each run fences with a boundary of its own; the re-run above was a hit all the same.
     expect(boundaryOf(0)).not.toBe(firstBoundary);
 
     server.requests.length = 0;
     const changed = parse(makeDiff({ path: 'src/report.ts', added: lines(61, 'const r') }));
     await reviewer.review({ diff: changed, text, forced: 'standard' }, deps(store));
-    expect(server.requests).toHaveLength(3);
+    expect(server.requests).toHaveLength(4);
   });
 
   it('treats a corrupt cache entry as a miss', async () => {
@@ -416,7 +466,7 @@ describe('large diffs', () => {
     expect(packed.tokens).toBeLessThanOrEqual(6_000);
 
     // A long description takes its share of the budget: less of the diff is shown, the prefix stays within it.
-    const wordy = reviewer.prepare({ diff: big, text: { title: 'Tokens', body: 'Why this change. '.repeat(750) } });
+    const wordy = reviewer.prepare({ diff: big, text: { title: 'Tokens', body: 'Why this change. '.repeat(650) } });
     expect(wordy.prefixTokens).toBeLessThanOrEqual(6_000);
     expect(wordy.packed.files.map((f) => f.file.path)).toEqual(['src/auth/token.ts']);
     expect(wordy.packed.notReviewed).toEqual(expect.arrayContaining([{ path: 'docs/notes.md', reason: 'over-budget' }]));

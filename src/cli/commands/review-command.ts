@@ -96,7 +96,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
           tierReasons: report.tierReasons,
           findings: report.findings,
           agents: report.agents.map(({ findings, ...run }) => ({ ...run, findings: findings.length })),
-          escalation: report.escalation,
+          verification: report.verification,
           notReviewed: report.notReviewed,
           dropped: report.dropped,
           injectionAttempted: report.injectionAttempted,
