@@ -1,6 +1,6 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { stripHiddenMarkup } from '../agents/fence-untrusted.js';
-import { tokensForChars } from '../plan/estimate-cost.js';
+import { CHARS_PER_TOKEN, tokensForChars } from '../plan/estimate-cost.js';
 import type { ContextBlock } from '../run/pack-context.js';
 
 /** Where a repository keeps its instructions for reviewers and coding agents, the first found wins. */
@@ -8,7 +8,7 @@ export const GUIDELINE_FILES = ['AGENTS.md', 'CLAUDE.md', 'REVIEW.md', '.github/
 
 /** About 2,000 tokens: enough for a page of rules, too little to crowd out the diff. */
 export const MAX_GUIDELINE_TOKENS = 2_000;
-const MAX_GUIDELINE_CHARS = MAX_GUIDELINE_TOKENS * 4;
+const MAX_GUIDELINE_CHARS = Math.floor(MAX_GUIDELINE_TOKENS * CHARS_PER_TOKEN);
 
 /** Packed before the other context: it is short, and it says what matters in this repository. */
 export const GUIDELINES_PRIORITY = 100;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES, type Finding } from '../findings/finding.js';
+import { SEVERITIES, severityRank, type Finding } from '../findings/finding.js';
 import { ZERO_USAGE, type AnswerReader } from '../model/model-port.js';
 import { tokensForChars } from '../plan/estimate-cost.js';
 import type { VerifyMode } from '../config/config-schema.js';
@@ -204,7 +204,9 @@ ${codeSection}`;
       return;
     }
     result.confirmed++;
-    result.findings.push({ ...finding, severity: verdict.severity, confidence: verdict.confidence, verification: 'confirmed' });
+    // A check may lower a finding's severity, never raise it: it judges the claim it was shown.
+    const severity = severityRank(verdict.severity) < severityRank(finding.severity) ? verdict.severity : finding.severity;
+    result.findings.push({ ...finding, severity, confidence: verdict.confidence, verification: 'confirmed' });
   });
   return result;
 }

@@ -1,4 +1,7 @@
 import { basename, resolve } from 'node:path';
+import { enclosingFromFiles } from '../../context/enclosing-code.js';
+import { gitFileReader } from '../../context/git-file-reader.js';
+import { readGuidelines } from '../../context/read-guidelines.js';
 import { openStore } from '../../store/open-store.js';
 import type { RiskgateStore } from '../../store/riskgate-store.js';
 import type { Severity } from '../../findings/finding.js';
@@ -48,7 +51,12 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
   const input = await readChangeInput(io, options);
   const reviewer = createReviewer(input.resolved.config, input.model?.model, input.attributes);
   const diff = reviewer.parse(input.diffText);
-  const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}) };
+  const config = input.resolved.config;
+  // The repository's guidelines from the base revision (a change cannot rewrite its own rules);
+  // a diff given as a file has no base to read them at, so only `review.instructions` counts.
+  const git = input.git;
+  const guidelines = await readGuidelines(config, git ? gitFileReader(git.root, git.base) : async () => undefined, git ? `the base (${git.base.slice(0, 7)})` : 'the base');
+  const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}), ...(guidelines ? { context: [guidelines] } : {}) };
 
   if (options.dryRun) {
     const prep = reviewer.prepare(reviewInput);
@@ -78,6 +86,8 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
       model: new AnthropicModel({ apiKey, ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}) }),
       store,
       limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
+      // The verifier reads the code around each finding as it is at the head.
+      ...(git ? { enclosing: enclosingFromFiles(gitFileReader(git.root, git.head)) } : {}),
       ...(ledger ? { recordCall: ledgerRecorder(ledger.store, identity) } : {}),
     });
   } finally {
