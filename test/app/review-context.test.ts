@@ -13,7 +13,7 @@ import { answer, roleOf, scriptAgents, verdicts } from '../support/agent-script.
 import { AnthropicTestServer, promptOf } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, HEAD_SHA, PR, REPO, SQL_BLOCKER, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
-import type { addedFile } from '../support/webhooks.js';
+import { addedFile } from '../support/webhooks.js';
 
 // The gate the App and the Action run, against the local GitHub and Messages API servers: the
 // repository's guidelines come from the base through the contents API, and the verifier reads the
@@ -50,12 +50,12 @@ afterEach(async () => {
   await store.close();
 });
 
-async function gate(files: Array<ReturnType<typeof addedFile>>): Promise<Extract<GateOutcome, { status: 'completed' }>> {
-  github.setPull(REPO, { number: PR, headSha: HEAD_SHA, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' } });
+async function gate(files: Array<ReturnType<typeof addedFile>>, headSha = HEAD_SHA, previousHeadSha?: string): Promise<Extract<GateOutcome, { status: 'completed' }>> {
+  github.setPull(REPO, { number: PR, headSha, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' } });
   github.setPullFiles(REPO, PR, files);
   const port = octokitGitHub(new Octokit({ auth: github.createInstallationToken(), baseUrl: github.url }), { id: APP_ID });
   const outcome = await gatePullRequest(
-    { pull: { owner, repo, pullNumber: PR }, expectedHeadSha: HEAD_SHA, explicit: true },
+    { pull: { owner, repo, pullNumber: PR }, expectedHeadSha: headSha, explicit: true, ...(previousHeadSha ? { previousHeadSha } : {}) },
     {
       github: port,
       checks: checkRunSink(port),
@@ -118,5 +118,31 @@ describe('the App gate: context read through the contents API', () => {
     expect(outcome.report.verification).toMatchObject({ checked: 1, confirmed: 0, rejected: 1 });
     const umbrella = github.checkRuns(REPO).filter((c) => c.name === 'riskgate').at(-1)!;
     expect(umbrella.output.summary).toContain('Findings verified 1: 0 confirmed, 1 rejected.');
+  });
+
+  it('shows the blockers still open from an earlier head under "Already reported", and not on a rerun of the head that found them', async () => {
+    anthropic.respond = scriptAgents({ security: answer([SQL_BLOCKER]), verify: verdicts({ index: 0, real: true }) });
+    await gate([AUTH_FILE]);
+    for (const prompt of agentPrompts()) expect(prompt).not.toContain('## Already reported');
+    // A rerun of the same head is sent the same prompt (its blockers are its own): every answer comes from the result cache.
+    anthropic.reset();
+    anthropic.respond = scriptAgents({});
+    const rerun = await gate([AUTH_FILE]);
+    expect(anthropic.requests).toHaveLength(0);
+    expect(rerun.report.agents.filter((a) => a.outcome === 'ok').every((a) => a.fromCache)).toBe(true);
+
+    // A new head that leaves the blocker's lines as they were.
+    const next = 'b'.repeat(40);
+    anthropic.reset();
+    anthropic.respond = scriptAgents({});
+    const outcome = await gate([AUTH_FILE, addedFile('README.md', ['# Login'])], next, HEAD_SHA);
+    expect(agentPrompts().length).toBeGreaterThan(0);
+    for (const prompt of agentPrompts()) {
+      const at = prompt.indexOf('## Already reported');
+      expect(at).toBeGreaterThan(0);
+      expect(prompt.slice(at)).toMatch(new RegExp(`<untrusted findings boundary="[0-9a-f]+">\n- blocker \\(security\\) in src/auth/login\\.ts, first reported on ${HEAD_SHA.slice(0, 7)}: SQL injection`));
+    }
+    // Still in the verdict, carried: the models need not find it again.
+    expect(outcome.decision.findings).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'SQL injection', carriedFrom: HEAD_SHA })]));
   });
 });
