@@ -78,6 +78,8 @@ export function formatPreparation(prep: ReviewPreparation, label: string, config
     `  prompt: ${prep.packed.files.length} file(s) shown, ${thousands(prep.prefixTokens)} tokens in the shared cached prefix`,
   ];
   if (prep.packed.notReviewed.length > 0) out.push(`  not shown: ${prep.packed.notReviewed.map((f) => `${f.path} (${f.reason})`).join(', ')}`);
+  if (prep.context.blocks.length > 0) out.push(`  context shown: ${prep.context.blocks.map((b) => `${b.label} (${thousands(b.tokens)} tokens)`).join(', ')}`);
+  if (prep.context.leftOut.length > 0) out.push(`  context left out: ${prep.context.leftOut.map((c) => `${c.label} (${c.reason})`).join(', ')}`);
   if (prep.injection.attempted) out.push('  content addressed to the reviewing model was found: the full tier runs');
   out.push('No model was called.');
   return out.join('\n');

@@ -1,4 +1,4 @@
-import { GIT_DIFF_CONFIG, GIT_DIFF_FLAGS } from '../git/read-git-diff.js';
+import { GIT_DIFF_CONFIG, GIT_DIFF_FLAGS, GIT_PATCH_FLAGS } from '../git/read-git-diff.js';
 import { streamGitText } from '../history/stream-git.js';
 
 // `riskgate eval` needs the diff of thousands of commits, each as `riskgate score <commit>` would
@@ -9,6 +9,7 @@ import { streamGitText } from '../history/stream-git.js';
 const RS = '\x1e';
 
 export const COMMIT_DIFF_FLAGS = [
+  ...GIT_PATCH_FLAGS,
   ...GIT_DIFF_FLAGS,
   // log.showRoot=false would hide a root commit's diff.
   '--root',

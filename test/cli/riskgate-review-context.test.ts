@@ -97,6 +97,12 @@ describe('riskgate review: what the models receive', () => {
     expect(guidelines).not.toContain('PR-RULE');
   });
 
+  it('--dry-run names the context shown', async () => {
+    const run = await runCli(['review', `${base}..${head}`, '--dry-run'], { cwd: repo.dir, env: { ANTHROPIC_API_KEY: '' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`context shown: AGENTS\\.md at the base \\(${base.slice(0, 7)}\\) \\(\\d+ tokens\\)`));
+  });
+
   it('review.guidelines: false shows none', async () => {
     repo.write('off.yml', 'review:\n  guidelines: false\n');
     server.respond = scriptAgents({});

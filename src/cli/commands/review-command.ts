@@ -61,7 +61,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
   if (options.dryRun) {
     const prep = reviewer.prepare(reviewInput);
     if (options.json) {
-      await writeLine(io.stdout, JSON.stringify({ score: prep.score.score, tier: prep.plan.tier, reasons: prep.plan.reasons, plan: prep.plan, filesShown: prep.packed.files.map((f) => f.file.path), notReviewed: prep.packed.notReviewed, prefixTokens: prep.prefixTokens, estimatedUsd: prep.plan.estimatedUsd }, null, 2));
+      await writeLine(io.stdout, JSON.stringify({ score: prep.score.score, tier: prep.plan.tier, reasons: prep.plan.reasons, plan: prep.plan, filesShown: prep.packed.files.map((f) => f.file.path), notReviewed: prep.packed.notReviewed, context: { shown: prep.context.blocks.map((b) => ({ kind: b.kind, label: b.label, tokens: b.tokens })), leftOut: prep.context.leftOut }, prefixTokens: prep.prefixTokens, estimatedUsd: prep.plan.estimatedUsd }, null, 2));
     } else {
       await writeLine(io.stdout, formatPreparation(prep, input.label, input.resolved.source));
     }
