@@ -71,7 +71,7 @@ async function push(repo: string, installationId: number, headSha: string, befor
 }
 
 describe('the result cache is scoped to the installation and repository', () => {
-  it("an answer from the attacker's repository is not reused in the victim's; a rebase in the victim's costs nothing", async () => {
+  it("an answer from the attacker's repository is not reused in the victim's; a rebase in the victim's with a blocker open asks again, showing it", async () => {
     const attacker = 'mallory/payments';
     const victim = 'victim/payments';
     for (const repo of [attacker, victim]) {
@@ -104,6 +104,8 @@ describe('the result cache is scoped to the installation and repository', () => 
     expect(rebased.conclusion).toBe('failure');
 
     // A new description is a new prompt: asked again.
+    anthropic.reset();
+    anthropic.respond = scriptAgents({});
     seedHead(victim, SHA.c, [AUTH_FILE], { body: 'Adds a login function. Reviewed by the security team.' });
     await push(victim, 22, SHA.c, SHA.b);
     await completedUmbrella(victim, SHA.c);
