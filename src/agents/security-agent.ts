@@ -19,7 +19,7 @@ function leadsOf({ factors }: AgentBrief): string {
 /** Security: what an attacker could use. */
 export const securityAgent: Agent = {
   name: 'security',
-  promptVersion: 1,
+  promptVersion: 2,
   brief: (input) => {
     const leads = leadsOf(input);
     return `Your role: the security reviewer.

@@ -1,3 +1,4 @@
+import { verificationLine } from '../report/verification-line.js';
 import { findingNotes } from '../report/finding-annotations.js';
 import { UNREVIEWABLE_LEAD, type GateVerdict } from '../report/gate-verdict.js';
 import type { ReviewPreparation, ReviewReport } from '../run/review-change.js';
@@ -43,7 +44,8 @@ export function formatReview(report: ReviewReport, verdict: GateVerdict, label: 
     }
   }
   out.push('', 'Agents:', ...report.agents.map((run) => agentLine(run)));
-  if (report.escalation.run) out.push(`  re-check of ${report.escalation.checked} fast-model finding(s) on ${report.escalation.run.model}: ${report.escalation.confirmed} confirmed, ${report.escalation.rejected} rejected, ${report.escalation.unverified} unverified`, agentLine(report.escalation.run, '(verify)'));
+  const verified = verificationLine(report.verification);
+  if (verified && report.verification.run) out.push(`  ${verified} (${report.verification.run.model})`, agentLine(report.verification.run, '(verify)'));
   if (report.notReviewed.length > 0) {
     out.push('', `Not shown to the models (${report.notReviewed.length}): ${report.notReviewed.slice(0, 20).map((f) => `${f.path} (${f.reason})`).join(', ')}${report.notReviewed.length > 20 ? ', ...' : ''}`);
   }
@@ -77,6 +79,8 @@ export function formatPreparation(prep: ReviewPreparation, label: string, config
     `  prompt: ${prep.packed.files.length} file(s) shown, ${thousands(prep.prefixTokens)} tokens in the shared cached prefix`,
   ];
   if (prep.packed.notReviewed.length > 0) out.push(`  not shown: ${prep.packed.notReviewed.map((f) => `${f.path} (${f.reason})`).join(', ')}`);
+  if (prep.context.blocks.length > 0) out.push(`  context shown: ${prep.context.blocks.map((b) => `${b.label} (${thousands(b.tokens)} tokens)`).join(', ')}`);
+  if (prep.context.leftOut.length > 0) out.push(`  context left out: ${prep.context.leftOut.map((c) => `${c.label} (${c.reason})`).join(', ')}`);
   if (prep.injection.attempted) out.push('  content addressed to the reviewing model was found: the full tier runs');
   out.push('No model was called.');
   return out.join('\n');

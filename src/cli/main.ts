@@ -69,7 +69,8 @@ Options:
                     recorded under (default: the origin remote)
   --commits N       eval findings: N bug-introducing and N clean commits (default 25)
   --seed S          eval findings: the sample's seed (default 1)
-  --arms A,B        eval findings: the arms, of routed, fast, strong (default all three)
+  --arms A,B        eval findings: the arms, of routed, fast, strong (default all three), and
+                    bare, guidelines, verification (each addition alone, on request)
   --max-usd X       eval findings: the most all arms together may spend, checked before each
                     call (default 5)
   --debug           print stack traces on errors

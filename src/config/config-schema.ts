@@ -25,6 +25,15 @@ const regexSource = z.string().min(1).superRefine((source, ctx) => {
   }
 });
 
+/** Which findings the strong model checks before they are reported (src/run/verify-findings.ts). */
+export const VERIFY_MODES = ['all', 'blockers', 'off'] as const;
+export type VerifyMode = (typeof VERIFY_MODES)[number];
+// `findings.exclude` goes into every prompt: bounded so a config cannot crowd out the diff.
+const MAX_EXCLUSIONS = 20;
+const MAX_EXCLUSION_CHARS = 300;
+// `review.instructions` is capped again in tokens when packed (src/context/read-guidelines.ts).
+const MAX_INSTRUCTIONS_CHARS = 20_000;
+
 export const FIX_WHEN = ['keyword', 'issue', 'keyword-or-issue', 'keyword-and-issue'] as const;
 export const DEFAULT_FIX_PATTERNS = [
   '\\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix(?:es)?)?|defects?|hotfix(?:es)?|regressions?|crash(?:es|ed)?|npe)\\b',
@@ -185,6 +194,19 @@ export const configSchema = z.strictObject({
       min_confidence: z.number().min(0).max(1).default(0.6),
       /** At most this many findings per agent, the most severe and confident first. */
       max_per_agent: positiveInt.default(8),
+      /** The strong model checks every blocker and warning (`all`), only blockers, or nothing before they are reported. */
+      verify: z.enum(VERIFY_MODES).default('all'),
+      /** Kinds of findings never to report, added to the prompts' built-in exclusion list. */
+      exclude: z.array(z.string().min(1).max(MAX_EXCLUSION_CHARS)).max(MAX_EXCLUSIONS).default([]),
+    })
+    .prefault({}),
+  /** What the agents are told about the repository (issue 16). */
+  review: z
+    .strictObject({
+      /** The repository's review guidelines, in place of AGENTS.md, CLAUDE.md, REVIEW.md or .github/copilot-instructions.md. */
+      instructions: z.string().min(1).max(MAX_INSTRUCTIONS_CHARS).optional(),
+      /** Show the agents the repository's guidelines, read at the base branch. */
+      guidelines: z.boolean().default(true),
     })
     .prefault({}),
   run: z

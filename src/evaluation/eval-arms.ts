@@ -1,4 +1,5 @@
 import type { RiskgateConfig } from '../config/config-schema.js';
+import type { ContextBlock } from '../run/pack-context.js';
 import { TIERS, type ModelClass, type Tier } from '../plan/tier.js';
 
 /**
@@ -17,17 +18,34 @@ export interface EvalArm {
    * class's model; absent: as the config says.
    */
   model?: ModelClass;
-  // Context switches (what the models are shown) come here as further optional fields, applied in
-  // armConfig or where the change is prepared.
+  /**
+   * What the arm changes in the config besides the model: context shown, verification. The
+   * context a change gathered is then filtered by that config (armContext).
+   */
+  configure?: (config: RiskgateConfig) => RiskgateConfig;
+  /** Not run unless `--arms` names it (the additions of issue 16, measured one at a time). */
+  optIn?: boolean;
 }
+
+// The additions measured one at a time: each arm is the routed review with one addition and
+// none of the others, so that its effect is its own.
+const withAdditions = (config: RiskgateConfig, on: { guidelines: boolean; verify: boolean }): RiskgateConfig => ({
+  ...config,
+  review: { ...config.review, guidelines: on.guidelines },
+  findings: { ...config.findings, verify: on.verify ? 'all' : 'off' },
+});
 
 export const EVAL_ARMS: readonly EvalArm[] = [
   { name: 'routed', summary: 'as deployed: the score picks the tier, the tier its agents and models' },
   { name: 'fast', summary: 'every change at the full tier (all agents, its token budget and output cap), every call on the fast model', tier: 'full', model: 'fast' },
   { name: 'strong', summary: 'every change at the full tier (all agents, its token budget and output cap), every call on the strong model', tier: 'full', model: 'strong' },
+  { name: 'bare', summary: 'as routed, with no added context and no verification: the baseline of the arms below', optIn: true, configure: (c) => withAdditions(c, { guidelines: false, verify: false }) },
+  { name: 'guidelines', summary: "as routed, with the repository's review guidelines read at the parent, and no verification", optIn: true, configure: (c) => withAdditions(c, { guidelines: true, verify: false }) },
+  { name: 'verification', summary: 'as routed, every blocker and warning verified by the strong model with the code around it, and no guidelines', optIn: true, configure: (c) => withAdditions(c, { guidelines: false, verify: true }) },
 ];
 
-export const DEFAULT_ARMS = EVAL_ARMS.map((arm) => arm.name);
+/** What `--arms` runs when not given: the arms that are not opt-in. */
+export const DEFAULT_ARMS = EVAL_ARMS.filter((arm) => !arm.optIn).map((arm) => arm.name);
 
 /** `--arms a,b`: the arms named, in the registry's order; unknown or repeated names are refused with what is allowed. */
 export function pickArms(names: readonly string[]): { arms: EvalArm[] } | { unknown: string[] } {
@@ -36,8 +54,9 @@ export function pickArms(names: readonly string[]): { arms: EvalArm[] } | { unkn
   return { arms: EVAL_ARMS.filter((arm) => names.includes(arm.name)) };
 }
 
-/** The config an arm's reviews run with: the user's, with the arm's model override applied. */
-export function armConfig(config: RiskgateConfig, arm: EvalArm): RiskgateConfig {
+/** The config an arm's reviews run with: the user's, with the arm's changes and model override applied. */
+export function armConfig(user: RiskgateConfig, arm: EvalArm): RiskgateConfig {
+  const config = arm.configure ? arm.configure(user) : user;
   if (!arm.model) return config;
   const model = config.models[arm.model] ?? config.models.strong;
   const tiers = { ...config.tiers };
@@ -47,4 +66,12 @@ export function armConfig(config: RiskgateConfig, arm: EvalArm): RiskgateConfig 
   }
   // Both classes name the one model, so the re-check of a fast agent's blocker goes there too.
   return { ...config, tiers, models: { ...config.models, fast: model, strong: model } };
+}
+
+/** The context a change gathered, as far as an arm's config shows it (one line per kind of context). */
+export function armContext(config: RiskgateConfig, blocks: readonly ContextBlock[]): ContextBlock[] {
+  return blocks.filter((block) => {
+    if (block.kind === 'guidelines') return config.review.guidelines;
+    return true;
+  });
 }

@@ -14,7 +14,9 @@ import type { AgentRun } from '../run/run-agents.js';
 import type { RunBudget } from '../run/run-budget.js';
 import type { ResultStore, StoredResult } from '../store/result-store.js';
 import { scopedResultStore } from '../store/scoped-result-store.js';
-import { armConfig, type EvalArm } from './eval-arms.js';
+import { armConfig, armContext, type EvalArm } from './eval-arms.js';
+import type { EnclosingCode } from '../context/enclosing-code.js';
+import type { ContextBlock } from '../run/pack-context.js';
 
 /** One sampled commit, read at itself: its diff against its parent, its own message as the PR text. */
 export interface EvalChange {
@@ -24,6 +26,10 @@ export interface EvalChange {
   text: UntrustedText;
   /** The root .gitattributes at the commit's parent, as a gate on that change reads the base's. */
   attributes: GitAttributes;
+  /** Context gathered for the change (guidelines at the parent); each arm shows what its config asks for. */
+  context?: ContextBlock[];
+  /** The code around a finding at the commit, for verification. */
+  enclosing?: EnclosingCode;
 }
 
 /** What one arm made of one commit. */
@@ -150,18 +156,21 @@ export async function reviewEvalCommits(options: EvalReviewOptions): Promise<Arm
 
   const reviewOne = async (change: EvalChange, arm: EvalArm): Promise<ArmReview> => {
     if (options.budget.limited) return notRun(arm, change.sha);
-    const reviewer = cachedReviewer(armConfig(options.config, arm), undefined, change.attributes);
+    const config = armConfig(options.config, arm);
+    const reviewer = cachedReviewer(config, undefined, change.attributes);
     const diff = reviewer.parse(change.diffText);
-    const prepared = reviewer.prepareChange({ diff, text: change.text, ...(arm.tier ? { forced: arm.tier } : {}) });
+    const context = armContext(config, change.context ?? []);
+    const prepared = reviewer.prepareChange({ diff, text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...(context.length > 0 ? { context } : {}) });
     const answers = watched(scopedResultStore(options.store, evalResultScope(options.scope, arm, change.sha)));
     const report = await reviewer.reviewPrepared(prepared, undefined, {
       model: options.model,
       store: answers.store,
       limiter: options.limiter,
       outerBudget: options.budget,
+      ...(change.enclosing ? { enclosing: change.enclosing } : {}),
       ...(options.recorder ? { recordCall: options.recorder(arm, change.sha) } : {}),
     });
-    const runs = [...report.agents, ...(report.escalation.run ? [report.escalation.run] : [])].filter((r) => r.outcome !== 'skipped');
+    const runs = [...report.agents, ...(report.verification.run ? [report.verification.run] : [])].filter((r) => r.outcome !== 'skipped');
     const fromStore = answers.hits.reduce((sum, hit) => addUsage(sum, hit.usage), ZERO_USAGE);
     return {
       arm: arm.name,

@@ -1,4 +1,4 @@
-import { GIT_DIFF_FLAGS } from '../git/read-git-diff.js';
+import { GIT_DIFF_CONFIG, GIT_DIFF_FLAGS, GIT_PATCH_FLAGS } from '../git/read-git-diff.js';
 import { streamGitText } from '../history/stream-git.js';
 
 // `riskgate eval` needs the diff of thousands of commits, each as `riskgate score <commit>` would
@@ -9,9 +9,8 @@ import { streamGitText } from '../history/stream-git.js';
 const RS = '\x1e';
 
 export const COMMIT_DIFF_FLAGS = [
+  ...GIT_PATCH_FLAGS,
   ...GIT_DIFF_FLAGS,
-  // diff.context would change the hunks' context (and so the plan's token estimate).
-  '--unified=3',
   // log.showRoot=false would hide a root commit's diff.
   '--root',
   // log.showSignature would print gpg's lines into the diff.
@@ -20,7 +19,7 @@ export const COMMIT_DIFF_FLAGS = [
 
 /** `git log` arguments: exactly the commits given on stdin, in that order, each with its patch against its first parent. */
 export function commitDiffLogArgs(): string[] {
-  return ['log', '--no-walk=unsorted', '--stdin', '-p', ...COMMIT_DIFF_FLAGS, `--format=${RS}%H`, '--'];
+  return [...GIT_DIFF_CONFIG, 'log', '--no-walk=unsorted', '--stdin', '-p', ...COMMIT_DIFF_FLAGS, `--format=${RS}%H`, '--'];
 }
 
 export interface CommitDiff {

@@ -4,6 +4,10 @@ import type { AgentName } from '../plan/tier.js';
 export const SEVERITIES = ['blocker', 'warning', 'note'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** What kind of problem a finding is: a fixed list, so reports and evaluations can group by it. */
+export const FINDING_CATEGORIES = ['correctness', 'security', 'error-handling', 'concurrency', 'resource-leak', 'performance', 'compatibility', 'data-loss', 'testing', 'other'] as const;
+export type FindingCategory = (typeof FINDING_CATEGORIES)[number];
+
 export function severityRank(severity: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(severity);
 }
@@ -12,6 +16,8 @@ export function severityRank(severity: Severity): number {
 export interface Finding {
   agent: AgentName;
   severity: Severity;
+  /** What kind of problem; `other` when the model named none it knows. */
+  category?: FindingCategory;
   /** 0 to 1: how sure the agent is. */
   confidence: number;
   path: string;
@@ -20,8 +26,11 @@ export interface Finding {
   title: string;
   explanation: string;
   suggestedFix?: string;
-  /** Set when the strong model re-checked a fast model's finding; `unverified` when it could not. */
-  verification?: 'confirmed' | 'unverified';
+  /**
+   * The strong model's check of the finding: `confirmed`; `unverified` when it could not be asked
+   * (an outage, the budget); `unjudged` when it answered but gave no verdict on this finding.
+   */
+  verification?: 'confirmed' | 'unverified' | 'unjudged';
   /** Found by riskgate's own checks rather than a model (hidden characters, injection attempts). */
   deterministic?: boolean;
   /** An unresolved blocker first reported on this earlier head SHA, still on unchanged code. */
@@ -32,18 +41,20 @@ export interface Finding {
 export const PULL_REQUEST_TEXT = '(pull request text)';
 
 // What a model must answer: the schema is sent as the structured-output format and the answer is
-// validated against it. Limits keep one answer from flooding a check run.
+// validated against it. Limits keep one answer from flooding a check run. The explanation comes
+// before severity and confidence: a model writes in this order and judges better after reasoning.
 export const modelFindingsSchema = z.object({
   findings: z
     .array(
       z.object({
-        severity: z.enum(SEVERITIES),
-        confidence: z.number().min(0).max(1),
+        category: z.enum(FINDING_CATEGORIES),
         path: z.string().min(1).max(1000),
         start_line: z.number().int().positive(),
         end_line: z.number().int().positive(),
         title: z.string().min(1).max(200),
         explanation: z.string().max(4000),
+        severity: z.enum(SEVERITIES),
+        confidence: z.number().min(0).max(1),
         suggested_fix: z.string().max(4000).optional(),
       }),
     )
@@ -63,6 +74,7 @@ export function toFindings(agent: AgentName, answer: ModelFindings): Finding[] {
   return answer.findings.map((f) => ({
     agent,
     severity: f.severity,
+    category: f.category,
     confidence: f.confidence,
     path: f.path,
     startLine: Math.min(f.start_line, f.end_line),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnswerReading } from '../model/model-port.js';
-import { SEVERITIES, severityRank, type ModelFindings } from './finding.js';
+import { FINDING_CATEGORIES, SEVERITIES, severityRank, type ModelFindings } from './finding.js';
 
 // The bounds of modelFindingsSchema, which the API does not hold the model to: an answer past
 // them is read item by item, so one long title or a 51st finding never costs the valid ones.
@@ -15,6 +15,8 @@ const LISTED_PROBLEMS = 10;
 // can anchor); lengths are cut and a confidence outside 0..1 is clamped, with a note. A path has
 // no upper bound here: it must name a changed file anyway, and a long path is the author's choice.
 const findingItem = z.object({
+  // A missing or unknown category costs nothing: the finding is filed under `other`.
+  category: z.enum(FINDING_CATEGORIES).catch('other'),
   severity: z.enum(SEVERITIES),
   confidence: z.number(),
   path: z.string().min(1),

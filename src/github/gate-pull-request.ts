@@ -32,6 +32,10 @@ import { scopedResultStore } from '../store/scoped-result-store.js';
 import type { CheckSink } from './check-sink.js';
 import type { GitHubPort, PullRequest, PullRequestRef } from './github-port.js';
 import { readBaseAttributes } from './read-base-attributes.js';
+import { enclosingFromFiles } from '../context/enclosing-code.js';
+import { openBlockersContext } from '../context/open-blockers-context.js';
+import { readGuidelines } from '../context/read-guidelines.js';
+import type { ContextBlock } from '../run/pack-context.js';
 import { readBaseModel } from './read-base-model.js';
 import { readPreviousState } from './read-previous-state.js';
 
@@ -173,9 +177,19 @@ export async function gatePullRequest(request: GateRequest, services: GateServic
   if (base.status === 'invalid') log.warn(`PR #${pull.number}: ${base.warning}`);
   // Which files are vendored or generated, also from the base: a path alone earns nothing.
   const attributes = await readBaseAttributes(github, request.pull, pull);
+  // The repository's review guidelines, also from the base: a PR cannot rewrite its own rules. Not
+  // being able to read them costs the models some context, never the gate.
+  const guidelines = await readGuidelines(loaded.config, (path) => github.readFile(request.pull, path, pull.baseSha), `${pull.baseRef} (${short(pull.baseSha)})`).catch((error: unknown) => {
+    log.warn(`PR #${pull.number}: the repository's review guidelines could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  // What earlier heads left open, so the models do not report it again.
+  // Only those first reported on another head: a rerun of this head is shown what its first run was.
+  const openBlockers = previous ? openBlockersContext(previous.openBlockers.filter((b) => !pull.headSha.startsWith(b.since))) : undefined;
   return runGate(request, services, {
     pull,
     attributes,
+    context: [...(guidelines ? [guidelines] : []), ...(openBlockers ? [openBlockers] : [])],
     config: withOverrides(loaded.config, services.overrides),
     configSource: loaded.source,
     previous,
@@ -195,6 +209,8 @@ interface GateContext {
   modelWarning?: string;
   /** The linguist lines of the base branch's .gitattributes. */
   attributes: GitAttributes;
+  /** Context for the models beside the diff: the base's guidelines, the open blockers. */
+  context: ContextBlock[];
 }
 
 /** Who the run's calls are charged to in the ledger and the budgets. */
@@ -250,6 +266,7 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
       ...(pull.changedFiles !== undefined ? { changedFiles: pull.changedFiles } : {}),
       text: { title: pull.title, body: pull.body },
       ...(forced ? { forced } : {}),
+      ...(context.context.length > 0 ? { context: context.context } : {}),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -304,6 +321,8 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
             model: services.model,
             store: scopedResultStore(services.store, resultScopeOf(identity, durable)),
             limiter: services.limiter,
+            // The verifier reads the code around each finding at the head, through the contents API.
+            enclosing: enclosingFromFiles((path) => github.readFile(request.pull, path, pull.headSha)),
             ...(services.signal ? { signal: services.signal } : {}),
             ...(recordCall ? { recordCall } : {}),
             ...(budget?.maxUsd !== undefined ? { maxUsd: budget.maxUsd } : {}),

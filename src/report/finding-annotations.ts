@@ -29,14 +29,14 @@ function clipBytes(text: string, maxBytes: number): string {
 }
 
 /**
- * What a reader should know about how sure a finding is and where it came from. `recheckAnswered`:
- * the strong model's re-check ran and answered, so a finding it left unverified was not ruled on,
- * rather than never asked about.
+ * What a reader should know about how sure a finding is and where it came from: a finding the
+ * verifier answered about without a verdict (`unjudged`) is said apart from one it was never asked about.
  */
-export function findingNotes(f: Finding, recheckAnswered = false): string[] {
+export function findingNotes(f: Finding): string[] {
   const notes = [`confidence ${f.confidence.toFixed(2)}`];
   if (f.verification === 'confirmed') notes.push('confirmed by the strong model');
-  if (f.verification === 'unverified') notes.push(recheckAnswered ? 'not re-checked: the re-check did not rule on it' : 'not re-checked: the strong model could not be asked');
+  if (f.verification === 'unverified') notes.push('not verified: the strong model could not be asked');
+  if (f.verification === 'unjudged') notes.push('not verified: the strong model answered but gave no verdict on it');
   if (f.deterministic) notes.push("riskgate's own check");
   if (f.carriedFrom) notes.push(`first reported on ${f.carriedFrom.slice(0, 7)}; stays until these lines change`);
   return notes;
@@ -50,7 +50,7 @@ const lines = (text: string) => showHidden(text.replace(/\r\n?|[\u0085\u2028\u20
  * Annotations are plain text in GitHub's UI (no Markdown, no HTML, no links), so they are not
  * Markdown-escaped; hidden and control characters are still shown as code points.
  */
-export function toAnnotation(f: Finding, recheckAnswered = false): CheckAnnotation {
+export function toAnnotation(f: Finding): CheckAnnotation {
   const fix = f.suggestedFix ? `\n\nSuggested fix:\n${f.suggestedFix}` : '';
   return {
     path: f.path,
@@ -58,11 +58,11 @@ export function toAnnotation(f: Finding, recheckAnswered = false): CheckAnnotati
     end_line: f.endLine,
     annotation_level: LEVEL[f.severity],
     title: clip(oneLine(`${f.carriedFrom ? 'Still open: ' : ''}${f.title}`), MAX_ANNOTATION_TITLE_CHARS),
-    message: clipBytes(lines(`${f.explanation}${fix}\n\n(${[`${f.agent} agent`, ...findingNotes(f, recheckAnswered)].join('; ')})`), MAX_ANNOTATION_MESSAGE_BYTES),
+    message: clipBytes(lines(`${f.explanation}${fix}\n\n(${[`${f.agent} agent`, ...findingNotes(f)].join('; ')})`), MAX_ANNOTATION_MESSAGE_BYTES),
   };
 }
 
 /** Findings that point at a file line; the others (the PR's text) go in the summary only. */
-export function annotationsFor(findings: readonly Finding[], recheckAnswered = false): CheckAnnotation[] {
-  return findings.filter((f) => f.path !== PULL_REQUEST_TEXT).map((f) => toAnnotation(f, recheckAnswered));
+export function annotationsFor(findings: readonly Finding[]): CheckAnnotation[] {
+  return findings.filter((f) => f.path !== PULL_REQUEST_TEXT).map((f) => toAnnotation(f));
 }

@@ -10,6 +10,7 @@ import type { AgentRun } from '../run/run-agents.js';
 import type { CheckConclusion } from './check-conclusion.js';
 import type { AgentCheck, GateDecision } from './decide-gate.js';
 import { UNREVIEWABLE_LEAD } from './gate-verdict.js';
+import { verificationLine } from './verification-line.js';
 import { codeSpan, escapeMarkdown } from './escape-markdown.js';
 import { annotationsFor, findingNotes, type CheckAnnotation } from './finding-annotations.js';
 import { fitCheckText, MAX_CHECK_TEXT_CHARS } from './fit-check-text.js';
@@ -112,14 +113,13 @@ function where(f: Finding, context: Pick<RenderContext, 'repository' | 'headSha'
 /** What the umbrella and the agent checks need to say about findings. */
 interface FindingView {
   context: Pick<RenderContext, 'repository' | 'headSha'>;
-  recheckAnswered: boolean;
   /** Other agents that raised the same problem, by the finding reported. */
   alsoRaisedBy: Map<Finding, AgentName[]>;
 }
 
 function findingLine(f: Finding, view: FindingView): string {
   const also = view.alsoRaisedBy.get(f);
-  const notes = [`${f.agent} agent`, ...(also ? [`also raised by ${also.join(' and ')}`] : []), ...findingNotes(f, view.recheckAnswered)];
+  const notes = [`${f.agent} agent`, ...(also ? [`also raised by ${also.join(' and ')}`] : []), ...findingNotes(f)];
   return `- **${f.severity}** ${where(f, view.context)}: ${escapeMarkdown(f.title)} _(${escapeMarkdown(notes.join('; '))})_`;
 }
 
@@ -141,7 +141,7 @@ function countLine(findings: readonly Finding[]): string {
 }
 
 /** Every run that spent or could have spent: the agents and the strong model's re-check. */
-const runsOf = (report: ReviewReport): AgentRun[] => [...report.agents, ...(report.escalation.run ? [report.escalation.run] : [])];
+const runsOf = (report: ReviewReport): AgentRun[] => [...report.agents, ...(report.verification.run ? [report.verification.run] : [])];
 
 /** A call was sent (paid or cut off): not skipped, not refused before sending, not a cache hit. */
 const called = (run: AgentRun) => !run.fromCache && run.outcome !== 'skipped' && run.outcome !== 'unavailable' && (usageTokens(run.usage) > 0 || run.usd > 0);
@@ -182,18 +182,12 @@ function agentRow(check: AgentCheck | undefined, run: AgentRun, label: string = 
   return `| ${label} | ${outcome} | ${run.model ? codeSpan(run.model) : '–'} | ${tokens} | ${findings} | ${cost} |`;
 }
 
-/** What the strong model's re-check did, in the words its result allows. */
-function recheckLine(report: ReviewReport): string[] {
-  const e = report.escalation;
-  const checked = e.checked ?? 0;
-  const unverified = e.unverified ?? 0;
-  if (!e.run) return unverified > 0 ? [`Re-check: ${plural(unverified, 'fast-model blocker')} kept as reported: the strong model could not be asked.`] : [];
-  const on = e.run.model ? ` on ${codeSpan(e.run.model)}` : '';
-  if (e.run.outcome === 'ok') {
-    const left = unverified > 0 ? `, ${unverified} not ruled on (kept as reported)` : '';
-    return [`Re-check${on}${e.run.fromCache ? ' (result cache)' : ''}: ${plural(checked, 'fast-model finding')} checked: ${e.confirmed ?? 0} confirmed, ${e.rejected ?? 0} rejected${left}.`];
-  }
-  return [`Re-check${on}: ${OUTCOME_LABEL[e.run.outcome]}${e.run.reason ? ` (${escapeMarkdown(e.run.reason)})` : ''}; ${plural(unverified, 'finding')} kept as reported without it.`];
+/** What the strong model's verification did, in the words its result allows. */
+function verifiedLine(report: ReviewReport): string[] {
+  const line = verificationLine(report.verification);
+  if (!line) return [];
+  const on = report.verification.run?.model ? ` on ${codeSpan(report.verification.run.model)}` : '';
+  return [`Verification${on}: ${escapeMarkdown(line)}.`];
 }
 
 function factorsTable(report: ReviewReport): string[] {
@@ -263,7 +257,7 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
   const checkOf = new Map(decision.agents.map((a) => [a.agent, a]));
   const prText = decision.findings.filter((f) => f.path === PULL_REQUEST_TEXT);
   const troubles = report.agents.filter((r) => r.outcome !== 'ok' && r.outcome !== 'skipped').map((r) => `- ${r.agent}: ${OUTCOME_LABEL[r.outcome]}: ${escapeMarkdown(r.reason ?? '')}`);
-  const notes = [...report.agents.map((r) => [r.agent, r] as const), ...(report.escalation.run ? [['re-check', report.escalation.run] as const] : [])].flatMap(([label, r]) => {
+  const notes = [...report.agents.map((r) => [r.agent, r] as const), ...(report.verification.run ? [['verify', report.verification.run] as const] : [])].flatMap(([label, r]) => {
     const note = answerNote(r);
     return note ? [`- ${label}: ${escapeMarkdown(note)}`] : [];
   });
@@ -298,10 +292,10 @@ function renderUmbrella(report: ReviewReport, decision: GateDecision, context: R
     '| agent | outcome | model | tokens in / cache read / out | findings | cost |',
     '|---|---|---|---|---:|---:|',
     ...report.agents.map((run) => agentRow(checkOf.get(run.agent), run)),
-    ...(report.escalation.run ? [agentRow(undefined, report.escalation.run, 're-check')] : []),
+    ...(report.verification.run ? [agentRow(undefined, report.verification.run, 'verify')] : []),
     `| **total** | | | ${formatTokens(usageTokens(report.usage))} | ${decision.findings.length} | **${formatUsd(report.usd)}** |`,
     '',
-    ...recheckLine(report),
+    ...verifiedLine(report),
     `Prompt cache hit ratio ${(report.cacheHitRatio * 100).toFixed(0)}%${report.savedUsd > 0 ? `; the result cache saved ${formatUsd(report.savedUsd)}` : ''}; ${(report.wallMs / 1000).toFixed(1)} s.`,
     ...(troubles.length > 0 || notes.length > 0 ? ['', ...troubles, ...notes] : []),
     '',
@@ -367,7 +361,7 @@ function renderAgent(check: AgentCheck, report: ReviewReport, context: RenderCon
     title: agentTitle(check),
     summary: fitCheckText(summary),
     // Merged findings are annotated once, on the check that reports them.
-    annotations: annotationsFor(bySeverity(check.findings), view.recheckAnswered),
+    annotations: annotationsFor(bySeverity(check.findings)),
     actions: [],
   };
 }
@@ -382,7 +376,7 @@ export function renderChecks(report: ReviewReport, decision: GateDecision, conte
       alsoRaisedBy.set(into, agents);
     }
   }
-  const view: FindingView = { context, recheckAnswered: report.escalation.run?.outcome === 'ok', alsoRaisedBy };
+  const view: FindingView = { context, alsoRaisedBy };
   return {
     umbrella: renderUmbrella(report, decision, context, view),
     agents: decision.agents.map((check) => renderAgent(check, report, context, view)),

@@ -6,6 +6,7 @@ import type { GitAttributes } from '../diff/match-git-attributes.js';
 import type { Tier } from '../plan/tier.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import { cachedReviewer } from './cached-reviewer.js';
+import type { ContextBlock } from './pack-context.js';
 import type { PreparedChange } from './review-change.js';
 
 /** What preparing a pull request's change takes: plain data, so it can cross to a worker thread. */
@@ -21,6 +22,8 @@ export interface PreparationRequest {
   changedFiles?: number;
   text?: UntrustedText;
   forced?: Tier;
+  /** Context for the models beside the diff (guidelines, open blockers): plain data too. */
+  context?: ContextBlock[];
 }
 
 /**
@@ -57,7 +60,7 @@ export function prepareChangeNow(request: PreparationRequest): PreparedChange {
   holdForTest();
   const reviewer = cachedReviewer(request.config, request.model, request.attributes);
   const diff = reviewer.fromPullFiles(request.rows, request.changedFiles);
-  return reviewer.prepareChange({ diff, ...(request.text ? { text: request.text } : {}), ...(request.forced ? { forced: request.forced } : {}) });
+  return reviewer.prepareChange({ diff, ...(request.text ? { text: request.text } : {}), ...(request.forced ? { forced: request.forced } : {}), ...(request.context ? { context: request.context } : {}) });
 }
 
 /**

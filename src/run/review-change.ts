@@ -22,8 +22,9 @@ import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
-import type { ContextBlock } from './pack-context.js';
-import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
+import { packContext, type ContextBlock, type PackedContext } from './pack-context.js';
+import { MAX_VERIFY_CODE_CHARS, NO_VERIFICATION, verifyFindings, type VerificationResult } from './verify-findings.js';
+import type { EnclosingCode } from '../context/enclosing-code.js';
 import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
@@ -59,6 +60,7 @@ export interface ReviewPreparation {
   score: ScoreResult;
   plan: Plan;
   packed: PackedFiles;
+  context: PackedContext;
   /** Tokens of the cached prefix every agent is sent. */
   prefixTokens: number;
   injection: { attempted: boolean; findings: Finding[] };
@@ -68,6 +70,8 @@ export interface ReviewPreparation {
 export interface TierView {
   plan: Plan;
   packed: PackedFiles;
+  /** The context blocks shown beside the files, and those left out. */
+  context: PackedContext;
   prefix: string[];
 }
 
@@ -95,8 +99,8 @@ export interface ReviewReport {
   tierReasons: string[];
   /** One entry per agent riskgate knows, `skipped` when the tier does not call for it. */
   agents: AgentRun[];
-  /** The strong model's re-check of fast-model findings, when there was one. */
-  escalation: Omit<EscalationResult, 'findings'>;
+  /** The strong model's verification of the findings that could block or warn, when there was one. */
+  verification: Omit<VerificationResult, 'findings'>;
   /** What the gate reports: anchored, verified, quieted, deduplicated. */
   findings: Finding[];
   dropped: {
@@ -136,6 +140,8 @@ export interface ReviewDependencies {
   maxUsd?: number;
   /** A budget over many runs (an eval's `--max-usd`): every call is reserved in it too. */
   outerBudget?: RunBudget;
+  /** The code around a finding at the head, for its verification (git in the CLI, the contents API in the App). */
+  enclosing?: EnclosingCode;
 }
 
 export interface Reviewer {
@@ -169,6 +175,11 @@ const addUsage = (a: Usage, b: Usage): Usage => ({
 // reason, "combined-merge-diff", and the punctuation fit in this many characters besides the path).
 const FILE_LIST_FRAME_CHARS = 200;
 const NOT_SHOWN_LINE_CHARS = 24;
+// The list of context left out (heading and fence), and per block its kind's heading; each kind
+// of context shown takes a heading, a note and a fence.
+const CONTEXT_LIST_FRAME_CHARS = 200;
+const CONTEXT_HEADING_CHARS = 60;
+const CONTEXT_SECTION_CHARS = 400;
 
 const skippedRun = (agent: AgentName, tier: Tier): AgentRun => ({
   agent,
@@ -195,21 +206,28 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = modelPrices(config);
 
-  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string) => {
+  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string, blocks: readonly ContextBlock[]) => {
     const fenceRun = (label: string, body: string) => fence(label, body, boundary);
-    const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun };
+    const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun, minConfidence: config.findings.min_confidence, exclude: config.findings.exclude };
     // The diff gets what the rest of the prefix leaves of the tier's budget: the instructions, the
-    // PR text (a description can run to 65,536 characters) and, at most, every path listed as not shown.
+    // PR text (a description can run to 65,536 characters) and, at most, every path listed as not
+    // shown and every context block listed as left out.
     const frameChars = buildCachedPrefix({ ...context, files: [], notReviewed: [] }).join('').length + FILE_LIST_FRAME_CHARS;
     const listChars = diff.files.reduce((n, f) => n + f.path.length + NOT_SHOWN_LINE_CHARS, 0);
-    const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars));
+    const leftOutChars = blocks.length > 0 ? CONTEXT_LIST_FRAME_CHARS + blocks.reduce((n, b) => n + b.label.length + NOT_SHOWN_LINE_CHARS + CONTEXT_HEADING_CHARS, 0) : 0;
+    const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars + leftOutChars));
+    // Files first: context goes in what they leave, so it is dropped before any file is.
     const packed = packFiles(ranked, diffBudget);
-    const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed });
-    return { packed, prefix };
+    const kinds = new Set(blocks.map((b) => b.kind)).size;
+    const contextBudget = Math.max(0, diffBudget - packed.tokens - tokensForChars(kinds * CONTEXT_SECTION_CHARS));
+    const packedContext = packContext(blocks, contextBudget);
+    const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed, context: packedContext.blocks, leftOut: packedContext.leftOut });
+    return { packed, context: packedContext, prefix };
   };
 
   const prepareChange = (input: Omit<ReviewInput, 'ceiling'>, boundary: string = randomBytes(8).toString('hex')): PreparedChange => {
     const { diff, text } = input;
+    const blocks = input.context ?? [];
     const injection = detectPromptInjection(diff, text);
     // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
     let score = scorer.scoreDiff(diff, text, injection.attempted ? 'full' : input.forced);
@@ -223,21 +241,22 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const byTier: WorstCase['byTier'] = [];
     for (const tier of TIERS.slice(0, tierRank(wanted) + 1).reverse()) {
       const plan = tier === wanted ? score.plan : scorer.planAt(diff, tier);
-      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
+      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks) };
       views[tier] = view;
       // The most the run may cost at this tier: every call at its output cap.
       const prefixTokens = tokensForChars(view.prefix.join('').length);
       const agents = costAgents(plan.agents, prefixTokens, plan.maxOutputTokens, prices);
-      // A fast model's blocker is re-checked by the strong model on the same prefix: one more call.
-      const verify = plan.agents.some((a) => a.modelClass === 'fast')
-        ? callCostUsd(prices[config.models.strong]!, { input: 0, cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens })
+      // The findings that could block or warn are verified by the strong model on the same prefix,
+      // with the code around them: one more call.
+      const verify = config.findings.verify !== 'off'
+        ? callCostUsd(prices[config.models.strong]!, { input: tokensForChars(MAX_VERIFY_CODE_CHARS), cacheWrite: prefixTokens, cacheRead: 0, output: plan.maxOutputTokens })
         : 0;
       byTier.push({ tier, usd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) + verify });
     }
     if (!views.full) {
       // Raised to full as a forced tier raises it: the score's reasons stand, the raise is added.
       const plan = { ...scorer.planAt(diff, 'full'), reasons: [...score.plan.reasons, 'forced to full'] };
-      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
+      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks) };
     }
     return { diff, ...(text ? { text } : {}), boundary, injection, score, views, worstCase: { wanted, byTier } };
   };
@@ -261,7 +280,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const prefixTokens = tokensForChars(view.prefix.join('').length);
     const agents = costAgents(view.plan.agents, prefixTokens, Math.ceil(view.plan.maxOutputTokens * EXPECTED_OUTPUT_SHARE), prices);
     const plan: Plan = { ...view.plan, agents, contextTokens: prefixTokens, estimatedUsd: agents.reduce((sum, a) => sum + a.estimatedUsd, 0) };
-    return { score, plan, packed: view.packed, prefixTokens, injection: prepared.injection };
+    return { score, plan, packed: view.packed, context: view.context, prefixTokens, injection: prepared.injection };
   };
 
   const reviewPrepared = async (prepared: PreparedChange, ceiling: ReviewInput['ceiling'], deps: ReviewDependencies): Promise<ReviewReport> => {
@@ -340,27 +359,33 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     }
 
     const anchored = anchorFindings(input.diff, runs.flatMap((r) => r.findings));
-    const fastAgents = new Set(runs.filter((r) => r.modelClass === 'fast').map((r) => r.agent));
-    const escalation = await escalateFindings(
+    const verification = await verifyFindings(
       anchored.findings,
-      fastAgents,
       prefix,
-      { minConfidence: config.findings.min_confidence, sensitive, strongModel: config.models.strong, fence: fenceRun, resultKey },
+      {
+        mode: config.findings.verify,
+        minConfidence: config.findings.min_confidence,
+        sensitive,
+        strongModel: config.models.strong,
+        fence: fenceRun,
+        resultKey,
+        ...(deps.enclosing ? { enclosing: deps.enclosing } : {}),
+      },
       runDeps,
     );
-    if (escalation.run) spent.push(escalation.run);
-    const quiet = quietFindings(escalation.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
+    if (verification.run) spent.push(verification.run);
+    const quiet = quietFindings(verification.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
 
     const planned = new Set(plan.agents.map((a) => a.agent));
     const agents: AgentRun[] = AGENTS.map((name: AgentName) => (planned.has(name) ? runs.find((r) => r.agent === name)! : skippedRun(name, plan.tier)));
     const usage = spent.reduce((sum, r) => addUsage(sum, r.usage), ZERO_USAGE);
-    const { findings: _findings, ...escalationSummary } = escalation;
+    const { findings: _findings, ...verificationSummary } = verification;
     return {
       score,
       tier: plan.tier,
       tierReasons: plan.reasons,
       agents,
-      escalation: escalationSummary,
+      verification: verificationSummary,
       findings: [...deterministic, ...quiet.findings],
       dropped: {
         unknownFile: anchored.dropped['unknown-file'],
@@ -368,7 +393,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
         belowConfidence: quiet.belowConfidence,
         overCap: Object.values(quiet.overCap).reduce((n, c) => n + (c ?? 0), 0),
         duplicates: quiet.duplicates,
-        rejectedOnCheck: escalation.rejected,
+        rejectedOnCheck: verification.rejected,
       },
       notReviewed: packed.notReviewed,
       injectionAttempted: injection.attempted || reported.length > 0,
@@ -394,7 +419,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       tier: score.plan.tier,
       tierReasons: score.plan.reasons,
       agents,
-      escalation: NO_ESCALATION,
+      verification: NO_VERIFICATION,
       findings: injection.findings,
       dropped: NO_DROPS,
       notReviewed: view.packed.notReviewed,

@@ -7,19 +7,19 @@ import type { RunQuality } from './gate-runs.js';
 const FAILED_OUTCOMES: ReadonlySet<string> = new Set(['failed', 'unavailable', 'unreviewable']);
 
 /** What a finished run records of how it went: counted from the same decision the checks show. */
-export function runQualityOf(report: Pick<ReviewReport, 'agents' | 'escalation' | 'budgetLimited' | 'budgetLowered'>, decision: Pick<GateDecision, 'findings' | 'verdict'>): RunQuality {
+export function runQualityOf(report: Pick<ReviewReport, 'agents' | 'verification' | 'budgetLimited' | 'budgetLowered'>, decision: Pick<GateDecision, 'findings' | 'verdict'>): RunQuality {
   const findings = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const finding of decision.findings) findings[finding.severity]++;
   // The verifier's own call counts like any agent's.
-  const runs = report.escalation.run ? [...report.agents, report.escalation.run] : report.agents;
+  const runs = report.verification.run ? [...report.agents, report.verification.run] : report.agents;
   return {
     findings,
     verdict: decision.verdict.verdict,
     agentFailures: runs.filter((run) => FAILED_OUTCOMES.has(run.outcome)).length,
     timeouts: runs.filter((run) => run.outcome === 'timed_out').length,
     budgetStop: report.budgetLimited || report.budgetLowered !== undefined || runs.some((run) => run.outcome === 'budget_limited'),
-    checked: report.escalation.checked,
-    verified: report.escalation.confirmed,
-    rejected: report.escalation.rejected,
+    checked: report.verification.checked,
+    verified: report.verification.confirmed,
+    rejected: report.verification.rejected,
   };
 }

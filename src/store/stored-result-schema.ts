@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGENTS } from '../plan/tier.js';
-import { SEVERITIES } from '../findings/finding.js';
+import { FINDING_CATEGORIES, SEVERITIES } from '../findings/finding.js';
 import type { StoredResult } from './result-store.js';
 
 const count = z.number().int().nonnegative();
@@ -14,6 +14,7 @@ export const storedResultSchema = z.object({
     z.object({
       agent: z.enum(AGENTS),
       severity: z.enum(SEVERITIES),
+      category: z.enum(FINDING_CATEGORIES).optional(),
       confidence: z.number().min(0).max(1),
       path: z.string(),
       startLine: count,

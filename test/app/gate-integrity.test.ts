@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stateKeyFromEnv } from '../../src/app/state-key.js';
 import { decodeGateState, encodeGateState, readGateState } from '../../src/report/gate-state.js';
 import { answer, roleOf, scriptAgents } from '../support/agent-script.js';
-import { AnthropicTestServer } from '../support/anthropic-server.js';
+import { AnthropicTestServer, promptOf } from '../support/anthropic-server.js';
 import { APP_PRIVATE_KEY, APP_SECRET, startAppProcess, type AppProcess, waitForApp } from '../support/app-process.js';
 import { AUTH_FILE, BASE_SHA, FOUND_SQL, STANDARD_CONFIG } from '../support/example-pull.js';
 import { startGitHubServer, type GitHubServer, type SeedPullFile } from '../support/github-server.js';
@@ -71,7 +71,7 @@ async function push(repo: string, installationId: number, headSha: string, befor
 }
 
 describe('the result cache is scoped to the installation and repository', () => {
-  it("an answer from the attacker's repository is not reused in the victim's; a rebase in the victim's costs nothing", async () => {
+  it("an answer from the attacker's repository is not reused in the victim's; a rebase in the victim's with a blocker open asks again, showing it", async () => {
     const attacker = 'mallory/payments';
     const victim = 'victim/payments';
     for (const repo of [attacker, victim]) {
@@ -91,17 +91,21 @@ describe('the result cache is scoped to the installation and repository', () => 
     expect((await completedUmbrella(victim, SHA.a))!.conclusion).toBe('failure');
     expect(agentCalls()).toBe(3);
 
-    // A rebase there (a new head, the same changes and text) is answered from the cache.
+    // A rebase there (a new head, the same changes and text) is another prompt once a blocker is
+    // open: the models are shown it as already reported (issue 16), so they are asked again, and
+    // the blocker stays in the verdict, carried.
     anthropic.reset();
     anthropic.respond = scriptAgents({});
     seedHead(victim, SHA.b, [AUTH_FILE]);
     await push(victim, 22, SHA.b, SHA.a);
     const rebased = (await completedUmbrella(victim, SHA.b))!;
-    expect(anthropic.requests).toHaveLength(0);
+    expect(agentCalls()).toBe(3);
+    for (const request of anthropic.requests) expect(promptOf(request.body)).toContain('## Already reported');
     expect(rebased.conclusion).toBe('failure');
-    expect(rebased.output.summary).toContain('ok (result cache)');
 
     // A new description is a new prompt: asked again.
+    anthropic.reset();
+    anthropic.respond = scriptAgents({});
     seedHead(victim, SHA.c, [AUTH_FILE], { body: 'Adds a login function. Reviewed by the security team.' });
     await push(victim, 22, SHA.c, SHA.b);
     await completedUmbrella(victim, SHA.c);

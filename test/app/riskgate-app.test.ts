@@ -171,6 +171,10 @@ describe('riskgate App, end to end over HTTP', () => {
       expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA }),
       expect.objectContaining({ path: MODEL_PATH, ref: BASE_SHA }),
       expect.objectContaining({ path: '.gitattributes', ref: BASE_SHA }),
+      // The review guidelines, also from the base; the base has none of them.
+      ...['AGENTS.md', 'CLAUDE.md', 'REVIEW.md', '.github/copilot-instructions.md'].map((path) => expect.objectContaining({ path, ref: BASE_SHA })),
+      // The verifier's view of the finding's file, at the head.
+      expect.objectContaining({ path: 'src/auth/login.ts', ref: HEAD_SHA }),
     ]);
 
     const umbrella = check(HEAD_SHA, 'riskgate');

@@ -203,6 +203,21 @@ describe('riskgate eval findings --dry-run', () => {
     expect(priced.arms.find((a) => a.name === 'strong')!.tiers).toEqual({ minimal: 0, standard: 0, thorough: 0, full: 2 * COMMITS });
     expect(priced.estimatedUsd).toBeCloseTo(priced.arms.reduce((s, a) => s + a.estimatedUsd, 0), 12);
   }, 120_000);
+
+  it('prices the additions one arm at a time: guidelines in the prompt, the verification call in the worst case', async () => {
+    const configPath = join(tempDir('riskgate-guidelines-config-'), 'riskgate.yml');
+    writeFileSync(configPath, `review:\n  instructions: "${'Every amount is in cents. '.repeat(40).trim()}"\n`);
+    const run = await runCli(evalArgs('--arms', 'bare,guidelines,verification', '--dry-run', '--json', '--config', configPath), { cwd: fixture.dir, env: { ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: server.url } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(server.requests).toHaveLength(0);
+    const arms = Object.fromEntries((JSON.parse(run.stdout) as PriceJson).arms.map((a) => [a.name, a]));
+    expect(Object.keys(arms)).toEqual(['bare', 'guidelines', 'verification']);
+    // The guidelines make every prompt longer; verification adds a strong call that only the worst case reserves.
+    expect(arms.guidelines!.estimatedUsd).toBeGreaterThan(arms.bare!.estimatedUsd);
+    expect(arms.verification!.estimatedUsd).toBeCloseTo(arms.bare!.estimatedUsd, 10);
+    expect(arms.verification!.worstCaseUsd).toBeGreaterThan(arms.bare!.worstCaseUsd);
+    expect(arms.bare!.tiers).toEqual(arms.verification!.tiers);
+  }, 120_000);
 });
 
 describe('riskgate eval findings', () => {
@@ -211,7 +226,7 @@ describe('riskgate eval findings', () => {
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/set ANTHROPIC_API_KEY.*--dry-run/);
     const cases: Array<[string[], RegExp]> = [
-      [['--arms', 'routed,best'], /--arms: no arm is called "best" \(arms: routed, fast, strong\)/],
+      [['--arms', 'routed,best'], /--arms: no arm is called "best" \(arms: routed, fast, strong, bare, guidelines, verification\)/],
       [['--arms', 'fast,fast'], /--arms names an arm twice/],
       [['--max-usd', '0'], /--max-usd must be a positive number of dollars/],
       [['--out', 'report.md'], /--out writes the report of a measured eval; --dry-run only prices it/],

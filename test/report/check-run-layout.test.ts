@@ -138,20 +138,21 @@ describe('one source of truth for counts', () => {
     expect(rendered.umbrella.summary).toMatch(/eval of untrusted input _\(review agent; also raised by security; confidence 0\.90\)_/);
   });
 
-  it('a re-check that answered says what it ruled, never that the strong model could not be asked', () => {
-    const recheck: AgentRun = { ...r.agents[0]!, agent: 'review', outcome: 'ok', model: STRONG, modelClass: 'strong', findings: [] };
-    const unverified = { ...a, verification: 'unverified' as const };
-    const answered: ReviewReport = { ...r, findings: [unverified, b], escalation: { checked: 3, confirmed: 1, rejected: 1, unverified: 1, run: recheck } };
+  it('a verification that answered says what it ruled, never that the strong model could not be asked', () => {
+    const verifier: AgentRun = { ...r.agents[0]!, agent: 'review', outcome: 'ok', model: STRONG, modelClass: 'strong', findings: [] };
+    const unjudged = { ...a, verification: 'unjudged' as const };
+    const answered: ReviewReport = { ...r, findings: [unjudged, b], verification: { checked: 3, confirmed: 1, rejected: 1, unverified: 0, unjudged: 1, run: verifier } };
     const text = renderChecks(answered, decideGate(answered, [], POLICY), CONTEXT);
     const all = [text.umbrella.summary, text.umbrella.text!, ...text.agents.flatMap((c) => [c.summary, ...c.annotations.map((n) => n.message)])].join('\n');
     expect(all).not.toContain('could not be asked');
-    expect(text.umbrella.summary).toContain('Re-check on `claude-sonnet-5-5`: 3 fast-model findings checked: 1 confirmed, 1 rejected, 1 not ruled on (kept as reported).');
-    expect(all).toContain('not re-checked: the re-check did not rule on it');
-    // One that failed says so, with its reason.
-    const failed: ReviewReport = { ...answered, escalation: { ...answered.escalation, run: { ...recheck, outcome: 'timed_out', reason: 'no answer in 60 s' } } };
+    expect(text.umbrella.summary).toContain('Verification on `claude-sonnet-5-5`: verified 3: 1 confirmed, 1 rejected, 1 not judged');
+    expect(all).toContain('not verified: the strong model answered but gave no verdict on it');
+    // One that could not run says so, with its reason, and its findings are marked unverified.
+    const failedRun = { ...verifier, outcome: 'timed_out' as const, reason: 'no answer in 60 s' };
+    const failed: ReviewReport = { ...answered, findings: [{ ...a, verification: 'unverified' as const }, b], verification: { checked: 3, confirmed: 0, rejected: 0, unverified: 3, unjudged: 0, run: failedRun } };
     const failedText = renderChecks(failed, decideGate(failed, [], POLICY), CONTEXT);
-    expect(failedText.umbrella.summary).toContain('Re-check on `claude-sonnet-5-5`: timed out (no answer in 60 s); 1 finding kept as reported without it.');
-    expect(failedText.agents.flatMap((c) => c.annotations.map((n) => n.message)).join()).toContain('not re-checked: the strong model could not be asked');
+    expect(failedText.umbrella.summary).toContain('Verification on `claude-sonnet-5-5`: verification of 3 findings could not run \\(no answer in 60 s\\): shown as reported, unverified.');
+    expect(failedText.agents.flatMap((c) => c.annotations.map((n) => n.message)).join()).toContain('not verified: the strong model could not be asked');
   });
 });
 

@@ -14,7 +14,7 @@ function finding(severity: Finding['severity']): Finding {
   return { agent: 'review', severity, confidence: 0.9, path: 'src/a.ts', startLine: 1, endLine: 1, title: 't', explanation: 'e' };
 }
 
-const ESCALATION = { checked: 0, confirmed: 0, rejected: 0, unverified: 0 };
+const NOTHING_VERIFIED = { checked: 0, confirmed: 0, rejected: 0, unverified: 0, unjudged: 0 };
 
 describe('runQualityOf', () => {
   it('counts findings by severity, failures, timeouts, the verifier, and keeps the verdict the checks show', () => {
@@ -22,7 +22,7 @@ describe('runQualityOf', () => {
     const findings = [finding('blocker'), finding('warning'), finding('warning')];
     const verdict = gateVerdict({ findings, agents, budgetLimited: false });
     const quality = runQualityOf(
-      { agents, budgetLimited: false, escalation: { checked: 4, confirmed: 1, rejected: 3, unverified: 0, run: agent('review', 'unavailable') } },
+      { agents, budgetLimited: false, verification: { checked: 4, confirmed: 1, rejected: 3, unverified: 0, unjudged: 0, run: agent('review', 'unavailable') } },
       { findings, verdict },
     );
     expect(quality).toEqual({ findings: { blocker: 1, warning: 2, note: 0 }, verdict: 'fail', agentFailures: 2, timeouts: 1, budgetStop: false, checked: 4, verified: 1, rejected: 3 });
@@ -30,11 +30,11 @@ describe('runQualityOf', () => {
 
   it('says the budget stopped the run when a call was refused, an agent was budget-limited or the tier was lowered', () => {
     const clean = { findings: [], verdict: gateVerdict({ findings: [], agents: [], budgetLimited: false }) };
-    expect(runQualityOf({ agents: [agent('review', 'ok')], budgetLimited: false, escalation: ESCALATION }, clean)).toMatchObject({ verdict: 'pass', budgetStop: false, agentFailures: 0, timeouts: 0 });
-    expect(runQualityOf({ agents: [], budgetLimited: true, escalation: ESCALATION }, clean).budgetStop).toBe(true);
-    expect(runQualityOf({ agents: [agent('security', 'budget_limited')], budgetLimited: false, escalation: ESCALATION }, clean).budgetStop).toBe(true);
-    expect(runQualityOf({ agents: [], budgetLimited: false, budgetLowered: 'the daily cap', escalation: ESCALATION }, clean).budgetStop).toBe(true);
+    expect(runQualityOf({ agents: [agent('review', 'ok')], budgetLimited: false, verification: NOTHING_VERIFIED }, clean)).toMatchObject({ verdict: 'pass', budgetStop: false, agentFailures: 0, timeouts: 0 });
+    expect(runQualityOf({ agents: [], budgetLimited: true, verification: NOTHING_VERIFIED }, clean).budgetStop).toBe(true);
+    expect(runQualityOf({ agents: [agent('security', 'budget_limited')], budgetLimited: false, verification: NOTHING_VERIFIED }, clean).budgetStop).toBe(true);
+    expect(runQualityOf({ agents: [], budgetLimited: false, budgetLowered: 'the daily cap', verification: NOTHING_VERIFIED }, clean).budgetStop).toBe(true);
     // Skipped agents are neither failures nor timeouts.
-    expect(runQualityOf({ agents: [agent('tests', 'skipped')], budgetLimited: false, escalation: ESCALATION }, clean)).toMatchObject({ agentFailures: 0, timeouts: 0 });
+    expect(runQualityOf({ agents: [agent('tests', 'skipped')], budgetLimited: false, verification: NOTHING_VERIFIED }, clean)).toMatchObject({ agentFailures: 0, timeouts: 0 });
   });
 });

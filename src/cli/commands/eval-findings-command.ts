@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { AnthropicModel } from '../../model/anthropic-model.js';
-import { armConfig, DEFAULT_ARMS, EVAL_ARMS, pickArms, type EvalArm } from '../../evaluation/eval-arms.js';
+import { armConfig, armContext, DEFAULT_ARMS, EVAL_ARMS, pickArms, type EvalArm } from '../../evaluation/eval-arms.js';
+import { enclosingFromFiles } from '../../context/enclosing-code.js';
+import { gitFileReader } from '../../context/git-file-reader.js';
+import { readGuidelines } from '../../context/read-guidelines.js';
+import type { RiskgateConfig } from '../../config/config-schema.js';
+import type { ContextBlock } from '../../run/pack-context.js';
 import { addedLinesOf, reviewEvalCommits, type EvalChange, type EvalReviewProgress } from '../../evaluation/review-eval-commits.js';
 import { createReviewableFilter, sampleEvalCommits, type EvalSample } from '../../evaluation/sample-eval-commits.js';
 import { messageAsText } from '../../evaluation/route-history.js';
@@ -199,6 +204,9 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
         diffText: await readGitDiff(root, c.parent, c.sha),
         text: messageAsText(c.message),
         attributes: await resolveAttributes(root, { root, base: c.parent }),
+        // The guidelines at the parent, as a gate reads the base's; the arms that show none drop them.
+        context: await gatheredContext(config, root, c.parent),
+        enclosing: enclosingFromFiles(gitFileReader(root, c.sha)),
       })),
     ),
   );
@@ -264,6 +272,12 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
   }
 }
 
+/** The context any arm may show for a commit, read at its parent: each arm keeps what its config asks for. */
+async function gatheredContext(config: RiskgateConfig, root: string, parent: string): Promise<ContextBlock[]> {
+  const guidelines = await readGuidelines({ ...config, review: { ...config.review, guidelines: true } }, gitFileReader(root, parent), `the parent (${parent.slice(0, 7)})`);
+  return guidelines ? [guidelines] : [];
+}
+
 /** One arm's price over the sample, from the prompts each review would send; no call. */
 function priceArm(arm: EvalArm, config: Parameters<typeof armConfig>[0], changes: readonly EvalChange[]): ArmPriceJson {
   const tiers = Object.fromEntries(TIERS.map((t) => [t, 0])) as Record<Tier, number>;
@@ -272,7 +286,8 @@ function priceArm(arm: EvalArm, config: Parameters<typeof armConfig>[0], changes
   let prefixTokens = 0;
   for (const change of changes) {
     const reviewer = cachedReviewer(armConfig(config, arm), undefined, change.attributes);
-    const input = { diff: reviewer.parse(change.diffText), text: change.text, ...(arm.tier ? { forced: arm.tier } : {}) };
+    const context = armContext(armConfig(config, arm), change.context ?? []);
+    const input = { diff: reviewer.parse(change.diffText), text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...(context.length > 0 ? { context } : {}) };
     const prep = reviewer.prepare(input);
     tiers[prep.plan.tier]++;
     estimatedUsd += prep.plan.estimatedUsd;

@@ -1,4 +1,7 @@
 import { basename, resolve } from 'node:path';
+import { enclosingFromFiles } from '../../context/enclosing-code.js';
+import { gitFileReader } from '../../context/git-file-reader.js';
+import { readGuidelines } from '../../context/read-guidelines.js';
 import { openStore } from '../../store/open-store.js';
 import type { RiskgateStore } from '../../store/riskgate-store.js';
 import type { Severity } from '../../findings/finding.js';
@@ -51,12 +54,17 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
   const input = await readChangeInput(io, options);
   const reviewer = createReviewer(input.resolved.config, input.model?.model, input.attributes);
   const diff = reviewer.parse(input.diffText);
-  const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}) };
+  const config = input.resolved.config;
+  // The repository's guidelines from the base revision (a change cannot rewrite its own rules);
+  // a diff given as a file has no base to read them at, so only `review.instructions` counts.
+  const git = input.git;
+  const guidelines = await readGuidelines(config, git ? gitFileReader(git.root, git.base) : async () => undefined, git ? `the base (${git.base.slice(0, 7)})` : 'the base');
+  const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}), ...(guidelines ? { context: [guidelines] } : {}) };
 
   if (options.dryRun) {
     const prep = reviewer.prepare(reviewInput);
     if (options.json) {
-      await writeLine(io.stdout, JSON.stringify({ score: prep.score.score, tier: prep.plan.tier, reasons: prep.plan.reasons, plan: prep.plan, filesShown: prep.packed.files.map((f) => f.file.path), notReviewed: prep.packed.notReviewed, prefixTokens: prep.prefixTokens, estimatedUsd: prep.plan.estimatedUsd }, null, 2));
+      await writeLine(io.stdout, JSON.stringify({ score: prep.score.score, tier: prep.plan.tier, reasons: prep.plan.reasons, plan: prep.plan, filesShown: prep.packed.files.map((f) => f.file.path), notReviewed: prep.packed.notReviewed, context: { shown: prep.context.blocks.map((b) => ({ kind: b.kind, label: b.label, tokens: b.tokens })), leftOut: prep.context.leftOut }, prefixTokens: prep.prefixTokens, estimatedUsd: prep.plan.estimatedUsd }, null, 2));
     } else {
       await writeLine(io.stdout, formatPreparation(prep, input.label, input.resolved.source));
     }
@@ -88,6 +96,8 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
       model: models.model,
       store,
       limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
+      // The verifier reads the code around each finding as it is at the head.
+      ...(git ? { enclosing: enclosingFromFiles(gitFileReader(git.root, git.head)) } : {}),
       ...(ledger ? { recordCall: ledgerRecorder(ledger.store, identity) } : {}),
     });
   } finally {
@@ -107,7 +117,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
           tierReasons: report.tierReasons,
           findings: report.findings,
           agents: report.agents.map(({ findings, ...run }) => ({ ...run, findings: findings.length })),
-          escalation: report.escalation,
+          verification: report.verification,
           notReviewed: report.notReviewed,
           dropped: report.dropped,
           injectionAttempted: report.injectionAttempted,
