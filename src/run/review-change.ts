@@ -28,6 +28,7 @@ import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFi
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
 import { RunBudget } from './run-budget.js';
+import { notifyProgress, type ProgressListener } from './review-progress.js';
 import { createChangeScorer, type ChangeScorer, type ScoreResult } from './score-change.js';
 
 export interface ReviewInput {
@@ -136,6 +137,8 @@ export interface ReviewDependencies {
   maxUsd?: number;
   /** A budget over many runs (an eval's `--max-usd`): every call is reserved in it too. */
   outerBudget?: RunBudget;
+  /** Told the score and plan at once, then each agent's start and outcome as they happen. */
+  onProgress?: ProgressListener;
 }
 
 export interface Reviewer {
@@ -303,6 +306,9 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       return { runs: await runAgents(jobs, prefixBlocks, runDeps), runDeps };
     };
 
+    const announce = (current: Plan, rerun?: boolean) =>
+      notifyProgress(deps.onProgress, { kind: 'planned', score: score.score, tier: current.tier, reasons: current.reasons, agents: current.agents.map((a) => ({ agent: a.agent, model: a.model })), ...(rerun ? { rerun } : {}) });
+    announce(plan);
     let { runs, runDeps } = await runPlan(plan, prefix);
     const spent: AgentRun[] = [...runs];
 
@@ -335,6 +341,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       plan = { ...full.plan, reasons: [...full.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection)`] };
       score = { ...prepared.score, tier: 'full', plan };
       ({ packed, prefix } = full);
+      announce(plan, true);
       ({ runs, runDeps } = await runPlan(plan, prefix));
       spent.push(...runs);
     }
@@ -348,7 +355,10 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       { minConfidence: config.findings.min_confidence, sensitive, strongModel: config.models.strong, fence: fenceRun, resultKey },
       runDeps,
     );
-    if (escalation.run) spent.push(escalation.run);
+    if (escalation.run) {
+      spent.push(escalation.run);
+      notifyProgress(deps.onProgress, { kind: 'verified', run: escalation.run, checked: escalation.checked, confirmed: escalation.confirmed, rejected: escalation.rejected });
+    }
     const quiet = quietFindings(escalation.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
 
     const planned = new Set(plan.agents.map((a) => a.agent));
