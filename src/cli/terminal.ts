@@ -11,6 +11,8 @@ export interface Terminal {
   width: number;
   /** stderr is a terminal: progress may redraw one line. */
   liveStderr: boolean;
+  /** `--quiet`: no progress on stderr. */
+  quiet?: boolean;
 }
 
 export const DEFAULT_WIDTH = 100;
@@ -155,4 +157,16 @@ export function table(columns: readonly Column[], rows: ReadonlyArray<readonly s
 export function hanging(text: string, width: number, indent: number, hang = indent): string[] {
   const lines = wrapText(text, Math.max(20, width - hang));
   return lines.map((l, i) => `${' '.repeat(i === 0 ? indent : hang)}${l}`);
+}
+
+// The colour codes `paint` writes, and the live line's "return, clear line": all the CLI itself sends.
+// eslint-disable-next-line no-control-regex
+const OWN_OR_CONTROL = /\r\x1b\[2K|\x1b\[(?:1|2|22|31|32|33|35|36|39)m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * The last guard before the terminal: every control character the CLI did not write itself is
+ * shown escaped. Formatters escape author text field by field; this catches any they missed.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(OWN_OR_CONTROL, (m) => (m.length > 1 ? m : escapeChar(m)));
 }

@@ -17,6 +17,7 @@ import { ledgerRecorder } from '../../run/record-call.js';
 import { RunBudget } from '../../run/run-budget.js';
 import { openStore } from '../../store/open-store.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
+import { EXIT } from '../exit-codes.js';
 import { normaliseRemote, repositoryScope } from '../repository-scope.js';
 import { resolveAttributes } from '../resolve-attributes.js';
 import { openEvalHistory, type EvalHistoryOptions } from './eval-history.js';
@@ -258,7 +259,8 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
     await store.recordEvalReport({ repository, at: Date.now(), report });
     if (options.out !== undefined) writeFileSync(resolve(io.cwd, options.out), formatFindingsEvalMarkdown(report));
     await writeLine(io.stdout, options.json ? JSON.stringify(report, null, 2) : formatFindingsEval(report));
-    return summary.stoppedBy ? 1 : 0;
+    // Stopped by --max-usd: the measurement could not be finished (the report covers what was reviewed).
+    return summary.stoppedBy ? EXIT.undecided : EXIT.ok;
   } finally {
     await store.close();
   }
