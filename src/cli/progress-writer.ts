@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { escapeLine, paintSeverity, paintTier, type Terminal } from './terminal.js';
+import { escapeLine, paintSeverity, paintTier, PLAIN_TERMINAL, type Terminal } from './terminal.js';
 import type { ProgressListener } from '../run/review-progress.js';
 import type { AgentRun } from '../run/run-agents.js';
 
@@ -114,4 +114,29 @@ export function duration(ms: number): string {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Progress of a long command (`calibrate`, `eval`) on stderr: its messages, and counts with an ETA. */
+export function commandProgress(io: { stderr: Writable; term?: Terminal }, label: string) {
+  const term = io.term ?? PLAIN_TERMINAL;
+  const writer = progressWriter(io.stderr, term);
+  const steps = new Map<string, ReturnType<typeof stepProgress>>();
+  return {
+    message: (text: string) => writer.line(`${label}: ${escapeLine(text)}`),
+    step(done: number, total: number, what: string) {
+      let step = steps.get(what);
+      if (!step) steps.set(what, (step = stepProgress(writer, term, label)));
+      step(done, total, what);
+    },
+    /** A message with "N of M" in it: the count is shown with the time elapsed and an ETA. */
+    counted(text: string) {
+      const counted = /^(.*?)(\d+) of (\d+) (.+)$/.exec(text);
+      if (!counted) return writer.line(`${label}: ${escapeLine(text)}`);
+      const [, verb, done, total, what] = counted as unknown as [string, string, string, string, string];
+      this.step(Number(done), Number(total), `${what}${verb ? ` ${verb.trim()}` : ''}`);
+    },
+    /** A whole status line: redrawn on a terminal, one line each elsewhere. */
+    update: (text: string) => (term.liveStderr ? writer.status(text) : writer.line(text)),
+    done: () => writer.done(),
+  };
 }
