@@ -50,9 +50,11 @@ export function formatScore(result: ScoreResult, context: { label: string; confi
     out.push('  no risk factors');
   } else {
     const floorOf = new Map(result.floors.map((f) => [f.factor, f.tier]));
-    const columns = [{ width: POINTS_WIDTH, align: 'right' as const }, { width: FACTOR_WIDTH }, {}];
+    // The factor column gives way on a narrow terminal, so the reason keeps 20 columns at least.
+    const factorWidth = Math.max(12, Math.min(FACTOR_WIDTH, term.width - 2 - POINTS_WIDTH - 2 - 2 - 20));
+    const columns = [{ width: POINTS_WIDTH, align: 'right' as const }, { width: factorWidth }, {}];
     out.push(...table(columns, [['points', 'factor', 'reason']], term.width));
-    const evidenceIndent = 2 + POINTS_WIDTH + 2 + FACTOR_WIDTH + 2;
+    const evidenceIndent = 2 + POINTS_WIDTH + 2 + factorWidth + 2;
     for (const factor of result.factors.slice(0, SHOWN_FACTORS)) {
       const points = factor.points > 0 ? `+${factor.points}` : String(factor.points);
       const floor = floorOf.get(factor.id);

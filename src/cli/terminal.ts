@@ -155,7 +155,7 @@ export function table(columns: readonly Column[], rows: ReadonlyArray<readonly s
 
 /** Plain text wrapped to the width, each line after the first indented by `hang`. */
 export function hanging(text: string, width: number, indent: number, hang = indent): string[] {
-  const lines = wrapText(text, Math.max(20, width - hang));
+  const lines = wrapText(text, Math.max(10, width - Math.max(indent, hang)));
   return lines.map((l, i) => `${' '.repeat(i === 0 ? indent : hang)}${l}`);
 }
 

@@ -156,8 +156,9 @@ describe('terminal output', () => {
     const run = await runCli(['score'], { cwd: migration.dir, env: env() });
     expect(run.code).toBe(0);
     const out = run.stdout.split('\n');
-    const at = out.findIndex((l) => l.includes('pattern.sql-destructive'));
-    const evidence = out.slice(at + 1).filter((l) => /^ {42}\S/.test(l));
+    const at = out.findIndex((l) => /^ +\+\d+(\.\d)? +pattern\.sql-destructive /.test(l));
+    const next = out.findIndex((l, i) => i > at && /^ +[+-]\d/.test(l));
+    const evidence = out.slice(at + 1, next).filter((l) => /^ {42}(migrations|and )/.test(l));
     expect(evidence[0]!.trim()).toBe('migrations/0042.sql:4  DROP TABLE sessions;');
     expect(evidence[1]!.trim()).toBe('migrations/0042.sql:1  ALTER TABLE t0 DROP COLUMN c0;');
     // 12 lines matched, 2 shown.
@@ -170,9 +171,10 @@ describe('terminal output', () => {
     expect(Math.max(...wide.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
     expect(Math.max(...narrow.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(60);
     // A reason that wraps continues under its own column (42 = points, factor and gaps).
-    const reason = narrow.stdout.split('\n');
-    const row = reason.findIndex((l) => l.includes('pattern.sql-destructive'));
-    expect(reason[row + 1]).toMatch(/^ {42}\S/);
+    const reason = wide.stdout.split('\n');
+    const row = reason.findIndex((l) => /^ +\+\d+ +pattern\.sql-destructive /.test(l));
+    expect(reason[row]!.length).toBeGreaterThan(90);
+    expect(reason[row + 1]).toMatch(/^ {42}[a-zA-Z(]/);
   });
 
   it('colours severities and tiers only on a terminal or with FORCE_COLOR, and never with NO_COLOR', async () => {
