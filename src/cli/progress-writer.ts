@@ -52,8 +52,9 @@ function outcomeText(run: AgentRun, term: Terminal): string {
 }
 
 /** `riskgate review`'s progress: score, tier and plan at once, then each agent as it starts and ends. */
-export function reviewProgress(writer: ProgressWriter, term: Terminal, now: () => number = () => performance.now()): ProgressListener {
+export function reviewProgress(writer: ProgressWriter, stdoutTerm: Terminal, now: () => number = () => performance.now()): ProgressListener {
   const began = now();
+  const term = { ...stdoutTerm, colour: stdoutTerm.colourStderr ?? stdoutTerm.colour };
   const running = new Map<string, string>();
   let total = 0;
   let finished = 0;

@@ -11,6 +11,8 @@ export interface Terminal {
   width: number;
   /** stderr is a terminal: progress may redraw one line. */
   liveStderr: boolean;
+  /** Whether to colour progress on stderr (decided as for stdout, on stderr's own TTY). */
+  colourStderr?: boolean;
   /** `--quiet`: no progress on stderr. */
   quiet?: boolean;
 }
@@ -32,7 +34,12 @@ export function detectTerminal(stdout: Writable, stderr: Writable, env: NodeJS.P
   const out = stdout as MaybeTty;
   const err = stderr as MaybeTty;
   const columns = out.isTTY && out.columns ? out.columns : Number(env.COLUMNS) || DEFAULT_WIDTH;
-  return { colour: wantsColour(env, out.isTTY === true), width: Math.max(MIN_WIDTH, columns), liveStderr: err.isTTY === true && env.TERM !== 'dumb' };
+  return {
+    colour: wantsColour(env, out.isTTY === true),
+    width: Math.max(MIN_WIDTH, columns),
+    liveStderr: err.isTTY === true && env.TERM !== 'dumb',
+    colourStderr: wantsColour(env, err.isTTY === true),
+  };
 }
 
 export const PLAIN_TERMINAL: Terminal = { colour: false, width: DEFAULT_WIDTH, liveStderr: false };
