@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +8,7 @@ import { answer, roleOf, scriptAgents } from '../support/agent-script.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { GitRepo } from '../support/git-repo.js';
 import { lines } from '../support/make-diff.js';
-import { runCli } from '../support/run-cli.js';
+import { BIN, runCli } from '../support/run-cli.js';
 
 // The CLI as a terminal and a CI job see it: exit codes, progress on stderr, help, suggestions,
 // width, colour and escaped author text. Every case runs the real bin.
@@ -130,6 +132,25 @@ describe('progress on stderr', () => {
       tier: report.tier,
       agents: report.agents.map((a) => [a.agent, a.outcome]),
     });
+  });
+
+  // util-linux `script` gives the CLI a real pseudo-terminal on stderr.
+  it.skipIf(!existsSync('/usr/bin/script'))('on a terminal, redraws one status line in place and clears it before the report', async () => {
+    server.respond = scriptAgents({});
+    const out = join(dataDir, 'report.txt');
+    const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+    const command = `${quote(process.execPath)} ${quote(BIN)} review --no-cache --tier thorough > ${quote(out)}`;
+    // Asynchronously: the model server answers from this process.
+    const { stdout: tty } = await promisify(execFile)('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...process.env, ...env(), TERM: 'xterm' }, encoding: 'utf8' });
+    expect(tty).toContain('\r\x1b[2Kriskgate review: plan: review (claude-sonnet-5-5), security (claude-sonnet-5-5), tests (claude-haiku-5-5)');
+    // eslint-disable-next-line no-control-regex
+    expect(tty).toMatch(/\r\x1b\[2Kriskgate review: [0-2] of 3 agents done; waiting for /);
+    // The last thing written clears the status line; the report went to stdout, uncoloured (a file).
+    // eslint-disable-next-line no-control-regex
+    expect(tty.replace(/\r?\n$/, '')).toMatch(/\r\x1b\[2K$/);
+    const report = readFileSync(out, 'utf8');
+    expect(report).toMatch(/^riskgate review: score \d+\/100, tier thorough/);
+    expect(report).not.toMatch(ESC);
   });
 
   it('says why an agent did not finish, as it happens', async () => {
