@@ -109,7 +109,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (sub && rest[0] !== undefined && !sub.includes(rest[0])) throw unknownWord(rest[0], sub, `${command} subcommand`, `riskgate ${command} --help`);
   if (values.help || positionals[0] === 'help' || command === undefined) {
     const help = command !== undefined ? findCommand(words) : undefined;
-    const text = help ? commandHelp(help) : sub ? COMMAND_HELP_OF(command!) : mainHelp();
+    const text = help ? commandHelp(help) : sub ? subcommandsHelp(command!) : mainHelp();
     io.stdout.write(text);
     // Bare `riskgate` is a usage error; asking for help is not.
     return command === undefined && !values.help && positionals[0] !== 'help' ? EXIT.usage : EXIT.ok;
@@ -197,7 +197,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** `riskgate eval --help`: both subcommands' help. */
-function COMMAND_HELP_OF(command: string): string {
+function subcommandsHelp(command: string): string {
   return (SUBCOMMANDS[command] ?? []).map((w) => commandHelp(findCommand([command, w])!)).join('\n');
 }
 
