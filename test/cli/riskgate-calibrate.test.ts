@@ -112,7 +112,8 @@ describe('riskgate score with a model file', () => {
     writeFileSync(file, riskModelFileText());
     const withModel = await runCli(['score', 'HEAD', '--model', file], { cwd: repo.dir });
     expect(withModel.code).toBe(0);
-    expect(withModel.stdout).toMatch(/model: .*model\.json, calibrated on 1200 commits, diff and history features/);
+    // The line wraps at the table's 100 columns: read it as one.
+    expect(withModel.stdout.replace(/\n +/g, ' ')).toMatch(/model: .*model\.json, calibrated on 1200 commits, diff and history features/);
     expect(withModel.stdout).toMatch(/model\.la +lines added: 130 \(typical here: 19\)/);
     const json = JSON.parse((await runCli(['score', 'HEAD', '--model', file, '--json'], { cwd: repo.dir })).stdout) as { model: { inputs: string }; factors: Array<{ id: string }> };
     expect(json.model.inputs).toBe('history');
