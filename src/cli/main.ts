@@ -10,7 +10,7 @@ import { commandHelp, COMMAND_WORDS, findCommand, mainHelp, SUBCOMMANDS } from '
 import { EXIT } from './exit-codes.js';
 import { flushOutput, redactingOutput } from './redacting-output.js';
 import { detectTerminal, escapeLine, terminalSafe } from './terminal.js';
-import { didYouMean } from '../config/describe-config-issues.js';
+import { closest, distance } from 'fastest-levenshtein';
 import { secretsFromEnv } from '../security/configured-secrets.js';
 import { secretRedactor } from '../security/redact-secrets.js';
 import { configShowCommand, configValidateCommand } from './commands/config-command.js';
@@ -65,6 +65,14 @@ function parseTier(value: string | undefined): Tier | undefined {
   if (value === undefined) return undefined;
   if (!(TIERS as readonly string[]).includes(value)) throw new UsageError(`--tier must be one of ${TIERS.join(', ')}, not "${value}"`);
   return value as Tier;
+}
+
+/** The nearest of `allowed` to a mistyped word: one it starts, else one at most half its length away in edits. */
+function didYouMean(word: string, allowed: readonly string[]): string | undefined {
+  const prefixed = allowed.filter((a) => word.length >= 2 && a.startsWith(word));
+  if (prefixed.length === 1) return prefixed[0];
+  const best = closest(word, [...allowed]);
+  return distance(word, best) <= Math.max(2, Math.ceil(word.length / 2)) ? best : undefined;
 }
 
 /** Node's parseArgs message, said as riskgate says things, with the nearest option when one is close. */
