@@ -38,7 +38,7 @@ function agentRows(run: AgentRun, term: Terminal, label: string = run.agent): st
 export function formatReview(report: ReviewReport, verdict: GateVerdict, label: string, configSource: string, term: Terminal = PLAIN_TERMINAL): string {
   const out: string[] = [];
   const wrap = (text: string, indent: number, hang = indent) => out.push(...hanging(text, term.width, indent, hang));
-  wrap(`riskgate review: score ${report.score.score}/100, tier ${report.tier} (${escapeLine(label)}; config: ${escapeLine(configSource)})`, 0, 2);
+  wrap(`riskgate review: score ${report.score.score}/100, tier ${report.tier} (${escapeLine(label)}; config: ${escapeLine(configSource)})`, 0, 4);
   if (term.colour) out[0] = out[0]!.replace(`tier ${report.tier}`, `tier ${paintTier(term, report.tier)}`);
   wrap(`why: ${escapeLine(report.tierReasons.join('; '))}`, 2, 7);
   out.push('');
@@ -88,7 +88,7 @@ export function formatReview(report: ReviewReport, verdict: GateVerdict, label: 
 export function formatPreparation(prep: ReviewPreparation, label: string, configSource: string, term: Terminal = PLAIN_TERMINAL): string {
   const out: string[] = [];
   const wrap = (text: string, indent: number, hang = indent) => out.push(...hanging(text, term.width, indent, hang));
-  wrap(`riskgate review --dry-run: score ${prep.score.score}/100, tier ${prep.plan.tier} (${escapeLine(label)}; config: ${escapeLine(configSource)})`, 0, 2);
+  wrap(`riskgate review --dry-run: score ${prep.score.score}/100, tier ${prep.plan.tier} (${escapeLine(label)}; config: ${escapeLine(configSource)})`, 0, 4);
   if (term.colour) out[0] = out[0]!.replace(`tier ${prep.plan.tier}`, `tier ${paintTier(term, prep.plan.tier)}`);
   wrap(`why: ${escapeLine(prep.plan.reasons.join('; '))}`, 2, 7);
   wrap(`plan: ${formatPlanLine(prep.plan)}`, 2, 8);
