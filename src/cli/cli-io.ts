@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Terminal } from './terminal.js';
 
 /** What a command may touch: injected so tests can run the CLI in-process or as a real bin. */
 export interface CliIo {
@@ -7,6 +8,8 @@ export interface CliIo {
   stderr: Writable;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Colour, width, live progress, --quiet: decided once from the real streams (plain when absent). */
+  term?: Terminal;
 }
 
 /** A wrong invocation: the message says what to type instead. */

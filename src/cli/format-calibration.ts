@@ -1,9 +1,16 @@
 import type { RiskModel, ValidationRow } from '../calibrate/risk-model-file.js';
 import type { MiningStats } from '../history/mine-history.js';
+import { DEFAULT_WIDTH, wrapText } from './terminal.js';
 
 const day = (iso: string) => iso.slice(0, 10);
 const f3 = (n: number | null) => (n === null ? '  -  ' : n.toFixed(3));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The weights, as many to a line as the width holds. */
+function weightLines(weights: ReadonlyArray<{ id: string; weight: number }>, width: number): string[] {
+  const cells = weights.map((w) => `${w.id} ${w.weight >= 0 ? '+' : ''}${w.weight.toFixed(2)}`);
+  return wrapText(cells.join('  ').replace(/ ([+-]\d)/g, '\u00a0$1'), width - 2).map((l) => `  ${l.replace(/\u00a0/g, ' ')}`);
+}
 
 const variantName = (row: Pick<ValidationRow, 'inputs'>) => (row.inputs === 'history' ? 'model (history)' : 'model (diff only)');
 
@@ -17,7 +24,7 @@ export function formatWeaker(rows: readonly ValidationRow[]): string {
  * What `riskgate calibrate` prints: what was mined, the validation table, the weights, and where
  * the model went (`written` null: nowhere, the command says why).
  */
-export function formatCalibration(model: RiskModel, stats: MiningStats, written: string | null): string {
+export function formatCalibration(model: RiskModel, stats: MiningStats, written: string | null, width = DEFAULT_WIDTH): string {
   const v = model.validation;
   const out = [
     `riskgate calibrate: ${model.counts.commits} commits (${model.counts.merges} merges and ${model.counts.largeCommits} bulk commits not labelled), ${model.counts.fixes} fixes`,
@@ -42,7 +49,9 @@ export function formatCalibration(model: RiskModel, stats: MiningStats, written:
   out.push(
     '',
     `weights (history variant, log-odds per standard deviation; ${variant.points.perLogit.toFixed(1)} points each, baseline ${variant.points.base.toFixed(1)}):`,
-    `  ${weights.map((w) => `${w.id} ${w.weight >= 0 ? '+' : ''}${w.weight.toFixed(2)}`).join('  ')}`,
+    ...weightLines(weights, width),
+    '  (+ raises the risk, - lowers it; each is the change in log-odds of a commit being bug-introducing when',
+    `   the feature is one standard deviation higher: +0.50 is about ${(Math.exp(0.5)).toFixed(2)}x the odds; sorted by size)`,
     '',
     written === null ? 'model not written' : `wrote ${written}: riskgate score and the gate use it once it is on the base branch`,
   );

@@ -6,7 +6,11 @@ import { GitError } from '../git/run-git.js';
 import { CalibrationError } from '../history/calibration-error.js';
 import { TIERS, type Tier } from '../plan/tier.js';
 import { UsageError, type CliIo } from './cli-io.js';
+import { commandHelp, COMMAND_WORDS, findCommand, mainHelp, SUBCOMMANDS } from './command-help.js';
+import { EXIT } from './exit-codes.js';
 import { flushOutput, redactingOutput } from './redacting-output.js';
+import { detectTerminal, escapeLine, terminalSafe } from './terminal.js';
+import { closest, distance } from 'fastest-levenshtein';
 import { secretsFromEnv } from '../security/configured-secrets.js';
 import { secretRedactor } from '../security/redact-secrets.js';
 import { configShowCommand, configValidateCommand } from './commands/config-command.js';
@@ -14,73 +18,8 @@ import { planCommand } from './commands/plan-command.js';
 import { scoreCommand } from './commands/score-command.js';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
 
-export const USAGE = `riskgate: risk-based quality gates for pull requests
-
-Usage:
-  riskgate score [RANGE] [options]     score a change: RANGE is A..B, A...B or one commit;
-                                       default: the branch against the upstream default
-                                       branch, else the last commit
-  riskgate score --jsonl [--diff FILE] batch: JSON lines {"id","diff","title"?,"body"?} in,
-                                       {"id","score","tier","additions","deletions","factors",
-                                       "floors"} out
-  riskgate plan [RANGE] [options]      what each tier would run, with estimated tokens and dollars
-  riskgate review [RANGE] [options]    run the agents on a change and print findings, per-agent
-                                       outcome, tokens, cache hits and dollars (ANTHROPIC_API_KEY)
-  riskgate spend [options]             the spend ledger summarised: dollars by repository, agent,
-                                       model and tier; savings from routing and the result cache
-  riskgate calibrate [options]         learn the risk model from this repository's history (SZZ
-                                       labels, logistic regression) and write the model file that
-                                       score and the gate then use (default .github/riskgate-model.json)
-  riskgate eval routing [options]      how the default score and the calibrated model would have
-                                       routed this repository's labelled history (as calibrate
-                                       labels it), beside a router by lines added, and what the
-                                       tier floors raised; no key, no model call
-  riskgate eval findings [options]     review a sample of this repository's own bug-introducing
-                                       and clean commits with each arm (routed, fast, strong) and
-                                       score the findings against the lines the later fixes
-                                       changed (ANTHROPIC_API_KEY; --dry-run prices it, no key)
-  riskgate config validate [FILE]      check a config file (default .github/riskgate.yml)
-  riskgate config show [--config FILE] print the effective config, defaults filled in
-
-Options:
-  --diff FILE|-     read a unified diff from FILE or stdin instead of git
-  --title TEXT      pull request title (may raise the score, never lower it)
-  --body TEXT       pull request body (likewise)
-  --config FILE     config file (default: .github/riskgate.yml at the base revision)
-  --model FILE      calibrated model (default: .github/riskgate-model.json at the base revision;
-                    eval: at HEAD)
-  --no-model        score with the default weights even where a model file exists
-  --tier TIER       force at least this tier: ${TIERS.join(', ')}
-  --json            machine-readable output
-  --dry-run         review: print the plan and its estimated cost; call no model;
-                    eval findings: price every arm from the prompts that would be sent
-  --fail-on SEV     review: the severity that fails the gate: ${SEVERITIES.join(', ')} (default blocker)
-  --no-cache        review: neither read nor write the result cache
-  --cache-dir DIR   review: result cache directory (default $RISKGATE_DATA_DIR/results, else ~/.cache/riskgate/results)
-  --since DATE      spend: from this UTC day, YYYY-MM-DD (default: the 1st of this month);
-                    calibrate, eval: commits from this day (default: the first commit)
-  --until DATE      spend, calibrate, eval: up to and including this UTC day (calibrate, eval:
-                    default today)
-  --out FILE        calibrate: where to write the model (default .github/riskgate-model.json);
-                    eval findings: also write the report as Markdown there
-  --force           calibrate: write the model even if it ranks newer commits no better than
-                    lines added alone (without it, calibrate shows the figures and writes nothing)
-  --repo OWNER/NAME spend: one repository only; eval findings: the name its report is
-                    recorded under (default: the origin remote)
-  --commits N       eval findings: N bug-introducing and N clean commits (default 25)
-  --seed S          eval findings: the sample's seed (default 1)
-  --arms A,B        eval findings: the arms, of routed, fast, strong (default all three), and
-                    bare, guidelines, verification (each addition alone, on request)
-  --max-usd X       eval findings: the most all arms together may spend, checked before each
-                    call (default 5)
-  --debug           print stack traces on errors
-  -h, --help        this help
-  -v, --version     riskgate's version
-
-Exit status: 0 done (review: pass), 1 some --jsonl lines failed (review: blocking findings;
-             eval findings: stopped by --max-usd), 2 error (review: could not decide); the
-             message says which
-`;
+// The full help, kept under its old name for whoever imported it.
+export const USAGE = mainHelp();
 
 const OPTIONS = {
   diff: { type: 'string' },
@@ -105,6 +44,7 @@ const OPTIONS = {
   arms: { type: 'string' },
   'max-usd': { type: 'string' },
   jsonl: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -127,23 +67,62 @@ function parseTier(value: string | undefined): Tier | undefined {
   return value as Tier;
 }
 
+/** The nearest of `allowed` to a mistyped word: one it starts, else one at most half its length away in edits. */
+function didYouMean(word: string, allowed: readonly string[]): string | undefined {
+  const prefixed = allowed.filter((a) => word.length >= 2 && a.startsWith(word));
+  if (prefixed.length === 1) return prefixed[0];
+  const best = closest(word, [...allowed]);
+  return distance(word, best) <= Math.max(2, Math.ceil(word.length / 2)) ? best : undefined;
+}
+
+/** Node's parseArgs message, said as riskgate says things, with the nearest option when one is close. */
+function optionError(error: unknown): UsageError {
+  const message = (error as Error).message.split('\n')[0] ?? '';
+  const unknown = /Unknown option '(-{1,2})([^']*)'/.exec(message);
+  if (unknown) {
+    const [, dashes, name] = unknown as unknown as [string, string, string];
+    const names = Object.keys(OPTIONS);
+    const guess = dashes === '--' ? didYouMean(name, names) : undefined;
+    return new UsageError(`unknown option ${escapeLine(dashes + name)}${guess ? `; did you mean --${guess}?` : ''} (riskgate --help lists the options)`);
+  }
+  const missing = /Option '(-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return new UsageError(`${missing[2]} needs a value (riskgate --help lists the options)`);
+  const flag = /Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
+  if (flag) return new UsageError(`${flag[2]} takes no value (riskgate --help lists the options)`);
+  return new UsageError(`${escapeLine(message)} (riskgate --help lists the options)`);
+}
+
+function unknownWord(word: string, allowed: readonly string[], what: string, helpFor: string): UsageError {
+  const guess = didYouMean(word, allowed);
+  return new UsageError(`unknown ${what} "${escapeLine(word)}"${guess ? `; did you mean "${guess}"?` : ''} (${helpFor} lists them: ${allowed.filter((w) => w !== 'help').join(', ')})`);
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (riskgate --help lists the options)`);
+    throw optionError(error);
   }
   const { values, positionals } = parsed;
+  if (values.quiet && io.term) io = { ...io, term: { ...io.term, quiet: true } };
   if (values.version) {
     io.stdout.write(`${version()}\n`);
-    return 0;
+    return EXIT.ok;
   }
-  const [command, ...rest] = positionals;
-  if (values.help || command === undefined || command === 'help') {
-    io.stdout.write(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
+  const words = positionals[0] === 'help' ? positionals.slice(1) : positionals;
+  const [command, ...rest] = words;
+  if (command !== undefined && !COMMAND_WORDS.includes(command)) throw unknownWord(command, COMMAND_WORDS, 'command', 'riskgate --help');
+  const sub = command !== undefined ? SUBCOMMANDS[command] : undefined;
+  if (sub && rest[0] !== undefined && !sub.includes(rest[0])) throw unknownWord(rest[0], sub, `${command} subcommand`, `riskgate ${command} --help`);
+  if (values.help || positionals[0] === 'help' || command === undefined) {
+    const help = command !== undefined ? findCommand(words) : undefined;
+    const text = help ? commandHelp(help) : sub ? subcommandsHelp(command!) : mainHelp();
+    io.stdout.write(text);
+    // Bare `riskgate` is a usage error; asking for help is not.
+    return command === undefined && !values.help && positionals[0] !== 'help' ? EXIT.usage : EXIT.ok;
   }
+  if (sub && rest[0] === undefined) throw new UsageError(`riskgate ${command} takes ${sub.map((w) => `"${w}"`).join(' or ')} (riskgate ${command} --help)`);
   const { model, 'no-model': noModel, out, ...shared } = values;
   if (model !== undefined && noModel) throw new UsageError('give either --model FILE or --no-model, not both');
   const modelOption = noModel ? { model: false as const } : model !== undefined ? { model } : {};
@@ -225,6 +204,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** `riskgate eval --help`: both subcommands' help. */
+function subcommandsHelp(command: string): string {
+  return (SUBCOMMANDS[command] ?? []).map((w) => commandHelp(findCommand([command, w])!)).join('\n');
+}
+
 const EXPECTED_ERRORS = [UsageError, DiffInputError, ConfigError, GitError, CalibrationError];
 
 /**
@@ -234,17 +218,20 @@ const EXPECTED_ERRORS = [UsageError, DiffInputError, ConfigError, GitError, Cali
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const redact = secretRedactor(secretsFromEnv(io.env));
-  const stdout = redactingOutput(io.stdout, redact);
-  const stderr = redactingOutput(io.stderr, redact);
+  // Redacted, then every control character riskgate did not write itself shown escaped.
+  const safe = (text: string) => terminalSafe(redact(text));
+  const stdout = redactingOutput(io.stdout, safe);
+  const stderr = redactingOutput(io.stderr, safe);
+  const term = { ...detectTerminal(io.stdout, io.stderr, io.env) };
   try {
-    return await dispatch(argv, { ...io, stdout, stderr });
+    return await dispatch(argv, { ...io, stdout, stderr, term });
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     const expected = EXPECTED_ERRORS.some((type) => err instanceof type);
     stderr.write(`riskgate: ${expected ? err.message : `internal error: ${err.message}`}\n`);
     if (argv.includes('--debug') && err.stack) stderr.write(`${err.stack}\n`);
     else if (!expected) stderr.write('riskgate: run again with --debug for the stack trace\n');
-    return 2;
+    return EXIT.usage;
   } finally {
     await Promise.all([flushOutput(stdout), flushOutput(stderr)]);
   }

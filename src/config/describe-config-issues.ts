@@ -62,9 +62,16 @@ export function didYouMean(key: string, allowed: readonly string[]): string | un
   return distance(key, best) <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-export function describeConfigIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): string[] {
+/** Where a key path is in the source file, as "line 3, column 5"; `key`: that key of the mapping at `path`. */
+export type ConfigLocator = (path: readonly PropertyKey[], key?: string) => string | undefined;
+
+export function describeConfigIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], locate?: ConfigLocator): string[] {
+  const at = (path: readonly PropertyKey[], key?: string) => {
+    const found = locate?.(path, key);
+    return found ? `${found}: ` : '';
+  };
   return issues.flatMap((issue) => {
-    const where = pathText(issue.path);
+    const where = `${at(issue.path)}${pathText(issue.path)}`;
     switch (issue.code) {
       case 'unrecognized_keys': {
         const allowed = keysAt(schema, issue.path) ?? [];
@@ -73,7 +80,7 @@ export function describeConfigIssues(schema: z.ZodType, issues: readonly z.core.
           const hint = guess ? `; did you mean "${guess}"?` : '';
           const list = allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
           const operator = OPERATOR_SETTING.test(key) ? OPERATOR_NOTE : '';
-          return `${pathText([...issue.path, key])}: unknown key${hint}${list}${operator}`;
+          return `${at(issue.path, key)}${pathText([...issue.path, key])}: unknown key${hint}${list}${operator}`;
         });
       }
       case 'invalid_value':
@@ -87,7 +94,7 @@ export function describeConfigIssues(schema: z.ZodType, issues: readonly z.core.
         const typeOnly = (branch: readonly z.core.$ZodIssue[]) => branch.every((i) => i.code === 'invalid_type' && i.path.length === 0);
         const best = [...issue.errors].sort((a, b) => depth(b) - depth(a) || Number(typeOnly(a)) - Number(typeOnly(b)))[0];
         if (!best) return [`${where}: ${issue.message}`];
-        const described = describeConfigIssues(schema, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+        const described = describeConfigIssues(schema, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), locate);
         const mapping = keysAt(schema, issue.path);
         return depth(best) === 0 && mapping ? described.map((line) => `${line}; or a mapping with keys: ${mapping.join(', ')}`) : described;
       }

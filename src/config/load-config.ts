@@ -1,7 +1,7 @@
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { configSchema, type RiskgateConfig } from './config-schema.js';
 import { ConfigError } from './config-error.js';
-import { describeConfigIssues } from './describe-config-issues.js';
+import { describeConfigIssues, type ConfigLocator } from './describe-config-issues.js';
 
 export const CONFIG_PATH = '.github/riskgate.yml';
 
@@ -17,16 +17,42 @@ export function defaultConfig(): RiskgateConfig {
   return configSchema.parse({});
 }
 
-/** Validates a parsed config object; `source` names it in errors. */
-export function validateConfig(value: unknown, source: string): RiskgateConfig {
+/** Validates a parsed config object; `source` names it in errors, `locate` the line of each problem. */
+export function validateConfig(value: unknown, source: string, locate?: ConfigLocator): RiskgateConfig {
   const result = configSchema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigError(source, describeConfigIssues(configSchema, result.error.issues));
+  throw new ConfigError(source, describeConfigIssues(configSchema, result.error.issues, locate));
+}
+
+/**
+ * The line and column of a key path in the YAML: the key itself for an unknown key, else the value;
+ * a path that is not in the file (a required key left out) points at the nearest mapping that is.
+ */
+function yamlLocator(doc: Document, lines: LineCounter): ConfigLocator {
+  const position = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `line ${line}, column ${col}`;
+  };
+  return (path, key) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
+      const range = node && typeof node === 'object' ? (node as { range?: readonly number[] | null }).range : undefined;
+      if (!range) continue;
+      if (key !== undefined && depth === path.length && isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+        if (pair && isScalar(pair.key) && pair.key.range) return position(pair.key.range[0]);
+      }
+      // A mapping's range starts at its first key: name that key's line for a whole-mapping problem.
+      return position(range[0]!);
+    }
+    return undefined;
+  };
 }
 
 /** Parses and validates YAML config text. An empty file means all defaults. */
 export function parseConfig(text: string, source: string): RiskgateConfig {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       source,
@@ -50,5 +76,5 @@ export function parseConfig(text: string, source: string): RiskgateConfig {
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
     throw new ConfigError(source, [`(top level): expected a mapping of keys, got ${Array.isArray(value) ? 'a list' : typeof value}`]);
   }
-  return validateConfig(value, source);
+  return validateConfig(value, source, yamlLocator(doc, lines));
 }

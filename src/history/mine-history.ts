@@ -25,6 +25,8 @@ export interface MineOptions {
   /** Concurrent `git blame` processes for what the replay cannot trace. */
   blameConcurrency?: number;
   progress?(message: string): void;
+  /** Counts of a long step as it goes (the git blame of what the replay could not trace). */
+  step?(done: number, total: number, what: string): void;
 }
 
 export interface MiningStats {
@@ -119,6 +121,7 @@ async function traceFixes(
   const limit = pLimit(options.blameConcurrency ?? 2);
   const parentOf = new Map(fixes.map((c) => [c.sha, c.parents[0]]));
   const blames: Array<Promise<void>> = [];
+  let blamed = 0;
   for (const [fix, files] of result.traced) {
     for (const file of files) {
       const parent = parentOf.get(fix);
@@ -132,6 +135,7 @@ async function traceFixes(
           });
           file.origins = file.lines.map((l) => origins.get(l.line));
           file.unknown = false;
+          options.step?.(++blamed, stats.blamedFiles, 'files blamed');
         }),
       );
     }

@@ -164,7 +164,9 @@ export const PATTERN_RULES: PatternRule[] = [
     scope: 'all',
     keywords: ['drop', 'truncate', 'delete', 'update', 'remove_column', 'removecolumn', 'deletemodel', 'removefield'],
     patterns: [
-      /\bDROP\s+(?:TABLE|DATABASE|SCHEMA|COLUMN)\b/i,
+      // Patterns run from the most destructive: evidence shows the first pattern's lines first.
+      /\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b/i,
+      /\bDROP\s+COLUMN\b/i,
       /\btruncate\s+table\s+[\w."`[]/i,
       new RegExp(String.raw`\bTRUNCATE\s+${TABLE_NAME}\s*${STATEMENT_END}`),
       new RegExp(String.raw`\bDELETE\s+FROM\s+${TABLE_NAME}\s*(?:${STATEMENT_END}|\))`, 'i'),

@@ -23,6 +23,8 @@ export interface RiskFactor {
    * an author could otherwise hide a sixth hit from whatever reads the evidence (tier floors).
    */
   files?: string[];
+  /** How many pieces of evidence there were when `evidence` holds fewer (the most telling first). */
+  evidenceTotal?: number;
 }
 
 /** Pull-request text: written by the author, so it may add points and never remove them. */

@@ -29,6 +29,7 @@ import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFi
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
 import { runAgents, type AgentJob, type AgentRun } from './run-agents.js';
 import { RunBudget } from './run-budget.js';
+import { notifyProgress, type ProgressListener } from './review-progress.js';
 import { createChangeScorer, type ChangeScorer, type ScoreResult } from './score-change.js';
 
 export interface ReviewInput {
@@ -142,6 +143,8 @@ export interface ReviewDependencies {
   outerBudget?: RunBudget;
   /** The code around a finding at the head, for its verification (git in the CLI, the contents API in the App). */
   enclosing?: EnclosingCode;
+  /** Told the score and plan at once, then each agent's start and outcome as they happen. */
+  onProgress?: ProgressListener;
 }
 
 export interface Reviewer {
@@ -322,6 +325,9 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       return { runs: await runAgents(jobs, prefixBlocks, runDeps), runDeps };
     };
 
+    const announce = (current: Plan, rerun?: boolean) =>
+      notifyProgress(deps.onProgress, { kind: 'planned', score: score.score, tier: current.tier, reasons: current.reasons, agents: current.agents.map((a) => ({ agent: a.agent, model: a.model })), ...(rerun ? { rerun } : {}) });
+    announce(plan);
     let { runs, runDeps } = await runPlan(plan, prefix);
     const spent: AgentRun[] = [...runs];
 
@@ -354,6 +360,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       plan = { ...full.plan, reasons: [...full.plan.reasons, `the ${reported[0]!.agent} agent reported content addressed to it (prompt injection)`] };
       score = { ...prepared.score, tier: 'full', plan };
       ({ packed, prefix } = full);
+      announce(plan, true);
       ({ runs, runDeps } = await runPlan(plan, prefix));
       spent.push(...runs);
     }
@@ -373,7 +380,10 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
       },
       runDeps,
     );
-    if (verification.run) spent.push(verification.run);
+    if (verification.run) {
+      spent.push(verification.run);
+      notifyProgress(deps.onProgress, { kind: 'verified', run: verification.run, checked: verification.checked, confirmed: verification.confirmed, rejected: verification.rejected });
+    }
     const quiet = quietFindings(verification.findings, { minConfidence: config.findings.min_confidence, maxPerAgent: config.findings.max_per_agent });
 
     const planned = new Set(plan.agents.map((a) => a.agent));

@@ -13,6 +13,7 @@ import { readCached, writeCached } from './cached-results.js';
 import type { CallLimiter } from './call-limiter.js';
 import { recordCall, type CallRecorder } from './record-call.js';
 import type { RunBudget } from './run-budget.js';
+import { notifyProgress, type ProgressListener } from './review-progress.js';
 
 // `skipped`: the tier does not call for the agent. `unavailable`: it should have run and could not
 // be called at all (no API key, a fork PR without secrets): like an outage, that is not a pass.
@@ -98,6 +99,8 @@ export interface RunDependencies {
   recordCall?: CallRecorder;
   /** The strong model's id: the ledger prices each call on it too. */
   strongModel?: string;
+  /** Told when each call starts and each agent finishes. */
+  onProgress?: ProgressListener;
 }
 
 /** A promise with its resolver, for "start the others once the first answer begins". */
@@ -145,6 +148,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     else if (cacheable) await waitAtMost(leader, Math.min(deps.maxWaitForWriterMs ?? MAX_WAIT_FOR_CACHE_WRITER_MS, deps.timeoutMs / 4));
 
     const startedMs = performance.now() - began;
+    notifyProgress(deps.onProgress, { kind: 'agent-started', agent: planned.agent, model: planned.model });
     try {
       const result = await askWithinBudget(
         deps,
@@ -194,5 +198,11 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
     }
   };
 
-  return Promise.all(jobs.map((job, i) => callOne(job, cached[i])));
+  return Promise.all(
+    jobs.map(async (job, i) => {
+      const run = await callOne(job, cached[i]);
+      notifyProgress(deps.onProgress, { kind: 'agent-finished', run });
+      return run;
+    }),
+  );
 }

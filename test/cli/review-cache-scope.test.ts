@@ -44,7 +44,8 @@ function repository(remote: string | undefined, message = MESSAGE): GitRepo {
 
 let cacheDir = '';
 const review = async (repo: GitRepo, ...extra: string[]) => {
-  const run = await runCli(['review', 'main..feature', '--json', '--cache-dir', cacheDir, ...extra], { cwd: repo.dir, env: env() });
+  // --quiet: stderr must hold no error or warning, and no progress either.
+  const run = await runCli(['review', 'main..feature', '--json', '--quiet', '--cache-dir', cacheDir, ...extra], { cwd: repo.dir, env: env() });
   expect(run.stderr).toBe('');
   return JSON.parse(run.stdout) as ReviewJson;
 };

@@ -80,6 +80,10 @@ describe('riskgate calibrate weighs the model against lines added before writing
     const run = await runCli(['calibrate', '--until', until], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('wrote .github/riskgate-model.json');
+    // The weights come with a legend, and progress went to stderr, not into the report.
+    expect(run.stdout).toMatch(/\n {2}\(\+ raises the risk, - lowers it; each is the change in log-odds/);
+    expect(run.stderr).toMatch(/^riskgate calibrate: read \d+ commits/m);
+    expect(run.stdout).not.toContain('riskgate calibrate: read');
     const rows = (JSON.parse(readFileSync(modelFile(dir), 'utf8')) as { validation: { rows: Row[] } }).validation.rows;
     for (const row of rows) expect(row.model.auc).toBeGreaterThan(row.linesAdded.auc);
   });
@@ -112,7 +116,8 @@ describe('riskgate score with a model file', () => {
     writeFileSync(file, riskModelFileText());
     const withModel = await runCli(['score', 'HEAD', '--model', file], { cwd: repo.dir });
     expect(withModel.code).toBe(0);
-    expect(withModel.stdout).toMatch(/model: .*model\.json, calibrated on 1200 commits, diff and history features/);
+    // The line wraps at the table's 100 columns: read it as one.
+    expect(withModel.stdout.replace(/\n +/g, ' ')).toMatch(/model: .*model\.json, calibrated on 1200 commits, diff and history features/);
     expect(withModel.stdout).toMatch(/model\.la +lines added: 130 \(typical here: 19\)/);
     const json = JSON.parse((await runCli(['score', 'HEAD', '--model', file, '--json'], { cwd: repo.dir })).stdout) as { model: { inputs: string }; factors: Array<{ id: string }> };
     expect(json.model.inputs).toBe('history');

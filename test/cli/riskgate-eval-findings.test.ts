@@ -449,14 +449,14 @@ describe('riskgate eval findings', () => {
     expect(arm(reused, 'strong').costUsd).toBeCloseTo(arm(JSON.parse(strong.stdout) as EvalJson, 'strong').costUsd, 12);
   }, 90_000);
 
-  it('stops at --max-usd, checked before each call, with the arms marked budget-limited and exit 1', async () => {
+  it('stops at --max-usd, checked before each call, with the arms marked budget-limited and exit 3 (could not finish)', async () => {
     server.respond = scriptAgents({});
     const data = tempDir('riskgate-eval-budget-');
     // A strong call reserves its worst case (6,000 output tokens, about $0.06): the cap lets a few
     // commits through and then refuses.
     const maxUsd = 0.21;
     const run = await runCli(evalArgs('--max-usd', String(maxUsd), '--json'), { cwd: fixture.dir, env: env(data) });
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, run.stderr).toBe(3);
     const json = JSON.parse(run.stdout) as EvalJson;
     expect(json.stoppedBy).toBe('max-usd');
     expect(json.spentUsd).toBeLessThanOrEqual(maxUsd);

@@ -267,6 +267,6 @@ describe('riskgate eval routing, the table', () => {
   it('refuses a subcommand it does not know', async () => {
     const run = await runCli(['eval', 'routes'], { cwd: fixture.dir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('riskgate eval takes "routing" or "findings", not "routes"');
+    expect(run.stderr).toContain('riskgate: unknown eval subcommand "routes"; did you mean "routing"? (riskgate eval --help lists them: routing, findings)');
   });
 });

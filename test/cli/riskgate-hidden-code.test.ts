@@ -62,7 +62,8 @@ describe('a backdoor after 4,100 spaces', () => {
     it('shows the models the code after the blanks, at a tier above minimal', async () => {
       server.respond = scriptAgents({});
       const env = { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: server.url, RISKGATE_DATA_DIR: dataDir };
-      const run = await runCli(['review', '--json', '--no-cache'], { cwd: repo.dir, env });
+      // --quiet: stderr must hold no error or warning, and no progress either.
+      const run = await runCli(['review', '--json', '--no-cache', '--quiet'], { cwd: repo.dir, env });
       expect(run.stderr).toBe('');
       const report = JSON.parse(run.stdout) as ReviewJson;
       expect(report.tier).not.toBe('minimal');
@@ -119,7 +120,7 @@ describe('lines crafted to stall the regular expressions', () => {
     server.respond = scriptAgents({});
     const env = { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: server.url, RISKGATE_DATA_DIR: dataDir };
     const started = Date.now();
-    const run = await runCli(['review', '--json', '--no-cache'], { cwd: repo.dir, env });
+    const run = await runCli(['review', '--json', '--no-cache', '--quiet'], { cwd: repo.dir, env });
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(run.stderr).toBe('');
     expect((JSON.parse(run.stdout) as ReviewJson).agents.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/config/config-error.js';
 import { defaultConfig, parseConfig, validateConfig } from '../../src/config/load-config.js';
 import { billionLaughs } from '../support/billion-laughs.js';
 
-function problems(yaml: string): string[] {
+function located(yaml: string): string[] {
   try {
     parseConfig(yaml, 'riskgate.yml');
   } catch (error) {
@@ -12,6 +12,9 @@ function problems(yaml: string): string[] {
   }
   throw new Error('expected the config to be rejected');
 }
+
+/** The problems without their "line N, column M: " (the position has its own test below). */
+const problems = (yaml: string) => located(yaml).map((p) => p.replace(/^line \d+, column \d+: /, ''));
 
 describe('config', () => {
   it('has a default for everything', () => {
@@ -69,7 +72,29 @@ describe('config', () => {
   });
 
   it('names the file in the error message', () => {
-    expect(() => parseConfig('x: 1', '.github/riskgate.yml')).toThrow(/invalid config \.github\/riskgate\.yml:\n {2}- x: unknown key/);
+    expect(() => parseConfig('x: 1', '.github/riskgate.yml')).toThrow(/invalid config \.github\/riskgate\.yml:\n {2}- line 1, column 1: x: unknown key/);
+  });
+
+  it('puts each problem on its line and column: the unknown key itself, else the wrong value, else the nearest mapping present', () => {
+    const yaml = [
+      '# riskgate config',
+      'tiers:',
+      '  thresholds: { standard: 60, thorough: 50 }',
+      'risk:',
+      '  max_file_lines: "yes"',
+      'models:',
+      '  fast: claude-haiku-5-5',
+      '  stronk: claude-opus-5-5',
+      'tiers_extra: 1',
+      'findings:',
+      '  - a list',
+    ].join('\n');
+    const found = located(`${yaml}\n`);
+    expect(found).toContain('line 5, column 19: risk.max_file_lines: expected number, got string "yes"');
+    expect(found).toContainEqual(expect.stringMatching(/^line 8, column 3: models\.stronk: unknown key; did you mean "strong"\?/));
+    expect(found).toContainEqual(expect.stringMatching(/^line 9, column 1: tiers_extra: unknown key/));
+    expect(found).toContainEqual(expect.stringMatching(/^line 11, column 3: findings: expected object/));
+    expect(found).toContainEqual(expect.stringMatching(/^line 3, column 15: tiers\.thresholds/));
   });
 });
 

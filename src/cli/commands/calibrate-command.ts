@@ -9,6 +9,7 @@ import { compileFixRules } from '../../history/find-fixes.js';
 import { CalibrationError } from '../../history/calibration-error.js';
 import { mineHistory } from '../../history/mine-history.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
+import { commandProgress } from '../progress-writer.js';
 import { formatCalibration, formatWeaker } from '../format-calibration.js';
 import { DAY_MS, parseDay } from '../parse-day.js';
 import { resolveAttributes } from '../resolve-attributes.js';
@@ -38,6 +39,7 @@ export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Pr
   const attributes = await resolveAttributes(root);
   const rules = compileFixRules(config.calibrate);
   const classify = createFileClassifier(config.paths.kinds, attributes);
+  const progress = commandProgress(io, 'riskgate calibrate');
   const mined = await mineHistory(root, {
     until,
     rules,
@@ -45,8 +47,10 @@ export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Pr
     maxCommitLines: config.calibrate.max_commit_lines,
     // SZZ traces source code: a fix's edits to tests, docs or config do not blame anyone.
     isTracedPath: (path) => classify(path).kind === 'source',
-    progress: (message) => io.stderr.write(`riskgate calibrate: ${message}\n`),
+    progress: progress.message,
+    step: (done, total, what) => progress.step(done, total, what),
   });
+  progress.done();
   const model = calibrateModel(mined, config, rules, {
     until,
     riskgateVersion: options.riskgateVersion,
@@ -55,7 +59,7 @@ export async function calibrateCommand(io: CliIo, options: CalibrateOptions): Pr
   });
   // `written` null: the model went nowhere (the error after it says why).
   const report = (written: string | null) =>
-    writeLine(io.stdout, options.json ? JSON.stringify({ model, stats: mined.stats, written }, null, 2) : formatCalibration(model, mined.stats, written));
+    writeLine(io.stdout, options.json ? JSON.stringify({ model, stats: mined.stats, written }, null, 2) : formatCalibration(model, mined.stats, written, io.term?.width));
   const weaker = weakerThanLinesAdded(model.validation);
   if (weaker.length > 0 && !options.force) {
     // The figures come first: they are what the user has to weigh.

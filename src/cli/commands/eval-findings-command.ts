@@ -1,3 +1,4 @@
+import { formatUsd } from '../../report/format-amounts.js';
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import pLimit from 'p-limit';
@@ -22,6 +23,8 @@ import { ledgerRecorder } from '../../run/record-call.js';
 import { RunBudget } from '../../run/run-budget.js';
 import { openStore } from '../../store/open-store.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
+import { EXIT } from '../exit-codes.js';
+import { commandProgress } from '../progress-writer.js';
 import { normaliseRemote, repositoryScope } from '../repository-scope.js';
 import { resolveAttributes } from '../resolve-attributes.js';
 import { openEvalHistory, type EvalHistoryOptions } from './eval-history.js';
@@ -145,7 +148,7 @@ function progressLine(p: EvalReviewProgress, maxUsd: number): string {
     .join(', ');
   const eta = p.done < p.total && !p.stopped ? `, ETA ${duration((p.elapsedMs / p.done) * (p.total - p.done))}` : '';
   const stop = p.last.status === 'budget_limited' ? ` (${p.last.arm} on ${p.last.sha.slice(0, 12)}: budget-limited)` : '';
-  return `riskgate eval findings: ${p.done}/${p.total} reviews (${arms}), $${p.spentUsd.toFixed(4)} spent of $${maxUsd.toFixed(2)}, ${p.reused} answer(s) from the store${eta}${stop}`;
+  return `riskgate eval findings: ${p.done}/${p.total} reviews (${arms}), ${formatUsd(p.spentUsd)} spent of $${maxUsd.toFixed(2)}, ${p.reused} answer(s) from the store, ${duration(p.elapsedMs)} elapsed${eta}${stop}`;
 }
 
 /**
@@ -167,7 +170,9 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
       "eval findings calls Anthropic's API and needs a key: set ANTHROPIC_API_KEY (a gateway goes in ANTHROPIC_BASE_URL), or add --dry-run to price it from the prompts that would be sent, with no key and no call",
     );
   }
+  // Warnings and the budget's stop are said even with --quiet; progress is not.
   const say = (message: string) => io.stderr.write(`riskgate eval findings: ${message}\n`);
+  const progress = commandProgress(io, 'riskgate eval findings');
 
   const opened = await openEvalHistory(io, 'findings', options);
   const { root, config, history, window } = opened;
@@ -256,7 +261,7 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
       budget,
       recorder: (arm, sha) => ledgerRecorder(store, { installationId: 0, repository, pullNumber: 0, headSha: sha, author: `eval findings (${arm.name})` }),
       concurrency: REVIEWS_AT_ONCE,
-      progress: (p) => io.stderr.write(`${progressLine(p, maxUsd)}\n`),
+      progress: (p) => (p.done < p.total ? progress.update(progressLine(p, maxUsd)) : (progress.done(), progress.message(progressLine(p, maxUsd).replace(/^riskgate eval findings: /, '')))),
     });
     for (const warning of new Set(reviews.flatMap((r) => r.warnings))) say(`warning: ${warning}`);
     const undone = reviews.filter((r) => r.status !== 'reviewed').length;
@@ -266,7 +271,8 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
     await store.recordEvalReport({ repository, at: Date.now(), report });
     if (options.out !== undefined) writeFileSync(resolve(io.cwd, options.out), formatFindingsEvalMarkdown(report));
     await writeLine(io.stdout, options.json ? JSON.stringify(report, null, 2) : formatFindingsEval(report));
-    return summary.stoppedBy ? 1 : 0;
+    // Stopped by --max-usd: the measurement could not be finished (the report covers what was reviewed).
+    return summary.stoppedBy ? EXIT.undecided : EXIT.ok;
   } finally {
     await store.close();
   }

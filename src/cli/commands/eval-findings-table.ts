@@ -62,7 +62,7 @@ export function formatFindingsEval(report: FindingsEvalJson): string {
   if (report.pairs.length > 0) out.push('', 'paired, on the introducers both arms reviewed:', ...pairLines(report));
   out.push('', 'caveats:', ...report.caveats.map((c) => `  - ${c}`), '');
   const reused = report.arms.reduce((n, a) => n + a.reusedAnswers, 0);
-  out.push(`spent $${report.spentUsd.toFixed(4)} this run (--max-usd $${report.maxUsd.toFixed(2)}); ${reused} answer(s) came from the store at no cost; ${report.seconds.toFixed(1)} s`);
+  out.push(`spent ${formatUsd(report.spentUsd)} this run (--max-usd $${report.maxUsd.toFixed(2)}); ${reused} answer(s) came from the store at no cost; ${report.seconds.toFixed(1)} s`);
   if (report.stoppedBy) out.push(`stopped by --max-usd: the arms marked "limited" left commits unreviewed; their figures cover the commits they reviewed in full`);
   return out.join('\n');
 }
@@ -164,7 +164,7 @@ export function formatFindingsEvalMarkdown(report: FindingsEvalJson): string {
     '',
     ...report.caveats.map((c) => `- ${c}`),
     '',
-    `Spent $${report.spentUsd.toFixed(4)} in this run (--max-usd $${report.maxUsd.toFixed(2)})${report.stoppedBy ? '; stopped by --max-usd before every review was done' : ''}. Generated ${report.generatedAt}.`,
+    `Spent ${formatUsd(report.spentUsd)} in this run (--max-usd $${report.maxUsd.toFixed(2)})${report.stoppedBy ? '; stopped by --max-usd before every review was done' : ''}. Generated ${report.generatedAt}.`,
     '',
   );
   return out.join('\n');

@@ -7,6 +7,7 @@ import { compileFixRules, type FixRules } from '../../history/find-fixes.js';
 import { mineHistory, type MinedHistory } from '../../history/mine-history.js';
 import { labelledWindow, type LabelledWindow } from '../../evaluation/labelled-window.js';
 import { UsageError, type CliIo } from '../cli-io.js';
+import { commandProgress } from '../progress-writer.js';
 import { DAY_MS, parseDay } from '../parse-day.js';
 import { resolveConfig } from '../resolve-config.js';
 
@@ -47,6 +48,7 @@ export async function openEvalHistory(io: CliIo, command: string, options: EvalH
   const attributes = await resolveAttributes(root);
   const classify = createFileClassifier(config.paths.kinds, attributes);
   const started = Date.now();
+  const progress = commandProgress(io, `riskgate eval ${command}`);
   const history = await mineHistory(root, {
     until,
     rules,
@@ -54,8 +56,10 @@ export async function openEvalHistory(io: CliIo, command: string, options: EvalH
     maxCommitLines: config.calibrate.max_commit_lines,
     // As calibrate: SZZ traces source code only.
     isTracedPath: (path) => classify(path).kind === 'source',
-    progress: (message) => io.stderr.write(`riskgate eval ${command}: ${message}\n`),
+    progress: progress.message,
+    step: (done, total, what) => progress.step(done, total, what),
   });
+  progress.done();
   const window = labelledWindow(until, config.calibrate.label_horizon_days, sinceMs !== undefined ? new Date(sinceMs) : undefined);
   return { root, config, configSource: source, rules, classify, attributes, window, history, miningMs: Date.now() - started };
 }

@@ -6,6 +6,7 @@ import { evaluateRouting } from '../../evaluation/evaluate-routing.js';
 import { readFileAtRevision } from '../../git/resolve-change.js';
 import { SECONDS_PER_DAY } from '../../history/history-commit.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
+import { commandProgress } from '../progress-writer.js';
 import { openEvalHistory, type EvalHistoryOptions } from './eval-history.js';
 import { formatRoutingEvaluation, type ModelNote } from './eval-routing-table.js';
 
@@ -46,7 +47,10 @@ export async function evalRoutingCommand(io: CliIo, options: EvalRoutingOptions)
   const opened = await openEvalHistory(io, 'routing', options);
   const { history, window, config } = opened;
   const loaded = await loadModel(io, opened.root, history.head, options.model);
-  const evaluation = await evaluateRouting(history, window, config, loaded?.model, (message) => io.stderr.write(`riskgate eval routing: ${message}\n`), opened.attributes);
+  const progress = commandProgress(io, 'riskgate eval routing');
+  // Its "scored N of M commits" become counts with the time elapsed and an ETA.
+  const evaluation = await evaluateRouting(history, window, config, loaded?.model, (message) => progress.counted(message), opened.attributes);
+  progress.done();
   let note: ModelNote | undefined;
   if (loaded) {
     const m = loaded.model;

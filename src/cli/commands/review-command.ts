@@ -21,6 +21,9 @@ import { repositoryScope } from '../repository-scope.js';
 import { UsageError, writeLine, type CliIo } from '../cli-io.js';
 import { formatPreparation, formatReview } from '../format-review.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
+import { EXIT } from '../exit-codes.js';
+import { progressWriter, reviewProgress } from '../progress-writer.js';
+import { PLAIN_TERMINAL } from '../terminal.js';
 
 export interface ReviewOptions extends ChangeInputOptions {
   json?: boolean;
@@ -35,9 +38,9 @@ export interface ReviewOptions extends ChangeInputOptions {
 const CLI_MAX_CONCURRENT_CALLS = 4;
 
 // 1 for a change that made riskgate fail, as for a blocking finding: the gate fails either way, and
-// a script that lets 2 ("could not decide": an outage) through must not let the change through.
-// `--json`'s `verdict` tells `fail` and `unreviewable` apart.
-const EXIT: Record<Verdict, number> = { pass: 0, fail: 1, unreviewable: 1, error: 2 };
+// a script that lets 3 ("could not decide": an outage, retry later) through must not let the change
+// through. `--json`'s `verdict` tells `fail` and `unreviewable` apart.
+const EXIT_OF: Record<Verdict, number> = { pass: EXIT.ok, fail: EXIT.failed, unreviewable: EXIT.failed, error: EXIT.undecided };
 
 /** The spend ledger `riskgate spend` reads; a review goes on without it, saying why. */
 async function openLedger(io: CliIo): Promise<{ store: RiskgateStore } | undefined> {
@@ -66,7 +69,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
     if (options.json) {
       await writeLine(io.stdout, JSON.stringify({ score: prep.score.score, tier: prep.plan.tier, reasons: prep.plan.reasons, plan: prep.plan, filesShown: prep.packed.files.map((f) => f.file.path), notReviewed: prep.packed.notReviewed, context: { shown: prep.context.blocks.map((b) => ({ kind: b.kind, label: b.label, tokens: b.tokens })), leftOut: prep.context.leftOut }, prefixTokens: prep.prefixTokens, estimatedUsd: prep.plan.estimatedUsd }, null, 2));
     } else {
-      await writeLine(io.stdout, formatPreparation(prep, input.label, input.resolved.source));
+      await writeLine(io.stdout, formatPreparation(prep, input.label, input.resolved.source, io.term ?? PLAIN_TERMINAL));
     }
     return 0;
   }
@@ -90,9 +93,12 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
     : scopedResultStore(new FileResultStore(options.cacheDir ? resolve(io.cwd, options.cacheDir) : defaultResultDirectory(io.env)), await repositoryScope(input.git?.root ?? io.cwd));
   const ledger = await openLedger(io);
   const identity = { installationId: 0, repository: basename(io.cwd), pullNumber: 0, headSha: input.label, author: io.env.USER ?? 'local' };
+  const term = io.term ?? PLAIN_TERMINAL;
+  const progress = progressWriter(io.stderr, term);
   let report;
   try {
     report = await reviewer.review(reviewInput, {
+      onProgress: reviewProgress(progress, term),
       model: models.model,
       store,
       limiter: createCallLimiter(CLI_MAX_CONCURRENT_CALLS),
@@ -101,6 +107,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
       ...(ledger ? { recordCall: ledgerRecorder(ledger.store, identity) } : {}),
     });
   } finally {
+    progress.done();
     await Promise.all([ledger?.store.close(), models.close()]);
   }
   // A strong agent that a weaker fallback answered: its silence is not a pass.
@@ -135,7 +142,7 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
       ),
     );
   } else {
-    await writeLine(io.stdout, formatReview(report, verdict, input.label, input.resolved.source));
+    await writeLine(io.stdout, formatReview(report, verdict, input.label, input.resolved.source, term));
   }
-  return EXIT[verdict.verdict];
+  return EXIT_OF[verdict.verdict];
 }

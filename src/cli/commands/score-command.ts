@@ -29,7 +29,7 @@ export async function scoreCommand(io: CliIo, options: ScoreOptions): Promise<nu
   if (options.json) {
     await writeLine(io.stdout, JSON.stringify({ ...result, source: input.label, config: input.resolved.source, ...(modelSource ? { modelSource } : {}) }, null, 2));
   } else {
-    await writeLine(io.stdout, formatScore(result, { label: input.label, configSource: input.resolved.source, ...(modelSource ? { modelSource } : {}) }));
+    await writeLine(io.stdout, formatScore(result, { label: input.label, configSource: input.resolved.source, ...(modelSource ? { modelSource } : {}) }, io.term));
   }
   return 0;
 }

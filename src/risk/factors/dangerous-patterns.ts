@@ -82,8 +82,37 @@ function locate(compiled: CompiledRule, text: string, keywordAt: readonly number
 interface RuleHits {
   rule: PatternRule;
   count: number;
-  evidence: Evidence[];
+  /** The most telling hits so far: by the rank of the pattern that matched, then in diff order. */
+  evidence: Array<Evidence & { rank: number }>;
   files: Set<string>;
+}
+
+// Each pattern of a rule alone, for ranking evidence: a rule's patterns run from the most
+// dangerous (DROP TABLE before DROP COLUMN before an UPDATE without WHERE).
+const SINGLE_PATTERNS = new Map(
+  PATTERN_RULES.map((rule) => [rule, rule.patterns.map((p) => compile({ ...rule, patterns: [p] }))]),
+);
+
+/** The index of the first pattern of the rule that matches `text`, testing no further than `below` (exclusive). */
+function rankOf(rule: PatternRule, text: string, below: number): number {
+  const singles = SINGLE_PATTERNS.get(rule)!;
+  if (singles.length <= 1 || rule.characters !== undefined) return 0;
+  const limit = Math.min(below, singles.length);
+  for (let i = 0; i < limit; i++) if (matches(singles[i]!, text)) return i;
+  return limit;
+}
+
+/** Keeps the MAX_EVIDENCE most telling hits: a lower rank wins, then the earlier hit. */
+function keepEvidence(entry: RuleHits, make: () => Evidence, text: string): void {
+  const full = entry.evidence.length >= MAX_EVIDENCE;
+  const worst = full ? Math.max(...entry.evidence.map((e) => e.rank)) : Infinity;
+  // Only patterns ranked above the worst kept hit can displace it: most lines test none.
+  const rank = rankOf(entry.rule, text, full ? worst : Infinity);
+  if (full && rank >= worst) return;
+  const evidence = { ...make(), rank };
+  if (full) entry.evidence.splice(entry.evidence.findLastIndex((e) => e.rank === worst), 1);
+  const at = entry.evidence.findIndex((e) => e.rank > rank);
+  entry.evidence.splice(at < 0 ? entry.evidence.length : at, 0, evidence);
 }
 
 const escape = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -189,12 +218,16 @@ function scanFile(file: DiffFile, hits: Map<string, RuleHits>): void {
       if (!entry) hits.set(rule.id, (entry = { rule, count: 0, evidence: [], files: new Set() }));
       entry.count++;
       entry.files.add(file.path);
-      if (entry.evidence.length < MAX_EVIDENCE) {
-        const evidence: Evidence = { path: file.path };
-        if (line.newLine !== undefined) evidence.line = line.newLine;
-        if (!rule.redact) evidence.excerpt = excerptAround(hit.text, hit.at);
-        entry.evidence.push(evidence);
-      }
+      keepEvidence(
+        entry,
+        () => {
+          const evidence: Evidence = { path: file.path };
+          if (line.newLine !== undefined) evidence.line = line.newLine;
+          if (!rule.redact) evidence.excerpt = excerptAround(hit.text, hit.at);
+          return evidence;
+        },
+        hit.text,
+      );
     }
   }
 }
@@ -218,7 +251,8 @@ export const dangerousPatternsFamily: FamilyFactory = ({ weights }) => ({
         id: `pattern.${rule.id}`,
         points,
         reason: `${entry.count} added line(s) ${rule.reason}${points < rule.points ? ' (family cap reached)' : ''}`,
-        evidence: entry.evidence,
+        evidence: entry.evidence.map(({ rank: _rank, ...evidence }) => evidence),
+        ...(entry.count > entry.evidence.length ? { evidenceTotal: entry.count } : {}),
         files: [...entry.files],
       });
     }
