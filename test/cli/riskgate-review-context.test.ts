@@ -50,7 +50,7 @@ function reviewPrompt(requests: readonly RecordedRequest[]): string {
 }
 
 async function review(extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []) {
-  const run = await runCli(['review', `${base}..${head}`, '--no-cache', '--tier', 'minimal', '--json', ...args], { cwd: repo.dir, env: env(extraEnv) });
+  const run = await runCli(['review', '--quiet', `${base}..${head}`, '--no-cache', '--tier', 'minimal', '--json', ...args], { cwd: repo.dir, env: env(extraEnv) });
   expect(run.stderr).toBe('');
   return run;
 }
@@ -98,7 +98,7 @@ describe('riskgate review: what the models receive', () => {
   });
 
   it('--dry-run names the context shown', async () => {
-    const run = await runCli(['review', `${base}..${head}`, '--dry-run'], { cwd: repo.dir, env: { ANTHROPIC_API_KEY: '' } });
+    const run = await runCli(['review', '--quiet', `${base}..${head}`, '--dry-run'], { cwd: repo.dir, env: { ANTHROPIC_API_KEY: '' } });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`context shown: AGENTS\\.md at the base \\(${base.slice(0, 7)}\\) \\(\\d+ tokens\\)`));
   });
@@ -118,7 +118,7 @@ describe('riskgate review: verification', () => {
 
   it("verifies a strong model's blocker with the file read at the head, and drops and counts it when rejected", async () => {
     server.respond = scriptAgents({ review: answer([blocker]), verify: verdicts({ index: 0, real: false }) });
-    const run = await runCli(['review', `${base}..${head}`, '--no-cache', '--tier', 'full'], { cwd: repo.dir, env: env() });
+    const run = await runCli(['review', '--quiet', `${base}..${head}`, '--no-cache', '--tier', 'full'], { cwd: repo.dir, env: env() });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const verify = server.requests.filter((r) => roleOf(r.body) === 'verify');
@@ -136,7 +136,7 @@ describe('riskgate review: verification', () => {
 
   it('shows a finding the verifier gave no verdict on as not judged, and the gate still fails on it', async () => {
     server.respond = scriptAgents({ review: answer([blocker]), verify: verdicts() });
-    const run = await runCli(['review', `${base}..${head}`, '--no-cache', '--tier', 'full', '--json'], { cwd: repo.dir, env: env() });
+    const run = await runCli(['review', '--quiet', `${base}..${head}`, '--no-cache', '--tier', 'full', '--json'], { cwd: repo.dir, env: env() });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { verification: Record<string, number>; findings: Array<{ title: string; verification?: string }> };

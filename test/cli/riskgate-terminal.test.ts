@@ -121,7 +121,7 @@ describe('progress on stderr', () => {
       expect(started, agent.agent).toBeGreaterThan(1);
       expect(ended, agent.agent).toBeGreaterThan(started);
     }
-    expect(progress.find((l) => l.startsWith('riskgate review: security ok: '))).toMatch(/^riskgate review: security ok: 1 finding, \d+\.\d s, \$\d+\.\d{4}$/);
+    expect(progress.find((l) => l.startsWith('riskgate review: security ok: '))).toMatch(/^riskgate review: security ok: 1 finding, \d+\.\d s, (?:<\$0\.001|\$[\d,.]+)$/);
     // No escape sequences off a terminal, and --quiet leaves stderr empty with the same stdout report.
     expect(run.stderr).not.toMatch(ESC);
     const quiet = await runCli(['review', '--json', '--tier', 'thorough', '--quiet'], { cwd: repo.dir, env: env() });

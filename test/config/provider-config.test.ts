@@ -7,7 +7,10 @@ function problems(yaml: string): string[] {
     parseConfig(yaml, 'riskgate.yml');
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
+    // Each problem starts with where it is in the YAML (tested in load-config.test.ts); the rest is what these tests read.
+    const found = (error as ConfigError).problems;
+    for (const problem of found) expect(problem).toMatch(/^line \d+, column \d+: /);
+    return found.map((problem) => problem.replace(/^line \d+, column \d+: /, ''));
   }
   throw new Error('expected the config to be rejected');
 }

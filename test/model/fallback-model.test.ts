@@ -83,7 +83,7 @@ describe('the model chain', () => {
     second.enqueue({ status: 500, errorType: 'api_error', message: 'boom' });
     const error = (await router().ask(call('a/claude-haiku-5-5')).catch((e: unknown) => e)) as ModelError;
     expect(error.kind).toBe('server_error');
-    expect(error.message).toMatch(/^b\/claude-haiku-5-5: model API answered 500.*\(after a\/claude-haiku-5-5: overloaded\)$/);
+    expect(error.message).toMatch(/^b\/claude-haiku-5-5: the model API answered 500.*\(after a\/claude-haiku-5-5: overloaded\)$/);
   });
 
   it('skips a provider whose breaker opened, but never the last entry', async () => {
