@@ -155,6 +155,22 @@ export const configSchema = z.strictObject({
       strong: z.string().min(1).default('claude-sonnet-5-5'),
     })
     .prefault({}),
+  review: z
+    .strictObject({
+      /**
+       * Targeted context the models are shown beside the diff, read at the head (each an arm of
+       * `riskgate eval findings`, to measure before trusting it): packed after the files, dropped first.
+       */
+      context: z
+        .strictObject({
+          /** Each hunk grown to its enclosing function (a small class whole). */
+          functions: z.boolean().default(true),
+          /** Up to 10 call sites of each changed or removed exported symbol (where a clone is at hand: the CLI and eval). */
+          callers: z.boolean().default(true),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   findings: z
     .strictObject({
       /** Findings a model is less sure of than this are not reported (0 to 1). */

@@ -17,17 +17,27 @@ export interface EvalArm {
    * class's model; absent: as the config says.
    */
   model?: ModelClass;
-  // Context switches (what the models are shown) come here as further optional fields, applied in
-  // armConfig or where the change is prepared.
+  /**
+   * The code-structure layer's additions the models are shown (src/code). Absent: none, as every
+   * arm was before the layer, so the older arms keep their meaning and each new arm adds one thing.
+   */
+  context?: { functions: boolean; callers: boolean };
 }
 
 export const EVAL_ARMS: readonly EvalArm[] = [
   { name: 'routed', summary: 'as deployed: the score picks the tier, the tier its agents and models' },
   { name: 'fast', summary: 'every change at the full tier (all agents, its token budget and output cap), every call on the fast model', tier: 'full', model: 'fast' },
   { name: 'strong', summary: 'every change at the full tier (all agents, its token budget and output cap), every call on the strong model', tier: 'full', model: 'strong' },
+  { name: 'function-context', summary: 'as routed, plus each hunk grown to its enclosing function (a small class whole), read at the commit', context: { functions: true, callers: false } },
+  { name: 'callers', summary: 'as routed, plus up to 10 call sites of each changed or removed exported symbol (git grep at the commit)', context: { functions: false, callers: true } },
 ];
 
-export const DEFAULT_ARMS = EVAL_ARMS.map((arm) => arm.name);
+/** What an arm shows beyond the diff: nothing unless it says so. */
+export const NO_CODE_CONTEXT = { functions: false, callers: false } as const;
+export const armContext = (arm: EvalArm) => arm.context ?? NO_CODE_CONTEXT;
+
+// The default run measures the three routing arms; the context arms are asked for by name.
+export const DEFAULT_ARMS = EVAL_ARMS.filter((arm) => arm.context === undefined).map((arm) => arm.name);
 
 /** `--arms a,b`: the arms named, in the registry's order; unknown or repeated names are refused with what is allowed. */
 export function pickArms(names: readonly string[]): { arms: EvalArm[] } | { unknown: string[] } {

@@ -14,7 +14,10 @@ import type { AgentRun } from '../run/run-agents.js';
 import type { RunBudget } from '../run/run-budget.js';
 import type { ResultStore, StoredResult } from '../store/result-store.js';
 import { scopedResultStore } from '../store/scoped-result-store.js';
-import { armConfig, type EvalArm } from './eval-arms.js';
+import { armConfig, armContext, type EvalArm } from './eval-arms.js';
+import type { CodeContext } from '../code/gather-code-context.js';
+import { chooseContext } from '../code/git-code-context.js';
+import type { ReviewInput } from '../run/review-change.js';
 
 /** One sampled commit, read at itself: its diff against its parent, its own message as the PR text. */
 export interface EvalChange {
@@ -24,6 +27,15 @@ export interface EvalChange {
   text: UntrustedText;
   /** The root .gitattributes at the commit's parent, as a gate on that change reads the base's. */
   attributes: GitAttributes;
+  /** The code-structure layer at the commit, when an arm shows code context: each arm takes the blocks it asks for. */
+  code?: CodeContext;
+}
+
+/** The context blocks an arm shows for a change (none for the arms without context). */
+export function armInputContext(arm: EvalArm, change: Pick<EvalChange, 'code'>): Pick<ReviewInput, 'context' | 'unavailable'> {
+  if (!arm.context || !change.code) return {};
+  const { blocks, unavailable } = chooseContext(change.code, armContext(arm));
+  return { context: blocks, unavailable };
 }
 
 /** What one arm made of one commit. */
@@ -152,7 +164,7 @@ export async function reviewEvalCommits(options: EvalReviewOptions): Promise<Arm
     if (options.budget.limited) return notRun(arm, change.sha);
     const reviewer = cachedReviewer(armConfig(options.config, arm), undefined, change.attributes);
     const diff = reviewer.parse(change.diffText);
-    const prepared = reviewer.prepareChange({ diff, text: change.text, ...(arm.tier ? { forced: arm.tier } : {}) });
+    const prepared = reviewer.prepareChange({ diff, text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...armInputContext(arm, change) });
     const answers = watched(scopedResultStore(options.store, evalResultScope(options.scope, arm, change.sha)));
     const report = await reviewer.reviewPrepared(prepared, undefined, {
       model: options.model,

@@ -7,6 +7,8 @@ import type { Tier } from '../plan/tier.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import { cachedReviewer } from './cached-reviewer.js';
 import type { PreparedChange } from './review-change.js';
+import type { ContextBlock, LeftOutContext } from './pack-context.js';
+import type { StructureSummary } from '../code/structure-summary.js';
 
 /** What preparing a pull request's change takes: plain data, so it can cross to a worker thread. */
 export interface PreparationRequest {
@@ -21,6 +23,10 @@ export interface PreparationRequest {
   changedFiles?: number;
   text?: UntrustedText;
   forced?: Tier;
+  /** What the adapter gathered from the code-structure layer (src/code), passed on to the ReviewInput. */
+  context?: ContextBlock[];
+  unavailable?: LeftOutContext[];
+  structure?: StructureSummary;
 }
 
 /**
@@ -57,7 +63,14 @@ export function prepareChangeNow(request: PreparationRequest): PreparedChange {
   holdForTest();
   const reviewer = cachedReviewer(request.config, request.model, request.attributes);
   const diff = reviewer.fromPullFiles(request.rows, request.changedFiles);
-  return reviewer.prepareChange({ diff, ...(request.text ? { text: request.text } : {}), ...(request.forced ? { forced: request.forced } : {}) });
+  return reviewer.prepareChange({
+    diff,
+    ...(request.text ? { text: request.text } : {}),
+    ...(request.forced ? { forced: request.forced } : {}),
+    ...(request.context ? { context: request.context } : {}),
+    ...(request.unavailable ? { unavailable: request.unavailable } : {}),
+    ...(request.structure ? { structure: request.structure } : {}),
+  });
 }
 
 /**

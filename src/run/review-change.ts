@@ -22,7 +22,8 @@ import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
-import type { ContextBlock } from './pack-context.js';
+import type { StructureSummary } from '../code/structure-summary.js';
+import type { ContextBlock, LeftOutContext } from './pack-context.js';
 import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
 import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
@@ -46,6 +47,10 @@ export interface ReviewInput {
    * budget, dropped before any file is, and listed in the prompt when left out.
    */
   context?: readonly ContextBlock[];
+  /** Context the adapter could not look up (callers without a clone): listed in the prompt as left out. */
+  unavailable?: readonly LeftOutContext[];
+  /** The code-structure layer's summary of the change, for the `structure` risk factors (no I/O in scoring). */
+  structure?: StructureSummary;
 }
 
 /** The most a run at each tier may cost (every call at its output cap), highest tier first. */
@@ -212,7 +217,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const { diff, text } = input;
     const injection = detectPromptInjection(diff, text);
     // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
-    let score = scorer.scoreDiff(diff, text, injection.attempted ? 'full' : input.forced);
+    let score = scorer.scoreDiff(diff, text, injection.attempted ? 'full' : input.forced, undefined, input.structure);
     if (injection.attempted) {
       score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, 'content addressed to the reviewing model was found (prompt injection)'] } };
     }

@@ -211,7 +211,7 @@ describe('riskgate eval findings', () => {
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/set ANTHROPIC_API_KEY.*--dry-run/);
     const cases: Array<[string[], RegExp]> = [
-      [['--arms', 'routed,best'], /--arms: no arm is called "best" \(arms: routed, fast, strong\)/],
+      [['--arms', 'routed,best'], /--arms: no arm is called "best" \(arms: routed, fast, strong, function-context, callers\)/],
       [['--arms', 'fast,fast'], /--arms names an arm twice/],
       [['--max-usd', '0'], /--max-usd must be a positive number of dollars/],
       [['--out', 'report.md'], /--out writes the report of a measured eval; --dry-run only prices it/],

@@ -3,7 +3,8 @@ import { basename, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { AnthropicModel } from '../../model/anthropic-model.js';
 import { armConfig, DEFAULT_ARMS, EVAL_ARMS, pickArms, type EvalArm } from '../../evaluation/eval-arms.js';
-import { addedLinesOf, reviewEvalCommits, type EvalChange, type EvalReviewProgress } from '../../evaluation/review-eval-commits.js';
+import { gatherGitCodeContext } from '../../code/git-code-context.js';
+import { addedLinesOf, armInputContext, reviewEvalCommits, type EvalChange, type EvalReviewProgress } from '../../evaluation/review-eval-commits.js';
 import { createReviewableFilter, sampleEvalCommits, type EvalSample } from '../../evaluation/sample-eval-commits.js';
 import { messageAsText } from '../../evaluation/route-history.js';
 import { summarizeFindingsEval, type FindingsEvalSummary, type SampledCommit } from '../../evaluation/summarize-findings-eval.js';
@@ -74,6 +75,8 @@ export interface ArmPriceJson {
   worstCaseUsd: number;
   usdPerCommit: number | null;
   prefixTokensPerCommit: number | null;
+  /** Tokens of the code context (enclosing functions, callers) the arm adds per commit, before the tier's budget packs it. */
+  contextTokensPerCommit: number | null;
   tiers: Record<Tier, number>;
 }
 
@@ -191,15 +194,19 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
   // Everything a model sees is read at the commit itself: its diff against its parent, the
   // .gitattributes of its parent, its own message. No later revision is read.
   const git = pLimit(GIT_AT_ONCE);
+  // The code-structure layer reads each commit and its parent, once for every arm that shows code context.
+  const codeSwitches = { functions: arms.some((a) => a.context?.functions), callers: arms.some((a) => a.context?.callers) };
   const changes: EvalChange[] = await Promise.all(
     ordered.map((c) =>
-      git(async () => ({
-        sha: c.sha,
-        kind: c.kind,
-        diffText: await readGitDiff(root, c.parent, c.sha),
-        text: messageAsText(c.message),
-        attributes: await resolveAttributes(root, { root, base: c.parent }),
-      })),
+      git(async () => {
+        const diffText = await readGitDiff(root, c.parent, c.sha);
+        const attributes = await resolveAttributes(root, { root, base: c.parent });
+        const code =
+          codeSwitches.functions || codeSwitches.callers
+            ? await gatherGitCodeContext(root, c.parent, c.sha, cachedReviewer(config, undefined, attributes).parse(diffText), { functions: codeSwitches.functions === true, callers: codeSwitches.callers === true })
+            : undefined;
+        return { sha: c.sha, kind: c.kind, diffText, text: messageAsText(c.message), attributes, ...(code ? { code } : {}) };
+      }),
     ),
   );
   const sampled: SampledCommit[] = changes.map((change, i) => ({
@@ -270,9 +277,12 @@ function priceArm(arm: EvalArm, config: Parameters<typeof armConfig>[0], changes
   let estimatedUsd = 0;
   let worstCaseUsd = 0;
   let prefixTokens = 0;
+  let contextTokens = 0;
   for (const change of changes) {
     const reviewer = cachedReviewer(armConfig(config, arm), undefined, change.attributes);
-    const input = { diff: reviewer.parse(change.diffText), text: change.text, ...(arm.tier ? { forced: arm.tier } : {}) };
+    const context = armInputContext(arm, change);
+    contextTokens += (context.context ?? []).reduce((sum, b) => sum + b.tokens, 0);
+    const input = { diff: reviewer.parse(change.diffText), text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...context };
     const prep = reviewer.prepare(input);
     tiers[prep.plan.tier]++;
     estimatedUsd += prep.plan.estimatedUsd;
@@ -290,6 +300,7 @@ function priceArm(arm: EvalArm, config: Parameters<typeof armConfig>[0], changes
     worstCaseUsd,
     usdPerCommit: n === 0 ? null : estimatedUsd / n,
     prefixTokensPerCommit: n === 0 ? null : prefixTokens / n,
+    contextTokensPerCommit: n === 0 ? null : contextTokens / n,
     tiers,
   };
 }

@@ -7,7 +7,8 @@ import type { Tier } from '../../plan/tier.js';
 import { gateVerdict, type Verdict } from '../../report/gate-verdict.js';
 import { createCallLimiter } from '../../run/call-limiter.js';
 import { ledgerRecorder } from '../../run/record-call.js';
-import { createReviewer } from '../../run/review-change.js';
+import { createReviewer, type ReviewInput } from '../../run/review-change.js';
+import { gatherGitCodeContext } from '../../code/git-code-context.js';
 import { defaultResultDirectory, FileResultStore } from '../../store/file-result-store.js';
 import { NO_RESULT_STORE } from '../../store/result-store.js';
 import { scopedResultStore } from '../../store/scoped-result-store.js';
@@ -48,7 +49,16 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
   const input = await readChangeInput(io, options);
   const reviewer = createReviewer(input.resolved.config, input.model?.model, input.attributes);
   const diff = reviewer.parse(input.diffText);
-  const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}) };
+  // With a clone at hand, the code-structure layer adds the enclosing functions and the callers
+  // (review.context.*) and the structure factors; a diff from a file or stdin has no source to read.
+  const code = input.git ? await gatherGitCodeContext(input.git.root, input.git.base, input.git.head, diff, input.resolved.config.review.context) : undefined;
+  for (const warning of code?.warnings ?? []) io.stderr.write(`riskgate: ${warning}\n`);
+  const reviewInput: ReviewInput = {
+    diff,
+    text: input.text,
+    ...(options.tier ? { forced: options.tier } : {}),
+    ...(code ? { context: code.blocks, unavailable: code.unavailable, structure: code.structure } : {}),
+  };
 
   if (options.dryRun) {
     const prep = reviewer.prepare(reviewInput);
