@@ -163,6 +163,8 @@ describe('riskgate App, end to end over HTTP', () => {
       expect.objectContaining({ path: '.github/riskgate.yml', ref: BASE_SHA }),
       expect.objectContaining({ path: MODEL_PATH, ref: BASE_SHA }),
       expect.objectContaining({ path: '.gitattributes', ref: BASE_SHA }),
+      // The code-structure layer reads the changed source file at the head (it was added: no base).
+      expect.objectContaining({ path: 'src/auth/login.ts', ref: HEAD_SHA }),
     ]);
 
     const umbrella = check(HEAD_SHA, 'riskgate');
