@@ -23,7 +23,7 @@ import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
 import type { StructureSummary } from '../code/structure-summary.js';
-import type { ContextBlock, LeftOutContext } from './pack-context.js';
+import { packContext, type ContextBlock, type LeftOutContext } from './pack-context.js';
 import { escalateFindings, NO_ESCALATION, type EscalationResult } from './escalate-findings.js';
 import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
 import { resultKeyOf, type KeyedRequest } from './result-key.js';
@@ -200,7 +200,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = { ...DEFAULT_PRICES, ...config.prices };
 
-  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string) => {
+  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string, code?: Pick<ReviewInput, 'context' | 'unavailable'>) => {
     const fenceRun = (label: string, body: string) => fence(label, body, boundary);
     const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun };
     // The diff gets what the rest of the prefix leaves of the tier's budget: the instructions, the
@@ -210,6 +210,16 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars));
     const packed = packFiles(ranked, diffBudget);
     const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed });
+    // Minimal rendering of the code context until the prompt builder renders it (issue 16): what
+    // the files leave of the budget, fenced as repository text, with what was left out listed.
+    const shown = packContext(code?.context ?? [], Math.max(0, diffBudget - packed.tokens));
+    const leftOut = [...shown.leftOut, ...(code?.unavailable ?? [])];
+    if (shown.blocks.length > 0 || leftOut.length > 0) {
+      const parts = [];
+      if (shown.blocks.length > 0) parts.push(`Code around the change, as at the head (unchanged context, for reading the diff):\n${fenceRun('code context', shown.blocks.map((b) => b.text).join('\n\n'))}`);
+      if (leftOut.length > 0) parts.push(`Context left out: ${leftOut.map((l) => `${l.label} (${l.reason})`).join('; ')}.`);
+      prefix[1] = `${prefix[1]}\n\n${parts.join('\n\n')}`;
+    }
     return { packed, prefix };
   };
 
@@ -228,7 +238,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const byTier: WorstCase['byTier'] = [];
     for (const tier of TIERS.slice(0, tierRank(wanted) + 1).reverse()) {
       const plan = tier === wanted ? score.plan : scorer.planAt(diff, tier);
-      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
+      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, input) };
       views[tier] = view;
       // The most the run may cost at this tier: every call at its output cap.
       const prefixTokens = tokensForChars(view.prefix.join('').length);
@@ -242,7 +252,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     if (!views.full) {
       // Raised to full as a forced tier raises it: the score's reasons stand, the raise is added.
       const plan = { ...scorer.planAt(diff, 'full'), reasons: [...score.plan.reasons, 'forced to full'] };
-      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary) };
+      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, input) };
     }
     return { diff, ...(text ? { text } : {}), boundary, injection, score, views, worstCase: { wanted, byTier } };
   };
