@@ -18,6 +18,7 @@ import { benchCheckLatency } from './check-latency-bench.js';
 import { benchLogisticFit } from './logistic-fit-bench.js';
 import { benchScoreWorker } from './score-worker-bench.js';
 import { benchRegex, REGEX_TABLE_HEADER } from './regex-bench.js';
+import { benchCodeLayer } from './code-layer-bench.js';
 
 // A model's time to first token on a prompt of about 14k tokens, simulated by the local server:
 // the wall time of a run is this plus the slowest answer, since the others start when it passes.
@@ -87,6 +88,7 @@ console.log(rows.at(-1));
 rows.push(...benchGateReport());
 rows.push(...(await benchScoreWorker()));
 rows.push(...benchLogisticFit());
+rows.push(...(await benchCodeLayer()));
 
 const table = ['| benchmark | time | peak memory |', '|---|---:|---:|', ...rows].join('\n');
 console.log(`\n${table}`);

@@ -1,5 +1,10 @@
 import { build, type BuildOptions } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LANGUAGES } from '../src/code/languages.js';
+import { BUNDLED_GRAMMAR_DIR, grammarFile, RUNTIME_WASM } from '../src/code/load-grammar.js';
 
 // The Action's bundle: one ESM file with every dependency, committed under dist/ because a
 // workflow runs the repository as it is, without `npm ci`. CI rebuilds it and compares bytes.
@@ -24,6 +29,24 @@ export function actionBuildOptions(outfile: string = ACTION_BUNDLE): BuildOption
   };
 }
 
+/**
+ * The tree-sitter runtime and grammar WASM files the code-structure layer loads, copied to
+ * `grammars/` beside the bundle (the Action runs without node_modules; src/code/load-grammar.ts
+ * looks there first). Returns the files copied.
+ */
+export function copyGrammars(bundleDir: string = join(REPO_ROOT, dirname(ACTION_BUNDLE))): string[] {
+  const require = createRequire(join(REPO_ROOT, 'package.json'));
+  const target = join(bundleDir, BUNDLED_GRAMMAR_DIR);
+  mkdirSync(target, { recursive: true });
+  const files = [
+    { from: require.resolve(`web-tree-sitter/${RUNTIME_WASM}`), name: RUNTIME_WASM },
+    ...[...new Set(Object.values(LANGUAGES).map(grammarFile))].map((name) => ({ from: require.resolve(`@repomix/tree-sitter-wasms/out/${name}`), name })),
+  ];
+  for (const file of files) copyFileSync(file.from, join(target, file.name));
+  return files.map((f) => f.name);
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await build(actionBuildOptions());
+  copyGrammars();
 }

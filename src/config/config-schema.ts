@@ -200,13 +200,24 @@ export const configSchema = z.strictObject({
       exclude: z.array(z.string().min(1).max(MAX_EXCLUSION_CHARS)).max(MAX_EXCLUSIONS).default([]),
     })
     .prefault({}),
-  /** What the agents are told about the repository (issue 16). */
   review: z
     .strictObject({
       /** The repository's review guidelines, in place of AGENTS.md, CLAUDE.md, REVIEW.md or .github/copilot-instructions.md. */
       instructions: z.string().min(1).max(MAX_INSTRUCTIONS_CHARS).optional(),
       /** Show the agents the repository's guidelines, read at the base branch. */
       guidelines: z.boolean().default(true),
+      /**
+       * Targeted context the models are shown beside the diff, read at the head (each an arm of
+       * `riskgate eval findings`, to measure before trusting it): packed after the files, dropped first.
+       */
+      context: z
+        .strictObject({
+          /** Each hunk grown to its enclosing function (a small class whole). */
+          functions: z.boolean().default(true),
+          /** Up to 10 call sites of each changed or removed exported symbol (where a clone is at hand: the CLI and eval). */
+          callers: z.boolean().default(true),
+        })
+        .prefault({}),
     })
     .prefault({}),
   run: z

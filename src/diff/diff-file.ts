@@ -31,6 +31,8 @@ export interface Hunk {
   newStart: number;
   newLines: number;
   lines: DiffLine[];
+  /** git's function heading after the closing `@@` (the fallback for languages riskgate does not parse). */
+  heading?: string;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface PullFileRow {
   deletions: number;
   changes: number;
   patch?: string | null;
+  /** The file's blob SHA at the head: what the code-structure layer caches file text by. */
+  sha?: string;
 }
 
 const STATUS: Record<PullFileRow['status'], FileStatus> = {

@@ -38,6 +38,17 @@ export function parseHunkHeader(line: string): HunkRange | undefined {
   };
 }
 
+// git writes at most 80 bytes of the heading; a longer one is not git's, and is cut.
+const MAX_HEADING_CHARS = 200;
+
+/** What follows the closing `@@ ` of a hunk header: the function line git found above the hunk. */
+export function headingOf(header: string): string | undefined {
+  const close = header.indexOf(' @@', 4);
+  if (close === -1) return undefined;
+  const heading = header.slice(close + 3).trim();
+  return heading === '' ? undefined : heading.slice(0, MAX_HEADING_CHARS);
+}
+
 const SPACE = 0x20;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
@@ -58,6 +69,7 @@ export function readHunks(lines: DiffLines, start: number): HunkReading {
   while (header.startsWith('@@ -')) {
     const headerLine = i + 1;
     const range = parseHunkHeader(header);
+    const heading = range ? headingOf(header) : undefined;
     if (!range) {
       return { hunks, additions, deletions, truncated: false, corrupt: { line: headerLine, reason: `bad hunk header ${quoteForMessage(header, 80)}` }, next: i };
     }
@@ -104,7 +116,7 @@ export function readHunks(lines: DiffLines, start: number): HunkReading {
       i++;
       header = i < lines.length ? lines.line(i) : '';
     }
-    hunks.push({ oldStart: range.oldStart, oldLines: range.oldLines, newStart: range.newStart, newLines: range.newLines, lines: hunkLines });
+    hunks.push({ oldStart: range.oldStart, oldLines: range.oldLines, newStart: range.newStart, newLines: range.newLines, lines: hunkLines, ...(heading ? { heading } : {}) });
     if (oldLeft > 0 || newLeft > 0) return { hunks, additions, deletions, truncated: true, next: i };
   }
   return { hunks, additions, deletions, truncated: false, next: i };

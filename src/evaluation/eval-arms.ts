@@ -29,9 +29,10 @@ export interface EvalArm {
 
 // The additions measured one at a time: each arm is the routed review with one addition and
 // none of the others, so that its effect is its own.
-const withAdditions = (config: RiskgateConfig, on: { guidelines: boolean; verify: boolean }): RiskgateConfig => ({
+type Addition = 'guidelines' | 'functions' | 'callers' | 'verify';
+const withAdditions = (config: RiskgateConfig, on: Partial<Record<Addition, true>>): RiskgateConfig => ({
   ...config,
-  review: { ...config.review, guidelines: on.guidelines },
+  review: { ...config.review, guidelines: on.guidelines === true, context: { functions: on.functions === true, callers: on.callers === true } },
   findings: { ...config.findings, verify: on.verify ? 'all' : 'off' },
 });
 
@@ -39,9 +40,11 @@ export const EVAL_ARMS: readonly EvalArm[] = [
   { name: 'routed', summary: 'as deployed: the score picks the tier, the tier its agents and models' },
   { name: 'fast', summary: 'every change at the full tier (all agents, its token budget and output cap), every call on the fast model', tier: 'full', model: 'fast' },
   { name: 'strong', summary: 'every change at the full tier (all agents, its token budget and output cap), every call on the strong model', tier: 'full', model: 'strong' },
-  { name: 'bare', summary: 'as routed, with no added context and no verification: the baseline of the arms below', optIn: true, configure: (c) => withAdditions(c, { guidelines: false, verify: false }) },
-  { name: 'guidelines', summary: "as routed, with the repository's review guidelines read at the parent, and no verification", optIn: true, configure: (c) => withAdditions(c, { guidelines: true, verify: false }) },
-  { name: 'verification', summary: 'as routed, every blocker and warning verified by the strong model with the code around it, and no guidelines', optIn: true, configure: (c) => withAdditions(c, { guidelines: false, verify: true }) },
+  { name: 'bare', summary: 'as routed, with no added context and no verification: the baseline of the arms below', optIn: true, configure: (c) => withAdditions(c, {}) },
+  { name: 'guidelines', summary: "as routed, with the repository's review guidelines read at the parent, and nothing else added", optIn: true, configure: (c) => withAdditions(c, { guidelines: true }) },
+  { name: 'function-context', summary: 'as routed, with each hunk grown to its enclosing function (a small class whole) read at the commit, and nothing else added', optIn: true, configure: (c) => withAdditions(c, { functions: true }) },
+  { name: 'callers', summary: 'as routed, with up to 10 call sites of each changed or removed exported symbol (git grep at the commit), and nothing else added', optIn: true, configure: (c) => withAdditions(c, { callers: true }) },
+  { name: 'verification', summary: 'as routed, every blocker and warning verified by the strong model with the code around it, and nothing else added', optIn: true, configure: (c) => withAdditions(c, { verify: true }) },
 ];
 
 /** What `--arms` runs when not given: the arms that are not opt-in. */
@@ -69,9 +72,17 @@ export function armConfig(user: RiskgateConfig, arm: EvalArm): RiskgateConfig {
 }
 
 /** The context a change gathered, as far as an arm's config shows it (one line per kind of context). */
-export function armContext(config: RiskgateConfig, blocks: readonly ContextBlock[]): ContextBlock[] {
+export function armContext<T extends Pick<ContextBlock, 'kind'>>(config: RiskgateConfig, blocks: readonly T[]): T[] {
   return blocks.filter((block) => {
     if (block.kind === 'guidelines') return config.review.guidelines;
+    if (block.kind === 'function') return config.review.context.functions;
+    if (block.kind === 'callers') return config.review.context.callers;
     return true;
   });
+}
+
+/** The code context an arm's config asks for, so a change is read once for every arm. */
+export function codeContextWanted(config: RiskgateConfig, arms: readonly EvalArm[]): { functions: boolean; callers: boolean } {
+  const configs = arms.map((arm) => armConfig(config, arm));
+  return { functions: configs.some((c) => c.review.context.functions), callers: configs.some((c) => c.review.context.callers) };
 }

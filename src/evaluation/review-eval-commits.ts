@@ -16,7 +16,9 @@ import type { ResultStore, StoredResult } from '../store/result-store.js';
 import { scopedResultStore } from '../store/scoped-result-store.js';
 import { armConfig, armContext, type EvalArm } from './eval-arms.js';
 import type { EnclosingCode } from '../context/enclosing-code.js';
+import type { CodeContext } from '../code/gather-code-context.js';
 import type { ContextBlock } from '../run/pack-context.js';
+import type { ReviewInput } from '../run/review-change.js';
 
 /** One sampled commit, read at itself: its diff against its parent, its own message as the PR text. */
 export interface EvalChange {
@@ -28,8 +30,17 @@ export interface EvalChange {
   attributes: GitAttributes;
   /** Context gathered for the change (guidelines at the parent); each arm shows what its config asks for. */
   context?: ContextBlock[];
+  /** The code-structure layer at the commit, when an arm shows code context. */
+  code?: CodeContext;
   /** The code around a finding at the commit, for verification. */
   enclosing?: EnclosingCode;
+}
+
+/** The context blocks an arm shows for a change: what its config turns on, of what was gathered. */
+export function armInputContext(config: RiskgateConfig, change: Pick<EvalChange, 'context' | 'code'>): Pick<ReviewInput, 'context' | 'unavailable'> {
+  const context = armContext(config, [...(change.context ?? []), ...(change.code?.blocks ?? [])]);
+  const unavailable = armContext(config, change.code?.unavailable ?? []);
+  return { ...(context.length > 0 ? { context } : {}), ...(unavailable.length > 0 ? { unavailable } : {}) };
 }
 
 /** What one arm made of one commit. */
@@ -159,8 +170,7 @@ export async function reviewEvalCommits(options: EvalReviewOptions): Promise<Arm
     const config = armConfig(options.config, arm);
     const reviewer = cachedReviewer(config, undefined, change.attributes);
     const diff = reviewer.parse(change.diffText);
-    const context = armContext(config, change.context ?? []);
-    const prepared = reviewer.prepareChange({ diff, text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...(context.length > 0 ? { context } : {}) });
+    const prepared = reviewer.prepareChange({ diff, text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...armInputContext(config, change) });
     const answers = watched(scopedResultStore(options.store, evalResultScope(options.scope, arm, change.sha)));
     const report = await reviewer.reviewPrepared(prepared, undefined, {
       model: options.model,

@@ -20,6 +20,8 @@ import { WRITE_ROLES } from './write-roles.js';
 import type { CallLimiter } from '../run/call-limiter.js';
 import { cachedReviewer } from '../run/cached-reviewer.js';
 import { ChangeProcessingError, prepareInProcess, type ChangePreparer } from '../run/change-preparer.js';
+import type { CodeContext } from '../code/gather-code-context.js';
+import { gatherPullCodeContext } from '../code/pull-code-context.js';
 import type { PreparedChange, ReviewReport } from '../run/review-change.js';
 import { runKeyOf } from '../run/run-key.js';
 import type { BudgetStore } from '../store/budget-store.js';
@@ -256,9 +258,22 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
   // A tier forced on this head earlier stays forced: a rerun never lowers it.
   const kept = previous?.headSha === pull.headSha ? previous.forcedTier : undefined;
   const forced = request.forced && kept ? raiseTier(request.forced, kept) : (request.forced ?? kept);
+  // The code-structure layer (enclosing functions, symbol changes) through the contents API. It
+  // adds context and points, never decides alone: a failure leaves the gate as it was without it.
+  let code: CodeContext | undefined;
+  try {
+    code = await gatherPullCodeContext(github, request.pull, pull, rows, (chosen) => reviewer.fromPullFiles(chosen), config.review.context);
+    for (const warning of code.warnings) log.info(`PR #${pull.number}: ${warning}`);
+  } catch (error) {
+    log.warn(`PR #${pull.number} at ${short(pull.headSha)}: the code context could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // The base's guidelines and the open blockers, then the code around the change: one list, packed by priority.
+  const blocks = [...context.context, ...(code?.blocks ?? [])];
   let prepared: PreparedChange;
   try {
     prepared = await (services.prepare ?? prepareInProcess)({
+      ...(blocks.length > 0 ? { context: blocks } : {}),
+      ...(code ? { unavailable: code.unavailable, structure: code.structure } : {}),
       config,
       ...(model ? { model } : {}),
       ...(attributes ? { attributes } : {}),
@@ -266,7 +281,6 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
       ...(pull.changedFiles !== undefined ? { changedFiles: pull.changedFiles } : {}),
       text: { title: pull.title, body: pull.body },
       ...(forced ? { forced } : {}),
-      ...(context.context.length > 0 ? { context: context.context } : {}),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -73,6 +73,12 @@ export interface OwnCheckRun {
   externalId?: string;
 }
 
+export interface SourceFile {
+  sha: string;
+  size: number;
+  text?: string;
+}
+
 export type CommentReaction = '+1' | 'eyes' | 'rocket' | 'confused';
 
 export interface GitHubPort {
@@ -83,6 +89,11 @@ export interface GitHubPort {
   listPullCommits(pull: PullRequestRef): Promise<string[]>;
   /** A file's text at a ref, or undefined when there is no such file. */
   readFile(repo: RepoRef, path: string, ref: string): Promise<string | undefined>;
+  /**
+   * A source file at a ref with its blob SHA and size, or undefined when there is no such file;
+   * `text` is absent when the contents API does not give it (over 1 MB) or it is not UTF-8 text.
+   */
+  readSourceFile(repo: RepoRef, path: string, ref: string): Promise<SourceFile | undefined>;
   permissionOf(repo: RepoRef, login: string): Promise<RepoPermission>;
   /** Creates a check run, `in_progress` unless it has a conclusion; returns its id. */
   createCheckRun(repo: RepoRef, check: NewCheckRun): Promise<number>;

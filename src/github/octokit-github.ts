@@ -63,6 +63,7 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp, redact: Redac
         changes: r.changes,
         ...(r.patch !== undefined ? { patch: r.patch } : {}),
         ...(r.previous_filename !== undefined ? { previous_filename: r.previous_filename } : {}),
+        ...(r.sha ? { sha: r.sha } : {}),
       }));
     },
 
@@ -77,6 +78,19 @@ export function octokitGitHub(octokit: RestClient, ownApp: OwnApp, redact: Redac
         if (Array.isArray(data) || data.type !== 'file') throw new Error(`${path} at ${ref} is not a file`);
         if (!('content' in data) || data.encoding !== 'base64') throw new Error(`${path} at ${ref} is too large to read through the contents API`);
         return Buffer.from(data.content, 'base64').toString('utf8');
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async readSourceFile({ owner, repo }, path, ref) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+        if (Array.isArray(data) || data.type !== 'file') return undefined;
+        // Above 1 MB the contents API answers with no content (encoding "none").
+        const text = 'content' in data && data.encoding === 'base64' ? Buffer.from(data.content, 'base64') : undefined;
+        return { sha: data.sha, size: data.size, ...(text && !text.subarray(0, 8000).includes(0) ? { text: text.toString('utf8') } : {}) };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

@@ -3,6 +3,7 @@ import { dangerousPatternsFamily } from './factors/dangerous-patterns.js';
 import { sensitivePathsFamily } from './factors/sensitive-paths.js';
 import { sizeFamily } from './factors/size.js';
 import { spreadFamily } from './factors/spread.js';
+import { structureFamily } from './factors/structure.js';
 import { testsFamily } from './factors/tests.js';
 import { unseenContentFamily } from './factors/unseen-content.js';
 import { untrustedTextFamily } from './factors/untrusted-text.js';
@@ -18,4 +19,5 @@ export const FACTOR_FAMILIES: readonly FamilyFactory[] = [
   testsFamily,
   unseenContentFamily,
   untrustedTextFamily,
+  structureFamily,
 ];

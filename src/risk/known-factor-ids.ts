@@ -21,6 +21,8 @@ export const FIXED_FACTOR_IDS: readonly string[] = [
   'text.bug-fix',
   'text.addressed-to-model',
   'text.hidden-markup',
+  'structure.breaking-change',
+  'structure.new-functions',
 ];
 
 /**

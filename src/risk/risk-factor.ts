@@ -1,4 +1,5 @@
 import type { HistoryFeatures } from '../calibrate/change-features.js';
+import type { StructureSummary } from '../code/structure-summary.js';
 import type { Diff } from '../diff/diff-file.js';
 import type { RiskWeights } from './weights.js';
 
@@ -43,6 +44,8 @@ export interface RiskInput {
    * by the scorer before the families that may lower a score run: no discount stands beside them.
    */
   patternPaths?: ReadonlySet<string>;
+  /** What the code-structure layer found (symbol changes, new functions), when files could be read: the `structure` factors. */
+  structure?: StructureSummary;
 }
 
 /**

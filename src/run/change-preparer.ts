@@ -6,8 +6,9 @@ import type { GitAttributes } from '../diff/match-git-attributes.js';
 import type { Tier } from '../plan/tier.js';
 import type { UntrustedText } from '../risk/risk-factor.js';
 import { cachedReviewer } from './cached-reviewer.js';
-import type { ContextBlock } from './pack-context.js';
 import type { PreparedChange } from './review-change.js';
+import type { ContextBlock, LeftOutContext } from './pack-context.js';
+import type { StructureSummary } from '../code/structure-summary.js';
 
 /** What preparing a pull request's change takes: plain data, so it can cross to a worker thread. */
 export interface PreparationRequest {
@@ -22,8 +23,10 @@ export interface PreparationRequest {
   changedFiles?: number;
   text?: UntrustedText;
   forced?: Tier;
-  /** Context for the models beside the diff (guidelines, open blockers): plain data too. */
+  /** Context for the models beside the diff (guidelines, open blockers, the code-structure layer's blocks): plain data too. */
   context?: ContextBlock[];
+  unavailable?: LeftOutContext[];
+  structure?: StructureSummary;
 }
 
 /**
@@ -60,7 +63,14 @@ export function prepareChangeNow(request: PreparationRequest): PreparedChange {
   holdForTest();
   const reviewer = cachedReviewer(request.config, request.model, request.attributes);
   const diff = reviewer.fromPullFiles(request.rows, request.changedFiles);
-  return reviewer.prepareChange({ diff, ...(request.text ? { text: request.text } : {}), ...(request.forced ? { forced: request.forced } : {}), ...(request.context ? { context: request.context } : {}) });
+  return reviewer.prepareChange({
+    diff,
+    ...(request.text ? { text: request.text } : {}),
+    ...(request.forced ? { forced: request.forced } : {}),
+    ...(request.context ? { context: request.context } : {}),
+    ...(request.unavailable ? { unavailable: request.unavailable } : {}),
+    ...(request.structure ? { structure: request.structure } : {}),
+  });
 }
 
 /**

@@ -22,7 +22,8 @@ import type { UntrustedText } from '../risk/risk-factor.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CallLimiter } from './call-limiter.js';
 import type { CallRecorder } from './record-call.js';
-import { packContext, type ContextBlock, type PackedContext } from './pack-context.js';
+import type { StructureSummary } from '../code/structure-summary.js';
+import { packContext, type ContextBlock, type LeftOutContext, type PackedContext } from './pack-context.js';
 import { MAX_VERIFY_CODE_CHARS, NO_VERIFICATION, verifyFindings, type VerificationResult } from './verify-findings.js';
 import type { EnclosingCode } from '../context/enclosing-code.js';
 import { packFiles, rankFiles, type NotReviewed, type PackedFiles, type RankedFiles } from './pack-files.js';
@@ -48,6 +49,10 @@ export interface ReviewInput {
    * budget, dropped before any file is, and listed in the prompt when left out.
    */
   context?: readonly ContextBlock[];
+  /** Context the adapter could not look up (callers without a clone): listed in the prompt as left out. */
+  unavailable?: readonly LeftOutContext[];
+  /** The code-structure layer's summary of the change, for the `structure` risk factors (no I/O in scoring). */
+  structure?: StructureSummary;
 }
 
 /** The most a run at each tier may cost (every call at its output cap), highest tier first. */
@@ -209,7 +214,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   const sensitive = compileGlobs(Object.values(config.risk.sensitive_paths).flat());
   const prices = modelPrices(config);
 
-  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string, blocks: readonly ContextBlock[]) => {
+  const packAndPrefix = (text: UntrustedText | undefined, diff: Diff, ranked: RankedFiles, score: ScoreResult, plan: Plan, boundary: string, blocks: readonly ContextBlock[], unavailable: readonly LeftOutContext[]) => {
     const fenceRun = (label: string, body: string) => fence(label, body, boundary);
     const context = { ...(text ? { text } : {}), score: score.score, tier: plan.tier, fence: fenceRun, minConfidence: config.findings.min_confidence, exclude: config.findings.exclude };
     // The diff gets what the rest of the prefix leaves of the tier's budget: the instructions, the
@@ -223,7 +228,9 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const packed = packFiles(ranked, diffBudget);
     const kinds = new Set(blocks.map((b) => b.kind)).size;
     const contextBudget = Math.max(0, diffBudget - packed.tokens - tokensForChars(kinds * CONTEXT_SECTION_CHARS));
-    const packedContext = packContext(blocks, contextBudget);
+    const fitted = packContext(blocks, contextBudget);
+    // What the adapter could not look up (the App has no clone to grep for callers) is listed with what did not fit.
+    const packedContext: PackedContext = { ...fitted, leftOut: [...fitted.leftOut, ...unavailable] };
     const prefix = buildCachedPrefix({ ...context, files: packed.files, notReviewed: packed.notReviewed, context: packedContext.blocks, leftOut: packedContext.leftOut });
     return { packed, context: packedContext, prefix };
   };
@@ -231,9 +238,10 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
   const prepareChange = (input: Omit<ReviewInput, 'ceiling'>, boundary: string = randomBytes(8).toString('hex')): PreparedChange => {
     const { diff, text } = input;
     const blocks = input.context ?? [];
+    const unavailable = input.unavailable ?? [];
     const injection = detectPromptInjection(diff, text);
     // A detected attempt sends the change to the full tier: content can raise a tier, never lower it.
-    let score = scorer.scoreDiff(diff, text, injection.attempted ? 'full' : input.forced);
+    let score = scorer.scoreDiff(diff, text, injection.attempted ? 'full' : input.forced, undefined, input.structure);
     if (injection.attempted) {
       score = { ...score, plan: { ...score.plan, reasons: [...score.plan.reasons, 'content addressed to the reviewing model was found (prompt injection)'] } };
     }
@@ -244,7 +252,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     const byTier: WorstCase['byTier'] = [];
     for (const tier of TIERS.slice(0, tierRank(wanted) + 1).reverse()) {
       const plan = tier === wanted ? score.plan : scorer.planAt(diff, tier);
-      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks) };
+      const view = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks, unavailable) };
       views[tier] = view;
       // The most the run may cost at this tier: every call at its output cap.
       const prefixTokens = tokensForChars(view.prefix.join('').length);
@@ -259,7 +267,7 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     if (!views.full) {
       // Raised to full as a forced tier raises it: the score's reasons stand, the raise is added.
       const plan = { ...scorer.planAt(diff, 'full'), reasons: [...score.plan.reasons, 'forced to full'] };
-      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks) };
+      views.full = { plan, ...packAndPrefix(text, diff, ranked, score, plan, boundary, blocks, unavailable) };
     }
     return { diff, ...(text ? { text } : {}), boundary, injection, score, views, worstCase: { wanted, byTier } };
   };

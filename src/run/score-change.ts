@@ -1,3 +1,4 @@
+import type { StructureSummary } from '../code/structure-summary.js';
 import type { RiskgateConfig } from '../config/config-schema.js';
 import { createFileClassifier } from '../diff/classify-file.js';
 import type { Diff, FileKind, FileStatus } from '../diff/diff-file.js';
@@ -47,7 +48,7 @@ export interface ChangeScorer {
   fromPullFiles(rows: readonly PullFileRow[], changedFiles?: number): Diff;
   scoreText(diffText: string, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures): ScoreResult;
   /** `history`: the change's history features, when a clone can give them (a calibrated model reads them). */
-  scoreDiff(diff: Diff, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures): ScoreResult;
+  scoreDiff(diff: Diff, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures, structure?: StructureSummary): ScoreResult;
   /** The plan of exactly this tier for a diff, whatever its score. */
   planAt(diff: Diff, tier: Tier): Plan;
 }
@@ -62,8 +63,8 @@ export function createChangeScorer(config: RiskgateConfig, model?: RiskModel, at
   const planner = createTierPlanner(config);
   const parseOptions = { classify, maxFileLines: config.risk.max_file_lines };
   const parse = (diffText: string) => parseUnifiedDiff(diffText, parseOptions);
-  const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures): ScoreResult => {
-    const report = scoreRisk({ diff, ...(text ? { text } : {}), ...(history ? { history } : {}) });
+  const scoreDiff = (diff: Diff, text?: UntrustedText, forced?: Tier, history?: HistoryFeatures, structure?: StructureSummary): ScoreResult => {
+    const report = scoreRisk({ diff, ...(text ? { text } : {}), ...(history ? { history } : {}), ...(structure ? { structure } : {}) });
     const chosen = planner.choose(diff, report, forced);
     return {
       score: report.score,

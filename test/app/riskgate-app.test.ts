@@ -173,7 +173,8 @@ describe('riskgate App, end to end over HTTP', () => {
       expect.objectContaining({ path: '.gitattributes', ref: BASE_SHA }),
       // The review guidelines, also from the base; the base has none of them.
       ...['AGENTS.md', 'CLAUDE.md', 'REVIEW.md', '.github/copilot-instructions.md'].map((path) => expect.objectContaining({ path, ref: BASE_SHA })),
-      // The verifier's view of the finding's file, at the head.
+      // The code-structure layer reads the changed source file at the head (it was added: no base),
+      // and the verifier's view of the finding's file comes from the same read.
       expect.objectContaining({ path: 'src/auth/login.ts', ref: HEAD_SHA }),
     ]);
 

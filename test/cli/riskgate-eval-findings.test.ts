@@ -221,12 +221,27 @@ describe('riskgate eval findings --dry-run', () => {
 });
 
 describe('riskgate eval findings', () => {
+  it('prices the code-context arms by name, each with the context tokens it adds (none for top-level code)', async () => {
+    const run = await runCli(evalArgs('--dry-run', '--json', '--arms', 'function-context,callers'), { cwd: fixture.dir, env: { ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: server.url } });
+    expect(run.code, run.stderr).toBe(0);
+    const price = JSON.parse(run.stdout) as { arms: Array<{ name: string; commits: number; estimatedUsd: number; contextTokensPerCommit: number | null }> };
+    expect(price.arms.map((a) => a.name)).toEqual(['function-context', 'callers']);
+    const routed = priced.arms.find((a) => a.name === 'routed')!;
+    for (const arm of price.arms) {
+      expect(arm.commits).toBe(2 * COMMITS);
+      // The synthetic files are statements with no function or exported symbol around them: no block is added.
+      expect(arm.contextTokensPerCommit).toBe(0);
+      expect(arm.estimatedUsd).toBeCloseTo(routed.estimatedUsd, 10);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('needs a key unless --dry-run, and refuses bad options naming what is allowed', async () => {
     const noKey = await runCli(evalArgs(), { cwd: fixture.dir, env: { ANTHROPIC_API_KEY: '' } });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/set ANTHROPIC_API_KEY.*--dry-run/);
     const cases: Array<[string[], RegExp]> = [
-      [['--arms', 'routed,best'], /--arms: no arm is called "best" \(arms: routed, fast, strong, bare, guidelines, verification\)/],
+      [['--arms', 'routed,best'], /--arms: no arm is called "best" \(arms: routed, fast, strong, bare, guidelines, function-context, callers, verification\)/],
       [['--arms', 'fast,fast'], /--arms names an arm twice/],
       [['--max-usd', '0'], /--max-usd must be a positive number of dollars/],
       [['--out', 'report.md'], /--out writes the report of a measured eval; --dry-run only prices it/],

@@ -7,7 +7,7 @@ import { PATTERN_RULES } from '../../src/risk/pattern-rules.js';
 // The config refuses a floor on an id outside this catalogue, so an id a family produces but the
 // catalogue lacks could never be floored, and a default floor on an id nothing produces never holds.
 const FACTORS_DIR = new URL('../../src/risk/factors/', import.meta.url);
-const ID_LITERAL = /['"`]((?:size|spread|kind|tests|unseen|text|sensitive|pattern)\.[a-z][a-z0-9-]*)['"`]/g;
+const ID_LITERAL = /['"`]((?:size|spread|kind|tests|unseen|text|sensitive|pattern|structure)\.[a-z][a-z0-9-]*)['"`]/g;
 
 describe('the catalogue of factor ids', () => {
   const written = () =>

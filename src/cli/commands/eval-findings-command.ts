@@ -3,13 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { AnthropicModel } from '../../model/anthropic-model.js';
-import { armConfig, armContext, DEFAULT_ARMS, EVAL_ARMS, pickArms, type EvalArm } from '../../evaluation/eval-arms.js';
+import { armConfig, codeContextWanted, DEFAULT_ARMS, EVAL_ARMS, pickArms, type EvalArm } from '../../evaluation/eval-arms.js';
 import { enclosingFromFiles } from '../../context/enclosing-code.js';
 import { gitFileReader } from '../../context/git-file-reader.js';
 import { readGuidelines } from '../../context/read-guidelines.js';
+import { gatherGitCodeContext } from '../../code/git-code-context.js';
 import type { RiskgateConfig } from '../../config/config-schema.js';
 import type { ContextBlock } from '../../run/pack-context.js';
-import { addedLinesOf, reviewEvalCommits, type EvalChange, type EvalReviewProgress } from '../../evaluation/review-eval-commits.js';
+import { addedLinesOf, armInputContext, reviewEvalCommits, type EvalChange, type EvalReviewProgress } from '../../evaluation/review-eval-commits.js';
 import { createReviewableFilter, sampleEvalCommits, type EvalSample } from '../../evaluation/sample-eval-commits.js';
 import { messageAsText } from '../../evaluation/route-history.js';
 import { summarizeFindingsEval, type FindingsEvalSummary, type SampledCommit } from '../../evaluation/summarize-findings-eval.js';
@@ -82,6 +83,8 @@ export interface ArmPriceJson {
   worstCaseUsd: number;
   usdPerCommit: number | null;
   prefixTokensPerCommit: number | null;
+  /** Tokens of the code context (enclosing functions, callers) the arm adds per commit, before the tier's budget packs it. */
+  contextTokensPerCommit: number | null;
   tiers: Record<Tier, number>;
 }
 
@@ -201,18 +204,29 @@ export async function evalFindingsCommand(io: CliIo, options: EvalFindingsOption
   // Everything a model sees is read at the commit itself: its diff against its parent, the
   // .gitattributes of its parent, its own message. No later revision is read.
   const git = pLimit(GIT_AT_ONCE);
+  // The code-structure layer reads each commit and its parent, once for every arm that shows code context.
+  const codeSwitches = codeContextWanted(config, arms);
   const changes: EvalChange[] = await Promise.all(
     ordered.map((c) =>
-      git(async () => ({
-        sha: c.sha,
-        kind: c.kind,
-        diffText: await readGitDiff(root, c.parent, c.sha),
-        text: messageAsText(c.message),
-        attributes: await resolveAttributes(root, { root, base: c.parent }),
-        // The guidelines at the parent, as a gate reads the base's; the arms that show none drop them.
-        context: await gatheredContext(config, root, c.parent),
-        enclosing: enclosingFromFiles(gitFileReader(root, c.sha)),
-      })),
+      git(async () => {
+        const diffText = await readGitDiff(root, c.parent, c.sha);
+        const attributes = await resolveAttributes(root, { root, base: c.parent });
+        const code =
+          codeSwitches.functions || codeSwitches.callers
+            ? await gatherGitCodeContext(root, c.parent, c.sha, cachedReviewer(config, undefined, attributes).parse(diffText), codeSwitches)
+            : undefined;
+        return {
+          sha: c.sha,
+          kind: c.kind,
+          diffText,
+          text: messageAsText(c.message),
+          attributes,
+          // The guidelines at the parent, as a gate reads the base's; the arms that show none drop them.
+          context: await gatheredContext(config, root, c.parent),
+          ...(code ? { code } : {}),
+          enclosing: enclosingFromFiles(gitFileReader(root, c.sha)),
+        };
+      }),
     ),
   );
   const sampled: SampledCommit[] = changes.map((change, i) => ({
@@ -290,10 +304,12 @@ function priceArm(arm: EvalArm, config: Parameters<typeof armConfig>[0], changes
   let estimatedUsd = 0;
   let worstCaseUsd = 0;
   let prefixTokens = 0;
+  let contextTokens = 0;
   for (const change of changes) {
     const reviewer = cachedReviewer(armConfig(config, arm), undefined, change.attributes);
-    const context = armContext(armConfig(config, arm), change.context ?? []);
-    const input = { diff: reviewer.parse(change.diffText), text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...(context.length > 0 ? { context } : {}) };
+    const context = armInputContext(armConfig(config, arm), change);
+    contextTokens += (context.context ?? []).filter((b) => b.kind === 'function' || b.kind === 'callers').reduce((sum, b) => sum + b.tokens, 0);
+    const input = { diff: reviewer.parse(change.diffText), text: change.text, ...(arm.tier ? { forced: arm.tier } : {}), ...context };
     const prep = reviewer.prepare(input);
     tiers[prep.plan.tier]++;
     estimatedUsd += prep.plan.estimatedUsd;
@@ -311,6 +327,7 @@ function priceArm(arm: EvalArm, config: Parameters<typeof armConfig>[0], changes
     worstCaseUsd,
     usdPerCommit: n === 0 ? null : estimatedUsd / n,
     prefixTokensPerCommit: n === 0 ? null : prefixTokens / n,
+    contextTokensPerCommit: n === 0 ? null : contextTokens / n,
     tiers,
   };
 }

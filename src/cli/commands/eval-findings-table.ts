@@ -70,7 +70,7 @@ export function formatFindingsEval(report: FindingsEvalJson): string {
 /** What `--dry-run` prints without --json. */
 export function formatFindingsPrice(report: FindingsPriceJson): string {
   const rows = [
-    ['arm', 'commits', 'estimated', 'worst case', 'per commit', 'prefix tokens/commit', 'tiers (minimal/standard/thorough/full)'],
+    ['arm', 'commits', 'estimated', 'worst case', 'per commit', 'prefix tokens/commit', 'code context tokens/commit', 'tiers (minimal/standard/thorough/full)'],
     ...report.arms.map((a) => [
       a.name,
       String(a.commits),
@@ -78,6 +78,7 @@ export function formatFindingsPrice(report: FindingsPriceJson): string {
       formatUsd(a.worstCaseUsd),
       a.usdPerCommit === null ? '-' : formatUsd(a.usdPerCommit),
       a.prefixTokensPerCommit === null ? '-' : formatTokens(Math.round(a.prefixTokensPerCommit)),
+      a.contextTokensPerCommit === null ? '-' : formatTokens(Math.round(a.contextTokensPerCommit)),
       `${a.tiers.minimal}/${a.tiers.standard}/${a.tiers.thorough}/${a.tiers.full}`,
     ]),
   ];

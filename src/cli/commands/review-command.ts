@@ -13,7 +13,8 @@ import { withoutWeakerSilence } from '../../report/decide-gate.js';
 import { gateVerdict, type Verdict } from '../../report/gate-verdict.js';
 import { createCallLimiter } from '../../run/call-limiter.js';
 import { ledgerRecorder } from '../../run/record-call.js';
-import { createReviewer } from '../../run/review-change.js';
+import { createReviewer, type ReviewInput } from '../../run/review-change.js';
+import { gatherGitCodeContext } from '../../code/git-code-context.js';
 import { defaultResultDirectory, FileResultStore } from '../../store/file-result-store.js';
 import { NO_RESULT_STORE } from '../../store/result-store.js';
 import { scopedResultStore } from '../../store/scoped-result-store.js';
@@ -23,7 +24,7 @@ import { formatPreparation, formatReview } from '../format-review.js';
 import { readChangeInput, type ChangeInputOptions } from '../read-change-input.js';
 import { EXIT } from '../exit-codes.js';
 import { progressWriter, reviewProgress } from '../progress-writer.js';
-import { PLAIN_TERMINAL } from '../terminal.js';
+import { escapeControl, PLAIN_TERMINAL } from '../terminal.js';
 
 export interface ReviewOptions extends ChangeInputOptions {
   json?: boolean;
@@ -62,7 +63,18 @@ export async function reviewCommand(io: CliIo, options: ReviewOptions): Promise<
   // a diff given as a file has no base to read them at, so only `review.instructions` counts.
   const git = input.git;
   const guidelines = await readGuidelines(config, git ? gitFileReader(git.root, git.base) : async () => undefined, git ? `the base (${git.base.slice(0, 7)})` : 'the base');
-  const reviewInput = { diff, text: input.text, ...(options.tier ? { forced: options.tier } : {}), ...(guidelines ? { context: [guidelines] } : {}) };
+  // With a clone at hand, the code-structure layer adds the enclosing functions and the callers
+  // (review.context.*) and the structure factors; a diff from a file or stdin has no source to read.
+  const code = git ? await gatherGitCodeContext(git.root, git.base, git.head, diff, config.review.context) : undefined;
+  for (const warning of code?.warnings ?? []) io.stderr.write(`riskgate: ${escapeControl(warning)}\n`);
+  const context = [...(guidelines ? [guidelines] : []), ...(code?.blocks ?? [])];
+  const reviewInput: ReviewInput = {
+    diff,
+    text: input.text,
+    ...(options.tier ? { forced: options.tier } : {}),
+    ...(context.length > 0 ? { context } : {}),
+    ...(code ? { unavailable: code.unavailable, structure: code.structure } : {}),
+  };
 
   if (options.dryRun) {
     const prep = reviewer.prepare(reviewInput);
