@@ -1,3 +1,4 @@
+import { plural } from '../report/format-amounts.js';
 import * as core from '@actions/core';
 import type { CheckSink } from '../github/check-sink.js';
 import type { CheckAnnotation } from '../report/finding-annotations.js';
@@ -40,7 +41,7 @@ export function workflowLogSink(why: string, redact: Redact = redactCredentialSh
       const left = annotate(checks, redact);
       const sections = checks.map((c) => `## ${c.name}: ${c.conclusion}\n\n**${c.title}**\n\n${c.summary}`);
       await core.summary
-        .addRaw(`> riskgate wrote no check runs: ${why}.${left > 0 ? ` ${left} finding(s) beyond GitHub's ${MAX_LOG_ANNOTATIONS_PER_LEVEL} log annotations per level are listed below only.` : ''}\n\n`)
+        .addRaw(`> riskgate wrote no check runs: ${why}.${left > 0 ? ` ${plural(left, 'finding')} beyond GitHub's ${MAX_LOG_ANNOTATIONS_PER_LEVEL} log annotations per level are listed below only.` : ''}\n\n`)
         .addRaw(redact(sections.join('\n\n')))
         .write();
     },

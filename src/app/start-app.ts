@@ -7,6 +7,7 @@ import { dashboardHandler } from '../dashboard/dashboard-handler.js';
 import { budgetRatiosOf } from '../budget/budget-status.js';
 import { startBudgetAlerts } from './budget-alerts.js';
 import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
+import { openBreaker } from '../model/open-model-router.js';
 import { openProviders } from '../model/open-providers.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from '../queue/job-queue.js';
 import { createCallLimiter } from '../run/call-limiter.js';
@@ -137,7 +138,8 @@ async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<vo
   const backends = await openBackends(env, settings.queue, (error) => console.error(`riskgate: queue trouble: ${why(error)}`));
   console.log(say(`riskgate: ${backends.description}${settings.work ? '' : ' (web only: RISKGATE_WORKER=off)'}`));
   // A wrong provider declaration stops the App here, naming every wrong variable.
-  const model = openProviders(env);
+  const breaker = await openBreaker(env, (message) => console.warn(say(`riskgate: ${message}`)));
+  const model = openProviders(env, breaker.breaker);
   if (!model) console.warn('riskgate: no model provider: neither ANTHROPIC_API_KEY nor RISKGATE_PROVIDERS is set; pull requests get the risk score only, and their checks say so');
   if (hasAnyLimit(settings.budgets)) console.log(`riskgate: budgets ${JSON.stringify(settings.budgets)}`);
   const dashboard = dashboardSettingsFromEnv(env);
@@ -179,6 +181,7 @@ async function startRedacted(env: NodeJS.ProcessEnv, redact: Redact): Promise<vo
   const stop = async () => {
     await server.stop().catch(() => undefined);
     await backends.close();
+    await breaker.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

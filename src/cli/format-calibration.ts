@@ -1,3 +1,4 @@
+import { plural } from '../report/format-amounts.js';
 import type { RiskModel, ValidationRow } from '../calibrate/risk-model-file.js';
 import type { MiningStats } from '../history/mine-history.js';
 import { DEFAULT_WIDTH, wrapText } from './terminal.js';
@@ -28,7 +29,7 @@ export function formatCalibration(model: RiskModel, stats: MiningStats, written:
   const v = model.validation;
   const out = [
     `riskgate calibrate: ${model.counts.commits} commits (${model.counts.merges} merges and ${model.counts.largeCommits} bulk commits not labelled), ${model.counts.fixes} fixes`,
-    `  mined in ${seconds(stats.logMs + stats.replayMs + stats.blameMs)}: log ${seconds(stats.logMs)}, SZZ replay ${seconds(stats.replayMs)}, git blame of ${stats.blamedFiles} file(s) ${seconds(stats.blameMs)}; ${stats.cachedFixes} of ${stats.fixes} fixes from the cache`,
+    `  mined in ${seconds(stats.logMs + stats.replayMs + stats.blameMs)}: log ${seconds(stats.logMs)}, SZZ replay ${seconds(stats.replayMs)}, git blame of ${plural(stats.blamedFiles, 'file')} ${seconds(stats.blameMs)}; ${stats.cachedFixes} of ${stats.fixes} fixes from the cache`,
     `  window: ${model.window.since ? day(model.window.since) : 'the first commit'} to ${day(model.window.until)}, less the last ${model.window.labelHorizonDays} days (their bugs are not found yet): ` +
       `${model.counts.trainingCommits} commits, ${model.counts.trainingBuggy} traced as bug-introducing`,
     '',

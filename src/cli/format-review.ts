@@ -96,7 +96,7 @@ export function formatPreparation(prep: ReviewPreparation, label: string, config
   if (term.colour) out[0] = out[0]!.replace(`tier ${prep.plan.tier}`, `tier ${paintTier(term, prep.plan.tier)}`);
   wrap(`why: ${escapeLine(prep.plan.reasons.join('; '))}`, 2, 7);
   wrap(`plan: ${formatPlanLine(prep.plan)}`, 2, 8);
-  wrap(`prompt: ${prep.packed.files.length} file(s) shown, ${thousands(prep.prefixTokens)} tokens in the shared cached prefix`, 2, 10);
+  wrap(`prompt: ${plural(prep.packed.files.length, 'file')} shown, ${thousands(prep.prefixTokens)} tokens in the shared cached prefix`, 2, 10);
   if (prep.packed.notReviewed.length > 0) wrap(`not shown: ${prep.packed.notReviewed.map((f) => `${escapeLine(f.path)} (${f.reason})`).join(', ')}`, 2, 4);
   if (prep.context.blocks.length > 0) wrap(`context shown: ${prep.context.blocks.map((b) => `${escapeLine(b.label)} (${thousands(b.tokens)} tokens)`).join(', ')}`, 2, 4);
   if (prep.context.leftOut.length > 0) wrap(`context left out: ${prep.context.leftOut.map((c) => `${escapeLine(c.label)} (${c.reason})`).join(', ')}`, 2, 4);

@@ -1,3 +1,4 @@
+import { plural } from '../report/format-amounts.js';
 import { UNSEEN_REASONS } from '../risk/factors/unseen-content.js';
 import type { Plan } from '../plan/plan-tier.js';
 import { formatTokens, formatUsd } from '../report/format-amounts.js';
@@ -39,7 +40,7 @@ export function formatScore(result: ScoreResult, context: { label: string; confi
   const out: string[] = [];
   const wrap = (text: string, indent: number, hang = indent) => out.push(...hanging(text, term.width, indent, hang));
   out.push(`riskgate: score ${result.score}/100, tier ${paintTier(term, result.tier)}`);
-  wrap(`${escapeLine(context.label)}: ${result.files.length} file(s), +${result.additions} -${result.deletions}; config: ${escapeLine(context.configSource)}`, 2, 4);
+  wrap(`${escapeLine(context.label)}: ${plural(result.files.length, 'file')}, +${result.additions} -${result.deletions}; config: ${escapeLine(context.configSource)}`, 2, 4);
   if (result.model) {
     const inputs = result.model.inputs === 'history' ? 'diff and history features' : 'diff features only (no local history)';
     wrap(`model: ${escapeLine(context.modelSource ?? result.model.path)}, calibrated on ${result.model.trainingCommits} commits, ${inputs}; security and sensitivity factors add on top`, 2, 4);

@@ -1,3 +1,4 @@
+import { plural } from '../report/format-amounts.js';
 import { z } from 'zod';
 import type { AnswerReading } from '../model/model-port.js';
 import { FINDING_CATEGORIES, SEVERITIES, severityRank, type ModelFindings } from './finding.js';
@@ -105,7 +106,7 @@ export function readModelFindings(answer: unknown, cutOff: boolean): AnswerReadi
   if (ranked.length > findings.length) {
     const over = ranked.length - findings.length;
     dropped += over;
-    problems.push(`${over} finding(s) over the ${MAX_FINDINGS_PER_ANSWER}-per-answer cap dropped (the least severe)`);
+    problems.push(`${plural(over, 'finding')} over the ${MAX_FINDINGS_PER_ANSWER}-per-answer cap dropped (the least severe)`);
   }
 
   let promptInjection: ModelFindings['prompt_injection'];

@@ -330,9 +330,11 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
       }
       const ceiling = budget?.ceiling;
       const recordCall: CallRecorder | undefined = durable ? ledgerRecorder(durable.ledger, identity, (call) => services.metrics?.modelCall(call)) : undefined;
-      report = services.model
+      // This repository's fallback chains (models.fallback), on the providers the operator declared.
+      const model = services.model?.withChains?.(config.models) ?? services.model;
+      report = model
         ? await reviewer.reviewPrepared(prepared, ceiling, {
-            model: services.model,
+            model,
             store: scopedResultStore(services.store, resultScopeOf(identity, durable)),
             limiter: services.limiter,
             // The verifier reads the code around each finding at the head, through the contents API.

@@ -1,3 +1,4 @@
+import type { RiskgateConfig } from '../config/config-schema.js';
 import type { z } from 'zod';
 
 /** Tokens of one model call, by how they are billed. */
@@ -122,4 +123,9 @@ export class ModelError extends Error {
 /** The port every model provider implements: ask for output matching a schema. */
 export interface StructuredModel {
   ask<T>(call: ModelCall<T>): Promise<ModelAnswer<T>>;
+  /**
+   * A port that serves many repositories (the App, the Action before it reads its config) gives
+   * one config's fallback chains here; absent, the port is used as it is.
+   */
+  withChains?(models: RiskgateConfig['models']): StructuredModel;
 }

@@ -18,7 +18,8 @@ export interface OpenedModels {
   close(): Promise<void>;
 }
 
-async function openBreaker(env: Env, warn: (message: string) => void): Promise<{ breaker: CircuitBreaker; where: string; close: () => Promise<void> }> {
+/** The circuit breaker: shared by every process through Redis when REDIS_URL is set, else this process's own. */
+export async function openBreaker(env: Env, warn: (message: string) => void): Promise<{ breaker: CircuitBreaker; where: string; close: () => Promise<void> }> {
   const settings = breakerSettingsFromEnv(env);
   const url = env.REDIS_URL?.trim();
   if (url) {

@@ -1,3 +1,4 @@
+import { plural } from '../report/format-amounts.js';
 import type { Agent } from '../agents/agent.js';
 import { modelFindingsSchema, toFindings, type Finding } from '../findings/finding.js';
 import { readModelFindings } from '../findings/read-model-findings.js';
@@ -189,7 +190,7 @@ export async function runAgents(jobs: readonly AgentJob[], prefix: readonly stri
       };
       // Cut off at the output cap: what was complete before the cut is kept (a blocker found early
       // still counts), the answer is not cached, and the change made the agent unable to finish.
-      if (answer.incomplete) return { ...answered, outcome: 'unreviewable', reason: `truncated: ${answer.incomplete}; the ${findings.length} finding(s) complete before the cut are kept` };
+      if (answer.incomplete) return { ...answered, outcome: 'unreviewable', reason: `truncated: ${answer.incomplete}; ${plural(findings.length, 'finding')} complete before the cut kept` };
       // A weaker model's answer is not kept: the next run asks the strong model again.
       if (!weaker) await writeCached(deps, job.cacheKey, { findings, usage: answer.usage, usd, model: planned.model, ...(injection ? { injection } : {}) }, planned.agent);
       return { ...answered, outcome: 'ok', ...(injection ? { injection } : {}) };

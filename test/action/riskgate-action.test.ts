@@ -116,7 +116,7 @@ describe('the Action (dist/index.js) end to end', () => {
     const run = await runAction(pullEvent(false), { 'INPUT_ANTHROPIC-API-KEY': 'sk-ant-secret-value' });
 
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::riskgate: 1 finding(s) at blocker or above');
+    expect(run.stdout).toContain('::error::riskgate: 1 finding at blocker or above');
     // Registered with the runner as a secret (masked in every log), and written nowhere else.
     expect(run.stdout.split('\n').filter((l) => l.includes('sk-ant-secret-value'))).toEqual(['::add-mask::sk-ant-secret-value']);
     expect(run.outputs).toMatchObject({ tier: 'standard', conclusion: 'failure' });
@@ -184,13 +184,13 @@ describe('the Action (dist/index.js) end to end', () => {
     github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
     const plain = await runAction(pullEvent(true), {});
     expect(plain.code).toBe(0);
-    expect(plain.summary).toContain('### Risk factors');
+    expect(plain.summary).toContain('<details><summary>Risk score');
     expect(plain.summary).not.toContain('calibrated model');
 
     github.setFile(REPO, 'main', MODEL_PATH, riskModelFileText());
     const calibrated = await runAction(pullEvent(true), {});
     expect(calibrated.code).toBe(0);
-    expect(calibrated.summary).toContain('Scored by the calibrated model (`.github/riskgate-model.json`, 1200 commits, diff features');
+    expect(calibrated.summary).toContain('Scored by the calibrated model (`.github/riskgate-model.json`, 1,200 commits, diff features');
     expect(calibrated.summary).toMatch(/\| \+30 \| `model\.baseline` \|/);
     expect(calibrated.summary).toMatch(/\| -9\.3 \| `model\.la` \|/);
     expect(calibrated.summary).not.toContain('`size.');

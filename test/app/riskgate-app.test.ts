@@ -419,7 +419,7 @@ describe('riskgate App, end to end over HTTP', () => {
     const umbrella = check(HEAD_SHA, 'riskgate');
     expect(umbrella.conclusion).toBe('failure');
     // Escaped for Markdown: the problems quote what a model wrote.
-    expect(umbrella.output.summary).toContain('- security: 1 item of the answer could not be used and was dropped: finding 51: title of 201 characters cut to 200; 1 finding\\(s\\) over the 50-per-answer cap dropped \\(the least severe\\)');
+    expect(umbrella.output.summary).toContain('- security: 1 item of the answer could not be used and was dropped: finding 51: title of 201 characters cut to 200; 1 finding over the 50-per-answer cap dropped \\(the least severe\\)');
     const security = check(HEAD_SHA, 'riskgate / security');
     expect(security.conclusion).toBe('failure');
     expect(security.annotations).toContainEqual(expect.objectContaining({ path: 'src/auth/login.ts', start_line: 3, annotation_level: 'failure' }));

@@ -112,7 +112,7 @@ describe('riskgate review', () => {
     expect(run.code).toBe(1);
     expect(flat(run.stdout)).toMatch(/BLOCKER +review +src\/db\.ts:1 +SQL built from the id parameter[x ]+…/);
     expect(run.stdout).toMatch(/review +ok /);
-    expect(flat(run.stdout)).toMatch(/2 items of the answer dropped: finding 51: severity: .*; dropped; finding 52: title of 201 characters cut to 200; 1 finding\(s\) over the 50-per-answer cap dropped \(the least severe\)/);
+    expect(flat(run.stdout)).toMatch(/2 items of the answer dropped: finding 51: severity: .*; dropped; finding 52: title of 201 characters cut to 200; 1 finding over the 50-per-answer cap dropped \(the least severe\)/);
     expect(run.stdout).toMatch(/Verdict: fail/);
   });
 

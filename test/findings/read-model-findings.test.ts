@@ -32,7 +32,7 @@ describe('readModelFindings: one bad item never costs the valid ones', () => {
     expect(reading.output.findings).toHaveLength(MAX_FINDINGS_PER_ANSWER);
     expect(reading.output.findings[0]).toMatchObject({ severity: 'blocker', title: 'SQL injection' });
     expect(reading.dropped).toBe(1);
-    expect(reading.problems).toEqual(['1 finding(s) over the 50-per-answer cap dropped (the least severe)']);
+    expect(reading.problems).toEqual(['1 finding over the 50-per-answer cap dropped (the least severe)']);
   });
 
   it('cuts a 201-character title and an over-long explanation instead of dropping the finding', () => {

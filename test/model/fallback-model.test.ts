@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseConfig } from '../../src/config/load-config.js';
 import { InProcessCircuitBreaker } from '../../src/model/circuit-breaker.js';
 import { createModelRouter, ModelRouteError } from '../../src/model/fallback-model.js';
+import { openProviders } from '../../src/model/open-providers.js';
 import { ModelError, type ModelCall } from '../../src/model/model-port.js';
 import { readProviderDeclaration } from '../../src/model/provider-declaration.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
@@ -122,5 +123,30 @@ describe('the model chain', () => {
     const declared = readProviderDeclaration({ RISKGATE_PROVIDERS: 'x', RISKGATE_PROVIDER_X_TYPE: 'anthropic', RISKGATE_PROVIDER_X_API_KEY: 'k-123456789' });
     const local = parseConfig('models:\n  fast: x/m\n  strong: x/m\n', 'x.yml');
     expect(() => createModelRouter(local.models, { providers: declared, env: {}, registry: {} })).toThrow('models.strong: "x/m" cannot be called: provider "x": provider type anthropic is not available in this build');
+  });
+});
+
+describe('the port of a process that serves many repositories (the App, the Action)', () => {
+  it("routes by name alone until a gate asks for its config's chains, then falls back along them", async () => {
+    const port = openProviders(env())!;
+    first.respond = () => overloaded;
+    // By name alone: `a` is down and nothing follows it.
+    await expect(port.ask(call('a/claude-haiku-5-5'))).rejects.toMatchObject({ kind: 'overloaded' });
+    expect(second.requests).toHaveLength(0);
+    // With this repository's chains: `b` answers after `a` spent its retries.
+    const chained = port.withChains!(config.models);
+    const answer = await chained.ask(call('a/claude-haiku-5-5'));
+    expect(answer.route).toMatchObject({ provider: 'b', model: 'b/claude-haiku-5-5' });
+    expect(second.requests).toHaveLength(1);
+    // The same config gets the same router (its SDK clients and breaker counts kept).
+    expect(port.withChains!(config.models)).toBe(chained);
+  });
+
+  it('a config naming an undeclared provider fails that call with the reason, and other calls still answer', async () => {
+    const port = openProviders(env())!;
+    const elsewhere = parseConfig('models:\n  fast: a/claude-haiku-5-5\n  fallback:\n    fast: [nowhere/claude-haiku-5-5]\n', 'x.yml');
+    const routed = port.withChains!(elsewhere.models);
+    expect((await routed.ask(call('a/claude-haiku-5-5'))).route).toMatchObject({ provider: 'a' });
+    await expect(routed.ask(call('nowhere/claude-haiku-5-5'))).rejects.toThrow('provider "nowhere" is not declared in this environment');
   });
 });

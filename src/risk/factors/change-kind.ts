@@ -1,3 +1,4 @@
+import { plural } from '../../report/format-amounts.js';
 import { isAuthored, type DiffFile, type FileKind } from '../../diff/diff-file.js';
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
@@ -45,7 +46,7 @@ export const changeKindFamily: FamilyFactory = ({ weights, permissionPaths }) =>
         ['kind.dependencies', w.dependencyManifest, 'dependency manifest changed', ofKind('dependency-manifest')],
       ];
       for (const [id, points, reason, matched] of raising) {
-        if (matched.length > 0) factors.push({ id, points, reason: `${reason}: ${matched.length} file(s)`, evidence: evidenceOf(matched) });
+        if (matched.length > 0) factors.push({ id, points, reason: `${reason}: ${plural(matched.length, 'file')}`, evidence: evidenceOf(matched) });
       }
 
       const notShown = files.filter((f) => !isAuthored(f.kind));
@@ -57,7 +58,7 @@ export const changeKindFamily: FamilyFactory = ({ weights, permissionPaths }) =>
         factors.push({
           id: 'kind.not-shown',
           points,
-          reason: `${added} lines added and ${deleted} deleted in ${notShown.length} lockfile(s) or file(s) the base marks vendored or generated: counted here, not in size, and not shown to the models`,
+          reason: `${added} lines added and ${deleted} deleted in ${notShown.length} lockfiles or files the base marks vendored or generated: counted here, not in size, and not shown to the models`,
           evidence: largest.slice(0, MAX_EVIDENCE).map((f) => ({ path: f.path, excerpt: `${f.kind} +${f.additions} -${f.deletions}` })),
         });
       }

@@ -1,3 +1,4 @@
+import { plural } from '../../report/format-amounts.js';
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
 import { compileGlobs } from '../match-paths.js';
@@ -22,7 +23,7 @@ export const sensitivePathsFamily: FamilyFactory = ({ weights, sensitivePaths })
         factors.push({
           id: `sensitive.${category}`,
           points,
-          reason: `${hits.length} file(s) in a sensitive area: ${category}${points < w.perCategory ? ' (family cap reached)' : ''}`,
+          reason: `${plural(hits.length, 'file')} in a sensitive area: ${category}${points < w.perCategory ? ' (family cap reached)' : ''}`,
           evidence: hits.slice(0, MAX_EVIDENCE).map((f) => ({ path: f.path })),
         });
       }

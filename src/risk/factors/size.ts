@@ -1,3 +1,4 @@
+import { plural } from '../../report/format-amounts.js';
 import { isAuthored } from '../../diff/diff-file.js';
 import { hasGeneratorHeader } from '../../diff/generator-header.js';
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
@@ -32,12 +33,12 @@ export const sizeFamily: FamilyFactory = ({ weights }) => ({
       .sort((a, b) => b.additions + b.deletions - (a.additions + a.deletions))
       .slice(0, MAX_EVIDENCE)
       .map((f) => ({ path: f.path, excerpt: `+${f.additions} -${f.deletions}` }));
-    const headers = headed > 0 ? `; ${headed} file(s) with a generator header count ${w.generatorHeaderLineWeight} of a line` : '';
+    const headers = headed > 0 ? `; ${plural(headed, 'file')} with a generator header count ${w.generatorHeaderLineWeight} of a line` : '';
     return [
       {
         id: 'size.changed-lines',
         points,
-        reason: `${added} lines added and ${deleted} deleted in ${authored.length} authored file(s) (a deleted line counts a tenth${headers})`,
+        reason: `${added} lines added and ${deleted} deleted in ${plural(authored.length, 'authored file')} (a deleted line counts a tenth${headers})`,
         evidence: largest,
       },
     ];

@@ -1,3 +1,4 @@
+import { plural } from '../../report/format-amounts.js';
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
 import { isAuthored } from '../../diff/diff-file.js';
@@ -23,7 +24,7 @@ export const spreadFamily: FamilyFactory = ({ weights }) => ({
         evidence: [...directories.entries()]
           .sort((a, b) => b[1] - a[1])
           .slice(0, MAX_EVIDENCE)
-          .map(([path, count]) => ({ path, excerpt: `${count} file(s)` })),
+          .map(([path, count]) => ({ path, excerpt: plural(count, 'file') })),
       });
     }
     if (authored.length > 1) {

@@ -1,3 +1,4 @@
+import { plural } from '../../report/format-amounts.js';
 import type { FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
 
@@ -14,7 +15,7 @@ export const testsFamily: FamilyFactory = ({ weights }) => ({
       factors.push({
         id: 'tests.missing',
         points: w.sourceWithoutTests,
-        reason: `${source.length} source file(s) changed and no test changed`,
+        reason: `${plural(source.length, 'source file')} changed and no test changed`,
         evidence: source.slice(0, MAX_EVIDENCE).map((f) => ({ path: f.path })),
       });
     }
@@ -27,7 +28,7 @@ export const testsFamily: FamilyFactory = ({ weights }) => ({
         points: w.testsDeleted,
         reason:
           deletedFiles.length > 0
-            ? `${deletedFiles.length} test file(s) deleted`
+            ? `${plural(deletedFiles.length, 'test file')} deleted`
             : `${netDeleted} more test lines deleted than added`,
         evidence: (deletedFiles.length > 0 ? deletedFiles : shrunk).slice(0, MAX_EVIDENCE).map((f) => ({ path: f.path, excerpt: `+${f.additions} -${f.deletions}` })),
       });

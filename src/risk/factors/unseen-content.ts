@@ -1,3 +1,4 @@
+import { plural } from '../../report/format-amounts.js';
 import { isAuthored, type DiffFile, type UnseenReason } from '../../diff/diff-file.js';
 import type { Evidence, FamilyFactory, RiskFactor } from '../risk-factor.js';
 import { MAX_EVIDENCE } from '../risk-factor.js';
@@ -59,8 +60,8 @@ export const unseenContentFamily: FamilyFactory = ({ weights }) => ({
     if (unseen.length > 0 || unlisted > 0) {
       const points = Math.min(weights.unseen.perFile * (unseen.length + unlisted), weights.unseen.max);
       const reasons = [
-        ...(unseen.length > 0 ? [`${unseen.length} file(s) could not be fully read`] : []),
-        ...(unlisted > 0 ? [`${unlisted} file(s) were not listed at all (GitHub lists at most 3,000 files of a pull request)`] : []),
+        ...(unseen.length > 0 ? [`${plural(unseen.length, 'file')} could not be fully read`] : []),
+        ...(unlisted > 0 ? [`${plural(unlisted, 'file')} ${unlisted === 1 ? 'was' : 'were'} not listed at all (GitHub lists at most 3,000 files of a pull request)`] : []),
       ];
       factors.push({
         id: 'unseen.files',
