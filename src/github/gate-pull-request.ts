@@ -21,6 +21,7 @@ import type { CallLimiter } from '../run/call-limiter.js';
 import { cachedReviewer } from '../run/cached-reviewer.js';
 import { ChangeProcessingError, prepareInProcess, type ChangePreparer } from '../run/change-preparer.js';
 import type { CodeContext } from '../code/gather-code-context.js';
+import { githubSourceReader } from '../code/github-source-reader.js';
 import { gatherPullCodeContext } from '../code/pull-code-context.js';
 import type { PreparedChange, ReviewReport } from '../run/review-change.js';
 import { runKeyOf } from '../run/run-key.js';
@@ -32,7 +33,8 @@ import { ledgerRecorder, type CallRecorder } from '../run/record-call.js';
 import type { ResultStore } from '../store/result-store.js';
 import { scopedResultStore } from '../store/scoped-result-store.js';
 import type { CheckSink } from './check-sink.js';
-import type { GitHubPort, PullRequest, PullRequestRef } from './github-port.js';
+import type { GitHubPort, PullRequest, PullRequestRef, RepoRef } from './github-port.js';
+import type { PullFileRow } from '../diff/from-pull-files.js';
 import { readBaseAttributes } from './read-base-attributes.js';
 import { enclosingFromFiles } from '../context/enclosing-code.js';
 import { openBlockersContext } from '../context/open-blockers-context.js';
@@ -337,8 +339,9 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
             model,
             store: scopedResultStore(services.store, resultScopeOf(identity, durable)),
             limiter: services.limiter,
-            // The verifier reads the code around each finding at the head, through the contents API.
-            enclosing: enclosingFromFiles((path) => github.readFile(request.pull, path, pull.headSha)),
+            // The verifier reads the code around each finding at the head, through the contents API,
+            // from the blobs the code layer already read when it can (cached by blob SHA).
+            enclosing: enclosingFromFiles(readAtHead(github, request.pull, pull.headSha, rows)),
             ...(services.signal ? { signal: services.signal } : {}),
             ...(recordCall ? { recordCall } : {}),
             ...(budget?.maxUsd !== undefined ? { maxUsd: budget.maxUsd } : {}),
@@ -394,4 +397,14 @@ async function runGate(request: GateRequest, services: GateServices, context: Ga
     await finish({ state: 'errored', conclusion, usd: 0, savedUsd: 0, findings: [] }).catch(() => undefined);
     return { status: 'errored', headSha: pull.headSha, message };
   }
+}
+
+/** A file's text at the head for the verifier, read like the code layer's (bounded, cached by blob SHA). */
+function readAtHead(github: GitHubPort, repo: RepoRef, headSha: string, rows: readonly PullFileRow[]): (path: string) => Promise<string | undefined> {
+  const headBlobs = new Map(rows.flatMap((r) => (r.sha ? [[r.filename, r.sha] as const] : [])));
+  const reader = githubSourceReader(github, repo, { headSha, headBlobs });
+  return async (path) => {
+    const read = await reader.readFile(path, headSha);
+    return read.status === 'read' ? read.text : undefined;
+  };
 }

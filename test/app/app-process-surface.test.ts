@@ -110,6 +110,8 @@ describe('the App process: secrets an upstream echoes', () => {
     anthropic.respond = (body) => (roleOf(body) ? { status: 400, echoHeaders: true } : undefined);
     expect((await deliver(app.url, 'pull_request', openedEvent(), { secret: APP_SECRET })).status).toBe(200);
     await waitFor('the gate to complete', umbrellaDone);
+    // The umbrella concludes first; the agent checks are created completed after it, a write a second.
+    await waitFor('the agent checks', () => github.checkRuns(REPO).filter((c) => c.name !== 'riskgate' && c.status === 'completed').length >= 3);
 
     expect(anthropic.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
     // The gateway's message made it to the check runs, without the key.

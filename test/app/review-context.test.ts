@@ -117,7 +117,7 @@ describe('the App gate: context read through the contents API', () => {
     expect(outcome.report.findings.filter((f) => f.title === SQL_BLOCKER.title)).toEqual([]);
     expect(outcome.report.verification).toMatchObject({ checked: 1, confirmed: 0, rejected: 1 });
     const umbrella = github.checkRuns(REPO).filter((c) => c.name === 'riskgate').at(-1)!;
-    expect(umbrella.output.summary).toContain('Findings verified 1: 0 confirmed, 1 rejected.');
+    expect(umbrella.output.summary).toMatch(/Verification on `[^`]+`: verified 1: 0 confirmed, 1 rejected\./);
   });
 
   it('shows the blockers still open from an earlier head under "Already reported", and not on a rerun of the head that found them', async () => {

@@ -144,6 +144,8 @@ describe('riskgate App, end to end over HTTP', () => {
   it('opened: answers the webhook at once, opens the checks in progress, then completes them with annotations', async () => {
     seedPull(HEAD_SHA, [AUTH_FILE, addedFile('README.md', ['# Hello'])]);
     github.setFile(REPO, 'main', '.github/riskgate.yml', STANDARD_CONFIG);
+    // The added file as it is at the head: read once, by the code layer; the verifier reuses the blob.
+    github.setFile(REPO, HEAD_SHA, 'src/auth/login.ts', `${['import { db } from "../db";', 'export function login(name: string) {', '  db.query("select * from users where name = \'" + name + "\'");', '}'].join('\n')}\n`);
     anthropic.latency = { firstTokenMs: 100, totalMs: 400 };
     anthropic.respond = FOUND_SQL;
 
@@ -174,7 +176,7 @@ describe('riskgate App, end to end over HTTP', () => {
       // The review guidelines, also from the base; the base has none of them.
       ...['AGENTS.md', 'CLAUDE.md', 'REVIEW.md', '.github/copilot-instructions.md'].map((path) => expect.objectContaining({ path, ref: BASE_SHA })),
       // The code-structure layer reads the changed source file at the head (it was added: no base),
-      // and the verifier's view of the finding's file comes from the same read.
+      // and the verifier's view of the finding's file comes from the same read (cached by blob SHA).
       expect.objectContaining({ path: 'src/auth/login.ts', ref: HEAD_SHA }),
     ]);
 

@@ -40,7 +40,7 @@ describe('riskgate score on a git repository', () => {
     const run = await runCli(['score'], { cwd: repo.dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^riskgate: score \d+\/100, tier minimal\n {2}last commit: 1 file\(s\), \+1 -0; config: built-in defaults/);
+    expect(run.stdout).toMatch(/^riskgate: score \d+\/100, tier minimal\n {2}last commit: 1 file, \+1 -0; config: built-in defaults/);
     expect(run.stdout).toContain('kind.docs-only');
     expect(run.stdout).toMatch(/plan: review \(claude-haiku-5-5\); about [\d,]+ tokens, (\$0\.\d{1,3}|<\$0\.001)$/m);
   });

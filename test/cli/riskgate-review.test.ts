@@ -48,7 +48,7 @@ describe('riskgate review', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/tier thorough/);
     expect(run.stdout).toMatch(/review \(claude-sonnet-5-5\), security \(claude-sonnet-5-5\), tests \(claude-haiku-5-5\)/);
-    expect(run.stdout).toMatch(/2 file\(s\) shown, [\d,]+ tokens in the shared cached prefix/);
+    expect(run.stdout).toMatch(/2 files shown, [\d,]+ tokens in the shared cached prefix/);
     expect(run.stdout).toContain('No model was called.');
     expect(server.requests).toHaveLength(0);
   });
@@ -137,7 +137,7 @@ describe('riskgate review', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/BLOCKER +review +src\/db\.ts:1 +SQL built from the id parameter/);
     expect(run.stdout).toMatch(/review +unreviewable/);
-    expect(flat(run.stdout)).toMatch(/truncated: the answer was cut off at [\d,]+ output tokens; the 1 finding\(s\) complete before the cut are kept/);
+    expect(flat(run.stdout)).toMatch(/truncated: the answer was cut off at [\d,]+ output tokens; 1 finding complete before the cut kept/);
   });
 
   it('a gateway that echoes the request headers in its errors: the key appears in no output, --json and --debug included', async () => {

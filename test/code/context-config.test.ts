@@ -20,7 +20,7 @@ describe('review.context in the config', () => {
   });
 
   it('refuses a truthy string and a misspelt key, naming the key', () => {
-    expect(problems('review:\n  context:\n    functions: "yes"\n')).toEqual(['review.context.functions: expected boolean, got string "yes"']);
-    expect(problems('review:\n  context:\n    caller: false\n')[0]).toMatch(/^review\.context\.caller: unknown key; did you mean "callers"\?/);
+    expect(problems('review:\n  context:\n    functions: "yes"\n')).toEqual(['line 3, column 16: review.context.functions: expected boolean, got string "yes"']);
+    expect(problems('review:\n  context:\n    caller: false\n')[0]).toMatch(/^line 3, column 5: review\.context\.caller: unknown key; did you mean "callers"\?/);
   });
 });

@@ -1,3 +1,4 @@
+import { CONTEXT_HEADINGS } from '../../src/agents/build-prompt.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,13 @@ function textsOf(body: Record<string, unknown>): string {
   return [...system.map((b) => b.text ?? ''), ...messages.flatMap((m) => (typeof m.content === 'string' ? [m.content] : m.content.map((c) => c.text ?? '')))].join('\n');
 }
 
-const codeContextOf = (prompt: string) => prompt.slice(prompt.indexOf('Code around the change'));
+// The code context as the prompt builder renders it: its section of the cached prefix, up to the next section.
+const codeContextOf = (prompt: string) => {
+  const start = prompt.indexOf(`## ${CONTEXT_HEADINGS.function}`);
+  if (start < 0) return '';
+  const end = prompt.indexOf('\n## ', start + 3);
+  return prompt.slice(start, end < 0 ? undefined : end);
+};
 // The numbered lines of the code context: each run fences it with its own random boundary.
 const numberedLines = (context: string) => context.split('\n').filter((l) => /^\s*\d+ [ +] /.test(l));
 

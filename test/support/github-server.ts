@@ -1237,8 +1237,10 @@ class FakeGitHub implements GitHubServer {
   private pullFileJson(state: RepoState, found: SeedPull, row: SeedPullFile) {
     const { sha, ...fields } = row;
     const path = encodeURIComponent(row.filename);
+    // As GitHub: the blob SHA of the file at the head, the same the contents API gives for it.
+    const atHead = state.contents.get(this.resolveContentRef(state, found.headSha))?.get(row.filename);
     return {
-      sha: sha ?? blobSha(`${found.headSha}:${row.filename}`),
+      sha: sha ?? blobSha(atHead ?? `${found.headSha}:${row.filename}`),
       ...fields,
       blob_url: `https://github.com/${state.fullName}/blob/${found.headSha}/${path}`,
       raw_url: `https://github.com/${state.fullName}/raw/${found.headSha}/${path}`,
