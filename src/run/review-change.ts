@@ -222,7 +222,8 @@ export function createReviewer(config: RiskgateConfig, model?: RiskModel, attrib
     // shown and every context block listed as left out.
     const frameChars = buildCachedPrefix({ ...context, files: [], notReviewed: [] }).join('').length + FILE_LIST_FRAME_CHARS;
     const listChars = diff.files.reduce((n, f) => n + f.path.length + NOT_SHOWN_LINE_CHARS, 0);
-    const leftOutChars = blocks.length > 0 ? CONTEXT_LIST_FRAME_CHARS + blocks.reduce((n, b) => n + b.label.length + NOT_SHOWN_LINE_CHARS + CONTEXT_HEADING_CHARS, 0) : 0;
+    const listed = [...blocks, ...unavailable];
+    const leftOutChars = listed.length > 0 ? CONTEXT_LIST_FRAME_CHARS + listed.reduce((n, b) => n + b.label.length + NOT_SHOWN_LINE_CHARS + CONTEXT_HEADING_CHARS, 0) : 0;
     const diffBudget = Math.max(0, plan.tokenBudget - tokensForChars(frameChars + listChars + leftOutChars));
     // Files first: context goes in what they leave, so it is dropped before any file is.
     const packed = packFiles(ranked, diffBudget);

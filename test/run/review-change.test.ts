@@ -537,6 +537,16 @@ describe('context beside the diff', () => {
     expect(filesOnly.context.leftOut.map((c) => c.kind)).toEqual(['guidelines', 'callers']);
   });
 
+  it('lists what the adapter could not look up with what was left out, and the list counts against the budget', () => {
+    // The App has no clone to grep: every changed symbol's callers are named as unavailable.
+    const unavailable = Array.from({ length: 300 }, (_, i) => ({ kind: 'callers' as const, label: `callers of exportedSymbolNumber${i} (src/module${i}.ts)`, reason: 'unavailable' as const }));
+    const tiers = Object.fromEntries(['minimal', 'standard', 'thorough', 'full'].map((t) => [t, { token_budget: 8_000 }]));
+    const prepared = createReviewer(config({ tiers })).prepare({ diff: small, unavailable, forced: 'minimal' });
+    expect(prepared.context.leftOut).toHaveLength(300);
+    expect(prepared.context.leftOut[0]).toEqual({ kind: 'callers', label: 'callers of exportedSymbolNumber0 (src/module0.ts)', reason: 'unavailable' });
+    expect(prepared.prefixTokens).toBeLessThanOrEqual(8_000);
+  });
+
   it('renders each kind under its heading, fenced and stripped of hidden characters, in the prefix every agent shares', async () => {
     server.respond = scriptAgents({});
     const context = [
