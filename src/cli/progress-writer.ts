@@ -84,7 +84,7 @@ export function reviewProgress(writer: ProgressWriter, stdoutTerm: Terminal, now
         writer.line(`riskgate review: ${event.run.agent} ${outcomeText(event.run, term)}`);
         return redraw();
       case 'verified':
-        writer.line(`riskgate review: re-check of ${plural(event.checked, 'fast-model finding')} on ${event.run.model ?? 'the strong model'}: ${event.confirmed} confirmed, ${event.rejected} rejected${event.run.outcome === 'ok' ? '' : ` (${event.run.outcome})`}`);
+        writer.line(`riskgate review: verification of ${plural(event.checked, 'finding')} on ${event.run.model ?? 'the strong model'}: ${event.confirmed} confirmed, ${event.rejected} rejected${event.run.outcome === 'ok' ? '' : ` (${event.run.outcome})`}`);
         return;
     }
   };

@@ -5,7 +5,7 @@ import { TIERS, type ModelClass, type Tier } from '../plan/tier.js';
 /**
  * One way of reviewing that `riskgate eval findings` measures: data, so a new arm is one more
  * entry here. Every arm reviews the same commits through the same pipeline (score, plan, pack,
- * agents, anchoring, re-check, quieting); an arm only changes what the pipeline is configured with.
+ * agents, anchoring, verification, quieting); an arm only changes what the pipeline is configured with.
  */
 export interface EvalArm {
   name: string;
@@ -14,7 +14,7 @@ export interface EvalArm {
   /** Every change is reviewed at least at this tier (as `--tier`); absent: the score picks, as deployed. */
   tier?: Tier;
   /**
-   * Every agent of every tier, and the strong model's re-check of fast-model blockers, on this
+   * Every agent of every tier, and the strong model's verification, on this
    * class's model; absent: as the config says.
    */
   model?: ModelClass;
@@ -67,7 +67,7 @@ export function armConfig(user: RiskgateConfig, arm: EvalArm): RiskgateConfig {
     const agents = Object.fromEntries(Object.keys(tiers[tier].agents).map((agent) => [agent, arm.model]));
     tiers[tier] = { ...tiers[tier], agents };
   }
-  // Both classes name the one model, so the re-check of a fast agent's blocker goes there too.
+  // Both classes name the one model, so the verification goes there too.
   return { ...config, tiers, models: { ...config.models, fast: model, strong: model } };
 }
 

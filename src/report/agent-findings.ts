@@ -11,7 +11,7 @@ export interface MergedFinding {
  * What became of one agent's findings: `own` are reported under its name (with riskgate's own
  * checks and carried blockers attributed to it), `merged` were the same problem as another agent's
  * and are reported once, there; `notReported` counts the rest (below the confidence floor, over the
- * per-agent cap, outside the changed lines, or rejected on re-check).
+ * per-agent cap, outside the changed lines, or rejected by the verifier).
  */
 export interface AgentFindings {
   own: Finding[];

@@ -22,7 +22,7 @@ export interface AgentCheck {
   run: AgentRun;
   findings: Finding[];
   merged: MergedFinding[];
-  /** What it raised that the gate does not report (confidence floor, cap, outside the change, rejected on re-check). */
+  /** What it raised that the gate does not report (confidence floor, cap, outside the change, rejected by the verifier). */
   notReported: number;
   verdict: GateVerdict;
   conclusion: CheckConclusion;

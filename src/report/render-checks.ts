@@ -140,7 +140,7 @@ function countLine(findings: readonly Finding[]): string {
   return `${plural(findings.length, 'finding')}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`;
 }
 
-/** Every run that spent or could have spent: the agents and the strong model's re-check. */
+/** Every run that spent or could have spent: the agents and the strong model's verification. */
 const runsOf = (report: ReviewReport): AgentRun[] => [...report.agents, ...(report.verification.run ? [report.verification.run] : [])];
 
 /** A call was sent (paid or cut off): not skipped, not refused before sending, not a cache hit. */
@@ -351,7 +351,7 @@ function renderAgent(check: AgentCheck, report: ReviewReport, context: RenderCon
     `${trouble}**${check.conclusion}**: ${escapeMarkdown(check.verdict.reasons.join('; '))}.`,
     ...(check.findings.length > 0 ? [`### ${countLine(check.findings).replace(/^\d[\d,]* findings?: /, '')}`, ...bySeverity(check.findings).map((f) => findingDetail(f, view))] : [check.merged.length > 0 ? 'No findings under its own name.' : 'No findings.']),
     ...(merged.length > 0 ? [`### Merged into another agent's finding (${merged.length})`, 'The same problem, raised by more than one agent, is reported once; this check still counts it.', merged.join('\n')] : []),
-    ...(check.notReported > 0 ? [`${plural(check.notReported, 'more finding')} it raised ${check.notReported === 1 ? 'is' : 'are'} not reported: below \`findings.min_confidence\`, over \`findings.max_per_agent\`, outside the changed lines, or rejected on re-check.`] : []),
+    ...(check.notReported > 0 ? [`${plural(check.notReported, 'more finding')} it raised ${check.notReported === 1 ? 'is' : 'are'} not reported: below \`findings.min_confidence\`, over \`findings.max_per_agent\`, outside the changed lines, or rejected by the verifier.`] : []),
     `The ${check.agent} agent${on} at the ${report.tier} tier: ${cost}.`,
     ...(note ? [`_${escapeMarkdown(note)}._`] : []),
   ].join('\n\n');

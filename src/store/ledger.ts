@@ -31,7 +31,7 @@ export interface CallRecord extends RunIdentity {
   /** Epoch milliseconds. */
   at: number;
   tier: Tier;
-  /** An agent name, or `verify` for the strong model's re-check of fast-model findings. */
+  /** An agent name, or `verify` for the strong model's verification of the findings. */
   agent: string;
   /** The config's name of the model that answered (`provider/model`, or a bare Anthropic id). */
   model: string;

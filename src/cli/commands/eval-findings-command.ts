@@ -79,7 +79,7 @@ export interface ArmPriceJson {
   clean: number;
   /** The plans' estimates from the prompts that would be sent (half the output cap per call, as `review --dry-run`). */
   estimatedUsd: number;
-  /** Every call at its output cap, the re-check of fast-model blockers included: what the budget reserves. */
+  /** Every call at its output cap, the verification call included: what the budget reserves. */
   worstCaseUsd: number;
   usdPerCommit: number | null;
   prefixTokensPerCommit: number | null;

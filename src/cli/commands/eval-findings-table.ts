@@ -89,7 +89,7 @@ export function formatFindingsPrice(report: FindingsPriceJson): string {
     ...table(rows),
     '',
     `  total: estimated ${formatUsd(report.estimatedUsd)}, worst case ${formatUsd(report.worstCaseUsd)}: ${fits} --max-usd $${report.maxUsd.toFixed(2)}`,
-    '  estimated: each call at half its output cap, from the prompt that would be sent (as `riskgate review --dry-run`); worst case: every call at its output cap and the strong re-check of fast-model blockers, as the budget reserves',
+    '  estimated: each call at half its output cap, from the prompt that would be sent (as `riskgate review --dry-run`); worst case: every call at its output cap and the strong model verifying the findings, as the budget reserves',
     'No model was called.',
   ].join('\n');
 }
