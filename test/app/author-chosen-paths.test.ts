@@ -1,19 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Octokit } from '@octokit/rest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkRunSink } from '../../src/github/check-run-sink.js';
-import { gatePullRequest, type GateOutcome } from '../../src/github/gate-pull-request.js';
-import { octokitGitHub } from '../../src/github/octokit-github.js';
-import { AnthropicModel } from '../../src/model/anthropic-model.js';
-import { createCallLimiter } from '../../src/run/call-limiter.js';
+import type { GateOutcome } from '../../src/github/gate-pull-request.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { promptOf } from '../support/anthropic-server.js';
 import { AnthropicTestServer } from '../support/anthropic-server.js';
 import { scriptAgents } from '../support/agent-script.js';
 import { AUTHOR_CHOSEN_PATHS, DANGEROUS_JS } from '../support/dangerous-code.js';
 import { BASE_SHA, HEAD_SHA, PR, REPO } from '../support/example-pull.js';
+import { gateInProcess } from '../support/gate-in-process.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
 import { addedFile } from '../support/webhooks.js';
 
@@ -61,21 +57,7 @@ async function gate(files: Record<string, string[]>): Promise<Extract<GateOutcom
   github.setPullFiles(REPO, PR, Object.entries(files).map(([path, lines]) => addedFile(path, lines)));
   anthropic.reset();
   anthropic.respond = scriptAgents({});
-  const port = octokitGitHub(new Octokit({ auth: github.createInstallationToken(), baseUrl: github.url }), { id: APP_ID });
-  const outcome = await gatePullRequest(
-    { pull: { owner, repo, pullNumber: PR }, expectedHeadSha: HEAD_SHA, explicit: true },
-    {
-      github: port,
-      checks: checkRunSink(port),
-      model: new AnthropicModel({ apiKey: 'sk-test', baseURL: anthropic.url, maxRetries: 0 }),
-      store,
-      limiter: createCallLimiter(4),
-      offerFullRun: false,
-      log: { info: () => undefined, warn: () => undefined },
-    },
-  );
-  if (outcome.status !== 'completed') throw new Error(`gate ${outcome.status}: ${JSON.stringify(outcome)}`);
-  return outcome;
+  return gateInProcess(github, anthropic, store, APP_ID, { pull: { owner, repo, pullNumber: PR }, expectedHeadSha: HEAD_SHA, explicit: true });
 }
 
 const prompts = () => anthropic.requests.map((r) => promptOf(r.body));

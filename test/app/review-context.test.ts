@@ -1,17 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Octokit } from '@octokit/rest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkRunSink } from '../../src/github/check-run-sink.js';
-import { gatePullRequest, type GateOutcome } from '../../src/github/gate-pull-request.js';
-import { octokitGitHub } from '../../src/github/octokit-github.js';
-import { AnthropicModel } from '../../src/model/anthropic-model.js';
-import { createCallLimiter } from '../../src/run/call-limiter.js';
+import type { GateOutcome } from '../../src/github/gate-pull-request.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { answer, roleOf, scriptAgents, verdicts } from '../support/agent-script.js';
 import { AnthropicTestServer, promptOf } from '../support/anthropic-server.js';
 import { AUTH_FILE, BASE_SHA, HEAD_SHA, PR, REPO, SQL_BLOCKER, STANDARD_CONFIG } from '../support/example-pull.js';
+import { gateInProcess } from '../support/gate-in-process.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
 import { addedFile } from '../support/webhooks.js';
 
@@ -53,21 +49,7 @@ afterEach(async () => {
 async function gate(files: Array<ReturnType<typeof addedFile>>, headSha = HEAD_SHA, previousHeadSha?: string): Promise<Extract<GateOutcome, { status: 'completed' }>> {
   github.setPull(REPO, { number: PR, headSha, baseSha: BASE_SHA, title: 'Add login', body: 'Adds a login function.', user: { login: 'Codertocat' } });
   github.setPullFiles(REPO, PR, files);
-  const port = octokitGitHub(new Octokit({ auth: github.createInstallationToken(), baseUrl: github.url }), { id: APP_ID });
-  const outcome = await gatePullRequest(
-    { pull: { owner, repo, pullNumber: PR }, expectedHeadSha: headSha, explicit: true, ...(previousHeadSha ? { previousHeadSha } : {}) },
-    {
-      github: port,
-      checks: checkRunSink(port),
-      model: new AnthropicModel({ apiKey: 'sk-test', baseURL: anthropic.url, maxRetries: 0 }),
-      store,
-      limiter: createCallLimiter(4),
-      offerFullRun: false,
-      log: { info: () => undefined, warn: () => undefined },
-    },
-  );
-  if (outcome.status !== 'completed') throw new Error(`gate ${outcome.status}: ${JSON.stringify(outcome)}`);
-  return outcome;
+  return gateInProcess(github, anthropic, store, APP_ID, { pull: { owner, repo, pullNumber: PR }, expectedHeadSha: headSha, explicit: true, ...(previousHeadSha ? { previousHeadSha } : {}) });
 }
 
 const agentPrompts = () => anthropic.requests.filter((r) => roleOf(r.body) !== 'verify').map((r) => promptOf(r.body));
